@@ -1,0 +1,42 @@
+# Lapor TPPO: `make run` to try it, `make test` to check everything. Both set up .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint typecheck pytest i18n bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+.env:
+	@echo "Creating .env with fresh secrets (edit TELEGRAM_BOT_TOKEN and STAFF_CHAT_ID)."
+	@$(BIN)/lapor-tppo keygen > .env
+	@printf 'TELEGRAM_BOT_TOKEN=\nSTAFF_CHAT_ID=\n' >> .env
+
+run: $(STAMP) .env
+	$(BIN)/lapor-tppo run
+
+lint: $(STAMP)
+	$(BIN)/ruff check bot flows storage tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	$(BIN)/pytest -q
+
+test: lint typecheck pytest
+
+i18n: $(STAMP)
+	$(BIN)/python -m bot.i18n_tools update
+	$(BIN)/python -m bot.i18n_tools check
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

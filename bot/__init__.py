@@ -1,0 +1,1 @@
+"""The outside world: Telegram adapter, FastAPI app, workers, CLI and settings."""

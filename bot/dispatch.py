@@ -1,0 +1,176 @@
+"""The outbox dispatcher: delivers committed calls with retries, backoff and Telegram's limits.
+
+A row is marked sent only after Telegram accepted it, so a crash in between repeats at most
+that one call. Rows of one chat go strictly in order; different chats go concurrently.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+
+from bot.aio import wait_for_event
+from bot.outgoing import Outgoing
+from bot.ratelimit import TelegramLimits
+from storage import outbox
+from storage.outbox import Due
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=2)
+MAX_BACKOFF = 300.0
+_EDITS = {"editMessageText", "editMessageReplyMarkup"}
+_NOT_MESSAGES = {"answerCallbackQuery", "leaveChat", "setMessageReaction"}
+
+
+def backoff(attempts: int) -> float:
+    """Seconds before retry number `attempts` + 1: 1, 2, 4 ... capped at five minutes."""
+    return min(2.0 ** attempts, MAX_BACKOFF)
+
+
+def _seconds(value: Any) -> float:
+    return float(value.total_seconds()) if isinstance(value, timedelta) else float(value)
+
+
+def _snake(method: str) -> str:
+    return "".join("_" + c.lower() if c.isupper() else c for c in method)
+
+
+def _typed(params: dict[str, Any]) -> dict[str, Any]:
+    """PTB wants its own objects for nested parameters."""
+    out = dict(params)
+    if isinstance(out.get("reply_markup"), dict):
+        out["reply_markup"] = InlineKeyboardMarkup.de_json(out["reply_markup"], None)
+    if isinstance(out.get("link_preview_options"), dict):
+        out["link_preview_options"] = LinkPreviewOptions(**out["link_preview_options"])
+    return out
+
+
+class Dispatcher:
+    """Sends pending outbox rows until stopped; `wake()` makes it look again at once."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], bot: Bot, outgoing: Outgoing,
+                 *, concurrency: int = 16, clock: Callable[[], datetime] | None = None) -> None:
+        self._sessions = sessions
+        self._bot = bot
+        self._out = outgoing
+        self._limits = TelegramLimits()
+        self._inflight: set[str] = set()
+        self._slots = asyncio.Semaphore(concurrency)
+        self._wake = asyncio.Event()
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def wake(self) -> None:
+        """New rows were committed."""
+        self._wake.set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Deliver until `stop` is set, then let in-flight sends finish."""
+        while not stop.is_set():
+            try:
+                delay = await self.pump()
+            except Exception:
+                log.exception("outbox pump failed; retrying in 1 s")
+                delay = 1.0
+            self._wake.clear()
+            await wait_for_event(self._wake, min(delay, 1.0))
+        if self._tasks:
+            await asyncio.wait(self._tasks, timeout=10)
+
+    async def pump(self) -> float:
+        """Start sends for every row that may go now; return seconds until the next may."""
+        now = self._clock()
+        async with self._sessions() as session, session.begin():
+            rows = await outbox.due(session, now, limit=64, skip_chats=frozenset(self._inflight))
+        ready: list[Due] = []
+        delay = 1.0
+        mono = time.monotonic()
+        for row in rows:
+            wait = 0.0 if row.method in _NOT_MESSAGES else \
+                self._limits.wait(row.chat_key, row.is_group, mono)
+            if wait > 0:
+                delay = min(delay, wait)
+                continue
+            if row.method not in _NOT_MESSAGES:
+                self._limits.record(row.chat_key, row.is_group, mono)
+            ready.append(row)
+        leased = await self._lease(ready, now)
+        for row in leased:
+            self._inflight.add(row.chat_key)
+            task = asyncio.create_task(self._deliver(row))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        self._limits.forget_idle(mono)
+        return 0.0 if leased and len(rows) == 64 else delay
+
+    async def _lease(self, rows: list[Due], now: datetime) -> list[Due]:
+        if not rows:
+            return []
+        async with self._sessions() as session, session.begin():
+            return [r for r in rows if await outbox.lease(session, r.id, now, LEASE)]
+
+    async def _deliver(self, row: Due) -> None:
+        try:
+            async with self._slots:
+                await self._send(row)
+        except Exception:
+            log.exception("outbox row %d: delivery bookkeeping failed", row.id)
+        finally:
+            self._inflight.discard(row.chat_key)
+            self._wake.set()
+
+    async def _send(self, row: Due) -> None:
+        params = self._out.open(row.sealed)
+        try:
+            await getattr(self._bot, _snake(row.method))(**_typed(params))
+        except RetryAfter as exc:
+            wait = _seconds(exc.retry_after)
+            self._limits.pause(row.chat_key, time.monotonic() + wait)
+            await self._retry(row, wait, "RetryAfter", count=False)
+        except BadRequest as exc:
+            await self._refused(row, params, exc)
+        except Forbidden as exc:
+            log.warning("outbox row %d (%s): refused for good: %s", row.id, row.ticket_ref,
+                        exc.message)
+            await self._finish(row, failed=f"Forbidden: {exc.message}")
+        except TelegramError as exc:  # network errors, 5xx, time-outs
+            await self._retry(row, backoff(row.attempts), type(exc).__name__)
+        else:
+            await self._finish(row)
+
+    async def _refused(self, row: Due, params: dict[str, Any], exc: BadRequest) -> None:
+        message = exc.message.lower()
+        if "message is not modified" in message:
+            await self._finish(row)
+        elif row.method in _EDITS and ("not found" in message or "can't be edited" in message):
+            # The message to edit is gone: send the new content as a fresh message instead.
+            fresh = {k: v for k, v in params.items() if k != "message_id"}
+            async with self._sessions() as session, session.begin():
+                await outbox.replace(session, row.id, "sendMessage", self._out.seal(fresh))
+        else:
+            log.error("outbox row %d (%s, %s): Telegram refused it: %s", row.id, row.method,
+                      row.ticket_ref, exc.message)
+            await self._finish(row, failed=f"BadRequest: {exc.message}")
+
+    async def _retry(self, row: Due, seconds: float, error: str, *, count: bool = True) -> None:
+        log.warning("outbox row %d (%s): %s, retrying in %.0f s", row.id, row.ticket_ref, error,
+                    seconds)
+        async with self._sessions() as session, session.begin():
+            await outbox.retry_later(session, row.id, self._clock() + timedelta(seconds=seconds),
+                                     error, count_attempt=count)
+
+    async def _finish(self, row: Due, failed: str | None = None) -> None:
+        async with self._sessions() as session, session.begin():
+            if failed is None:
+                await outbox.mark_sent(session, row.id, self._clock())
+            else:
+                await outbox.mark_failed(session, row.id, self._clock(), failed)

@@ -1,0 +1,16 @@
+"""Logging set-up. Libraries that log tokens, URLs or message content never go below WARNING."""
+
+from __future__ import annotations
+
+import logging
+
+# httpx logs every request URL, which holds the bot token; PTB and uvicorn can log payloads.
+_NOISY = ("httpx", "httpcore", "telegram", "uvicorn.access", "hpack", "aiosqlite", "asyncio")
+
+
+def setup_logging(level: str = "INFO") -> None:
+    """Plain one-line logs on stderr; our own loggers carry references and ids, never content."""
+    logging.basicConfig(level=level.upper(),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
+    for name in _NOISY:
+        logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLogger().level))

@@ -1,0 +1,67 @@
+"""Turning flow replies into Bot API calls, sealed for the outbox."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.crypto import Keys
+from bot.i18n import Translator
+from flows.core import Keyboard, Reply
+from storage.outbox import NewMessage
+
+TELEGRAM_TEXT_LIMIT = 4096
+
+
+class Outgoing:
+    """Builds outbox rows: recipients become keyed pseudonyms, parameters are sealed."""
+
+    def __init__(self, keys: Keys, translator: Translator) -> None:
+        self._keys = keys
+        self._tr = translator
+
+    def call(self, chat_id: int, method: str, params: dict[str, Any], *,
+             with_chat_id: bool = True, ticket_ref: str | None = None) -> NewMessage:
+        """One Bot API call to `chat_id` (which is added to `params` unless told otherwise)."""
+        body = {"chat_id": chat_id, **params} if with_chat_id else dict(params)
+        return NewMessage(chat_key=self._keys.identity_key(chat_id), is_group=chat_id < 0,
+                          method=method, sealed=self._keys.seal(json.dumps(body).encode()),
+                          ticket_ref=ticket_ref)
+
+    def markup(self, keyboard: Keyboard, locale: str) -> dict[str, Any] | None:
+        """An InlineKeyboardMarkup for `keyboard`, labels translated, or None when empty."""
+        if not keyboard:
+            return None
+        return {"inline_keyboard": [
+            [{"text": self._tr.render(b.label, locale, as_html=False), "callback_data": b.data}
+             for b in row] for row in keyboard]}
+
+    def reply(self, chat_id: int, reply: Reply, locale: str,
+              edit_message_id: int | None = None) -> NewMessage:
+        """A reply in `locale`: an edit of the pressed message when asked and possible."""
+        params: dict[str, Any] = {"text": self._tr.render(reply.text, locale),
+                                  "parse_mode": "HTML"}
+        markup = self.markup(reply.keyboard, locale)
+        if markup is not None:
+            params["reply_markup"] = markup
+        if reply.edit and edit_message_id is not None:
+            return self.call(chat_id, "editMessageText",
+                             {**params, "message_id": edit_message_id})
+        params["link_preview_options"] = {"is_disabled": True}
+        return self.call(chat_id, "sendMessage", params)
+
+    def answer_callback(self, chat_id: int, callback_query_id: str) -> NewMessage:
+        """Stop the spinner on a pressed button (queued in the chat's order)."""
+        return self.call(chat_id, "answerCallbackQuery",
+                         {"callback_query_id": callback_query_id}, with_chat_id=False)
+
+    def open(self, sealed: bytes) -> dict[str, Any]:
+        """The parameters of a sealed outbox row."""
+        data = json.loads(self._keys.open(sealed))
+        if not isinstance(data, dict):
+            raise ValueError("sealed outbox payload is not an object")
+        return data
+
+    def seal(self, params: dict[str, Any]) -> bytes:
+        """Seal parameters for storage."""
+        return self._keys.seal(json.dumps(params).encode())

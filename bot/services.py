@@ -1,0 +1,119 @@
+"""Everything the running bot needs, built once from the settings and passed down."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import tomllib
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from telegram import Bot
+from telegram.request import HTTPXRequest
+
+from bot.crypto import Keys
+from bot.dispatch import Dispatcher
+from bot.handler import UpdateHandler
+from bot.i18n import Translator
+from bot.ingest import InboxWriter, Poller
+from bot.outgoing import Outgoing
+from bot.settings import Settings
+from bot.updates import ALLOWED_UPDATES
+from bot.worker import Worker
+from flows.catalog import Catalog, parse_catalog
+from flows.intake import IntakeFlow
+from storage.db import create_engine, is_sqlite, session_factory
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CATALOG = Path(__file__).resolve().parent.parent / "flows" / "data" / "intake.toml"
+
+
+def load_catalog(path: Path | None) -> Catalog:
+    """The intake catalog from `path` (CATALOG_FILE) or the shipped default."""
+    with (path or DEFAULT_CATALOG).open("rb") as handle:
+        return parse_catalog(tomllib.load(handle))
+
+
+def make_bot(settings: Settings) -> Bot:
+    """A PTB Bot used as a plain HTTP client for the Bot API (no Application, no handlers)."""
+    token = settings.TELEGRAM_BOT_TOKEN or ""
+    api = settings.TELEGRAM_API_URL
+    return Bot(token, base_url=f"{api}/bot", base_file_url=f"{api}/file/bot",
+               request=HTTPXRequest(connection_pool_size=32, read_timeout=15),
+               get_updates_request=HTTPXRequest(connection_pool_size=2, read_timeout=40))
+
+
+@dataclass
+class Services:
+    """The wired application: database, Bot API client, worker, dispatcher, ingest."""
+
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    bot: Bot
+    writer: InboxWriter
+    worker: Worker
+    dispatcher: Dispatcher
+    stop: asyncio.Event = field(default_factory=asyncio.Event)
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, settings: Settings) -> Services:
+        """Wire everything from `settings` (nothing starts yet)."""
+        settings.require_for_run()
+        keys = Keys(settings.DATA_KEY or "")
+        engine = create_engine(settings.DATABASE_URL)
+        sessions = session_factory(engine)
+        translator = Translator()
+        catalog = load_catalog(settings.CATALOG_FILE)
+        flow = IntakeFlow(catalog, default_locale=settings.DEFAULT_LOCALE,
+                          locales=translator.locales)
+        outgoing = Outgoing(keys, translator)
+        bot = make_bot(settings)
+        dispatcher = Dispatcher(sessions, bot, outgoing)
+        handler = UpdateHandler(settings, keys, flow, catalog, outgoing)
+        worker = Worker(sessions, handler, on_commit=dispatcher.wake,
+                        max_attempts=settings.MAX_ATTEMPTS, default_locale=settings.DEFAULT_LOCALE)
+        writer = InboxWriter(sessions, keys, on_commit=worker.wake)
+        return cls(settings, engine, sessions, bot, writer, worker, dispatcher)
+
+    def _spawn(self, name: str, run: Callable[[asyncio.Event], Coroutine[Any, Any, None]]) -> None:
+        self.tasks.append(asyncio.create_task(run(self.stop), name=name))
+
+    async def start(self) -> None:
+        """Connect to Telegram, register the webhook or start polling, start the workers."""
+        await self.bot.initialize()
+        self._spawn("inbox-writer", self.writer.run)
+        self._spawn("dispatcher", self.dispatcher.run)
+        # SQLite has one writer at a time: one worker. PostgreSQL serves several.
+        for n in range(1 if is_sqlite(self.settings.DATABASE_URL) else 4):
+            self._spawn(f"worker-{n}", self.worker.run)
+        if self.settings.webhook_mode:
+            await self.bot.set_webhook(
+                f"{self.settings.PUBLIC_URL}/telegram/webhook",
+                secret_token=self.settings.TELEGRAM_WEBHOOK_SECRET,
+                allowed_updates=list(ALLOWED_UPDATES), max_connections=40)
+            log.info("webhook registered; waiting for updates")
+        else:
+            await self.bot.delete_webhook()
+            self._spawn("poller", Poller(self.bot, self.writer).run)
+            log.info("long polling started")
+
+    async def close(self) -> None:
+        """Stop the loops, let in-flight work finish briefly, release connections."""
+        self.stop.set()
+        for task in self.tasks:
+            if task.get_name() == "poller":
+                task.cancel()
+        if self.tasks:
+            _done, pending = await asyncio.wait(self.tasks, timeout=15)
+            for task in pending:
+                task.cancel()
+        with contextlib.suppress(Exception):
+            await self.bot.shutdown()
+        await self.engine.dispose()

@@ -1,0 +1,71 @@
+"""Reading raw Telegram updates: which chat they belong to, and the flow event they carry."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from telegram import Message, Update
+
+from flows.core import ButtonEvent, CommandEvent, Event, MediaEvent, TextEvent
+
+# The update types the bot asks Telegram for (setWebhook / getUpdates `allowed_updates`).
+ALLOWED_UPDATES = ("message", "callback_query", "my_chat_member")
+
+_CHAT_CARRIERS = ("message", "edited_message", "channel_post", "edited_channel_post",
+                  "my_chat_member", "chat_member", "chat_join_request")
+_MEDIA = ("sticker", "photo", "voice", "video", "video_note", "animation", "audio", "document",
+          "location", "venue", "contact", "poll", "dice", "game", "story")
+
+
+def chat_id_of(raw: dict[str, Any]) -> int | None:
+    """The chat an update belongs to, read from the raw JSON without trusting its shape."""
+    for field in _CHAT_CARRIERS:
+        carrier = raw.get(field)
+        if isinstance(carrier, dict):
+            chat = carrier.get("chat")
+            if isinstance(chat, dict) and isinstance(chat.get("id"), int):
+                return int(chat["id"])
+    query = raw.get("callback_query")
+    if isinstance(query, dict):
+        message = query.get("message")
+        if isinstance(message, dict) and isinstance(message.get("chat"), dict):
+            chat_id = message["chat"].get("id")
+            if isinstance(chat_id, int):
+                return chat_id
+        sender = query.get("from")
+        if isinstance(sender, dict) and isinstance(sender.get("id"), int):
+            return int(sender["id"])
+    return None
+
+
+def parse_update(raw: dict[str, Any]) -> Update | None:
+    """PTB's view of a raw update, or None when it is junk."""
+    try:
+        return Update.de_json(raw, None)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def _message_event(message: Message, at: datetime) -> Event:
+    text = message.text
+    if text is not None:
+        entity = message.entities[0] if message.entities else None
+        if text.startswith("/") and entity is not None and entity.type == "bot_command" \
+                and entity.offset == 0:
+            head = text[1:entity.length].split("@", 1)[0].lower()
+            return CommandEvent(at=at, command=head, args=text[entity.length:].strip())
+        return TextEvent(at=at, text=text)
+    for kind in _MEDIA:
+        if getattr(message, kind, None):
+            return MediaEvent(at=at, kind=kind)
+    return MediaEvent(at=at, kind="other")
+
+
+def to_event(update: Update, at: datetime) -> Event | None:
+    """The flow event a private-chat update carries, or None when it carries nothing for us."""
+    if update.callback_query is not None:
+        return ButtonEvent(at=at, data=update.callback_query.data or "")
+    if update.message is not None:
+        return _message_event(update.message, at)
+    return None

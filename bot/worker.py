@@ -1,0 +1,97 @@
+"""The inbox worker: one update at a time per chat, in `update_id` order, all-or-nothing.
+
+A failing update is retried with backoff, then parked with a kind apology; it never blocks
+other chats. The error handler logs the update id and the error type, never the content.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import traceback
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.aio import wait_for_event
+from bot.handler import UpdateHandler
+from bot.updates import chat_id_of
+from storage import inbox, outbox
+from storage.inbox import ClaimedUpdate
+
+log = logging.getLogger(__name__)
+
+
+def _where(exc: BaseException) -> str:
+    """The innermost frame of a traceback: enough to find the bug, with no message text."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    return f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "?"
+
+
+class Worker:
+    """Processes inbox rows until stopped; `wake()` makes it look again at once."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], handler: UpdateHandler, *,
+                 on_commit: Callable[[], None], max_attempts: int, default_locale: str,
+                 clock: Callable[[], datetime] | None = None) -> None:
+        self._sessions = sessions
+        self._handler = handler
+        self._on_commit = on_commit
+        self._max_attempts = max_attempts
+        self._locale = default_locale
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """New updates were stored."""
+        self._wake.set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Process until `stop` is set."""
+        while not stop.is_set():
+            try:
+                busy = await self.process_one()
+            except Exception as exc:  # the database itself failed: wait and try again
+                log.error("inbox worker: %s at %s; retrying in 1 s", type(exc).__name__,
+                          _where(exc))
+                busy = False
+                await asyncio.sleep(1.0)
+            if busy:
+                continue
+            self._wake.clear()
+            await wait_for_event(self._wake, 0.5)
+
+    async def process_one(self) -> bool:
+        """Handle the next due update, if any; True when one was handled (or failed)."""
+        now = self._clock()
+        async with self._sessions() as session, session.begin():
+            item = await inbox.claim_next(session, now)
+            if item is None:
+                return False
+            try:
+                async with session.begin_nested():
+                    handled = await self._handler.handle(session, item.payload, now)
+                    await outbox.add(session, handled.messages, now)
+            except Exception as exc:
+                await self._failed(session, item, exc, now)
+            else:
+                await inbox.mark_done(session, item.update_id, now)
+                log.info("update %d processed%s", item.update_id,
+                         f" (tickets {', '.join(handled.references)})" if handled.references
+                         else "")
+        self._on_commit()
+        return True
+
+    async def _failed(self, session: AsyncSession, item: ClaimedUpdate, exc: Exception,
+                      now: datetime) -> None:
+        attempt = item.attempts + 1
+        park = attempt >= self._max_attempts
+        log.error("update %d failed (attempt %d/%d): %s at %s%s", item.update_id, attempt,
+                  self._max_attempts, type(exc).__name__, _where(exc),
+                  "; parked" if park else "")
+        retry_in = None if park else timedelta(seconds=min(2 ** attempt, 60))
+        chat_id = chat_id_of(item.payload) if park else None
+        await inbox.mark_failed(session, item.update_id, now, type(exc).__name__, retry_in)
+        if chat_id is not None and chat_id > 0:
+            await outbox.add(session, [self._handler.apology(chat_id, self._locale)], now)

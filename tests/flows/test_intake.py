@@ -1,0 +1,676 @@
+"""The intake flow as a pure function: tables of events in, replies and effects out."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pytest
+
+from flows.core import ButtonEvent, CommandEvent, MediaEvent, ReportFiled, TextEvent
+from flows.errors import FlowError
+from flows.intake import Answers, ForgetMe, IntakeFlow, IntakeState, Node
+from flows.report import Report, SubmitReport
+
+STOP = "1|x|stop"
+BASE = ["/start", "1|dg|no", "1|ro|keluarga", "1|in|!done"]  # ends at place_kind
+PATHS: dict[Node, list[str]] = {
+    Node.DANGER: BASE[:1],
+    Node.ROLE: BASE[:2],
+    Node.INDICATORS: BASE[:3],
+    Node.PLACE_KIND: BASE,
+    Node.PLACE_KECAMATAN: [*BASE, "1|pk|kecamatan"],
+    Node.PLACE_CROSSING: [*BASE, "1|pk|crossing"],
+    Node.PLACE_SABAH: [*BASE, "1|pk|sabah"],
+    Node.PLACE_TYPED: [*BASE, "1|pk|typed"],
+    Node.WHEN: [*BASE, "1|pk|!skip"],
+    Node.VICTIM_COUNT: [*BASE, "1|pk|!skip", "1|wh|today"],
+    Node.VICTIM_AGE: [*BASE, "1|pk|!skip", "1|wh|today", "1|vc|one"],
+    Node.STORY: [*BASE, "1|pk|!skip", "1|wh|today", "1|vc|one", "1|va|adult"],
+    Node.REVIEW: [*BASE, "1|pk|!skip", "1|wh|today", "1|vc|one", "1|va|adult", "1|st|!skip"],
+}
+ACTIVE = list(PATHS)
+QUESTION_NODES = [n for n in ACTIVE if n is not Node.REVIEW]
+BUTTON_NODES = [n for n in QUESTION_NODES if n not in (Node.PLACE_TYPED, Node.STORY)]
+# A phrase of each node's question (English msgid), to check which question is asked.
+QUESTION = {
+    Node.DANGER: "in danger right now?",
+    Node.ROLE: "Who is making this report?",
+    Node.INDICATORS: "Tap everything that fits",
+    Node.PLACE_KIND: "Where did it happen",
+    Node.PLACE_KECAMATAN: "Which kecamatan?",
+    Node.PLACE_CROSSING: "Which crossing point?",
+    Node.PLACE_SABAH: "Where in Sabah?",
+    Node.PLACE_TYPED: "Please type the place",
+    Node.WHEN: "When did it happen?",
+    Node.VICTIM_COUNT: "How many people are affected?",
+    Node.VICTIM_AGE: "How old is the youngest",
+    Node.STORY: "in your own words",
+    Node.REVIEW: "Please check your report.",
+}
+AFTER_SKIP = {
+    Node.DANGER: Node.ROLE,
+    Node.ROLE: Node.INDICATORS,
+    Node.INDICATORS: Node.PLACE_KIND,
+    Node.PLACE_KIND: Node.WHEN,
+    Node.PLACE_KECAMATAN: Node.WHEN,
+    Node.PLACE_CROSSING: Node.WHEN,
+    Node.PLACE_SABAH: Node.WHEN,
+    Node.PLACE_TYPED: Node.WHEN,
+    Node.WHEN: Node.VICTIM_COUNT,
+    Node.VICTIM_COUNT: Node.VICTIM_AGE,
+    Node.VICTIM_AGE: Node.STORY,
+    Node.STORY: Node.REVIEW,
+}
+SKIP_CODE = {
+    Node.DANGER: "dg", Node.ROLE: "ro", Node.INDICATORS: "in", Node.PLACE_KIND: "pk",
+    Node.PLACE_KECAMATAN: "kc", Node.PLACE_CROSSING: "cr", Node.PLACE_SABAH: "sb",
+    Node.PLACE_TYPED: "pt", Node.WHEN: "wh", Node.VICTIM_COUNT: "vc", Node.VICTIM_AGE: "va",
+    Node.STORY: "st",
+}
+
+
+def play(d, actions: list[str]):
+    """Run actions: "/cmd" is a command, "1|..." a button press, anything else typed text."""
+    for action in actions:
+        if action.startswith("/"):
+            d.command(action[1:])
+        elif action.startswith("1|"):
+            d.press(action)
+        else:
+            d.text(action)
+    return d
+
+
+@pytest.fixture
+def at(driver):
+    """`at(node)`: a driver whose conversation is at `node` (adult path)."""
+
+    def make(node: Node):
+        d = play(driver(), PATHS[node])
+        assert d.state.node is node
+        return d
+
+    return make
+
+
+# --- the forward path ---------------------------------------------------------------------------
+
+
+def test_full_report_from_new_conversation_to_done(driver):
+    d = driver()
+    d.command("start")
+    assert d.state.node is Node.DANGER
+    assert len(d.replies) == 2
+    welcome = d.said
+    assert "only your answers" in welcome
+    assert "name, username, phone number or Telegram ID" in welcome
+    assert "Telegram knows you talked to this bot" in welcome
+    assert "stays on your phone unless you delete it" in welcome
+
+    play(d, ["1|dg|yes", "1|ro|keluarga", "1|in|debt", "1|in|documents_held", "1|in|!done",
+             "1|pk|sabah", "1|sb|tawau", "1|wh|this_week", "1|vc|two_five", "1|va|13_17"])
+    assert d.state.node is Node.STORY
+    d.text("  Dia dijanjikan kerja di ladang <b>Tawau</b>.  ")
+    assert d.state.node is Node.REVIEW
+    review = d.said
+    for expected in ("Yes", "I am family", "Owes travel costs, pay cut",
+                     "Passport, ID or permit taken", "Somewhere in Sabah: Tawau", "This week",
+                     "2 to 5 people", "13 to 17", "Dia dijanjikan kerja di ladang <b>Tawau</b>."):
+        assert expected in review
+    assert "(skipped)" not in review
+
+    sent_at = datetime(2025, 12, 1, 10, 0, tzinfo=UTC)
+    tr = d.send(ButtonEvent(sent_at, "1|rv|send"))
+    assert tr.effects == (
+        SubmitReport(Report(
+            submitted_at=sent_at, locale="id", in_danger=True, reporter_role="keluarga",
+            indicators=("documents_held", "debt"), place_kind="sabah", place="tawau",
+            place_text=None, when="this_week", victim_count="two_five", victim_age="13_17",
+            story="Dia dijanjikan kerja di ladang <b>Tawau</b>.",
+        )),
+    )
+    report = tr.effects[0].report
+    assert report.urgent and report.child and report.in_malaysia
+    assert tr.state.node is Node.SUBMITTING
+    assert tr.state.answers == Answers()  # the draft is not kept once handed over
+
+    tr = d.send(ReportFiled(sent_at, "TPPO-7K3M9Q"))
+    assert tr.state.node is Node.DONE and tr.state.reference == "TPPO-7K3M9Q"
+    assert tr.effects == ()
+    done = d.said
+    assert "TPPO-7K3M9Q" in done
+    assert "Gugus Tugas TPPO Kabupaten Nunukan" in done
+    assert "on duty, usually within minutes" in done
+    assert "cannot promise" in done
+    assert "Police: 110" in done
+    assert "/lapor" in done
+
+
+
+def test_everything_skipped_gives_an_empty_report(driver):
+    d = driver()
+    play(d, ["/lapor", "1|dg|!skip", "1|ro|!skip", "1|in|!skip", "1|pk|!skip", "1|wh|!skip",
+             "1|vc|!skip", "1|va|!skip", "1|st|!skip"])
+    assert d.state.node is Node.REVIEW
+    assert d.said.count("(skipped)") == 8
+    sent_at = datetime(2025, 12, 2, 1, 2, tzinfo=UTC)
+    tr = d.send(ButtonEvent(sent_at, "1|rv|send"))
+    assert tr.effects == (SubmitReport(Report(submitted_at=sent_at, locale="id")),)
+
+
+def test_report_takes_the_locale_chosen_during_the_conversation(at):
+    d = at(Node.REVIEW)
+    d.command("bahasa")
+    d.press("1|lg|en")
+    assert d.state.locale == "en" and d.state.node is Node.REVIEW
+    tr = d.press("1|rv|send")
+    assert tr.effects[0].report.locale == "en"
+
+
+def test_danger_yes_shows_help_numbers_at_once_then_continues(at):
+    d = at(Node.DANGER)
+    d.press("1|dg|yes")
+    assert d.state.answers.in_danger is True
+    assert d.state.node is Node.ROLE
+    help_now, next_question = d.replies
+    assert help_now.keyboard == ()
+    assert "110" in d.said.split("----")[0] and "urgent" in d.said.split("----")[0]
+    assert QUESTION[Node.ROLE] in d.said.split("----")[1]
+    assert next_question.keyboard
+
+
+def test_danger_no_continues_without_help_message(at):
+    d = at(Node.DANGER)
+    d.press("1|dg|no")
+    assert d.state.answers.in_danger is False
+    assert len(d.replies) == 1
+    assert "110" not in d.said
+
+
+# --- skip and stop at every question ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("node", QUESTION_NODES)
+def test_skip_moves_on_and_clears_the_answer(at, node):
+    d = at(node)
+    d.press(f"1|{SKIP_CODE[node]}|!skip")
+    assert d.state.node is AFTER_SKIP[node]
+    assert QUESTION[AFTER_SKIP[node]] in d.said
+    a = d.state.answers
+    assert a.in_danger is None if node is Node.DANGER else a.in_danger is False
+    if node is Node.ROLE:
+        assert a.reporter_role is None
+    if node in (Node.PLACE_KIND, Node.PLACE_TYPED):
+        assert a.place_kind is None and a.place is None and a.place_text is None
+
+
+def test_skipping_a_place_list_keeps_the_kind(at):
+    d = at(Node.PLACE_SABAH)
+    d.press("1|sb|!skip")
+    assert (d.state.answers.place_kind, d.state.answers.place) == ("sabah", None)
+
+
+def test_skip_on_indicators_clears_the_selection(at):
+    d = at(Node.INDICATORS)
+    d.press("1|in|debt")
+    d.press("1|in|!skip")
+    assert d.state.answers.indicators == ()
+    assert d.state.node is Node.PLACE_KIND
+
+
+def _assert_stopped(d):
+    assert d.state == IntakeState(Node.IDLE, Answers(), "id")
+    assert d.last.effects == ()
+    said = d.said
+    assert "deleted from our side" in said
+    assert "stays on your phone" in said
+    assert "Police: 110" in said
+    assert "/lapor" in said
+
+
+@pytest.mark.parametrize("node", ACTIVE)
+def test_stop_button_quits_in_one_tap(at, node):
+    d = at(node)
+    assert STOP in d.data
+    d.press(STOP)
+    _assert_stopped(d)
+
+
+@pytest.mark.parametrize("command", ["batal", "cancel"])
+@pytest.mark.parametrize("node", ACTIVE)
+def test_cancel_command_quits_anywhere(at, node, command):
+    d = at(node)
+    d.command(command)
+    _assert_stopped(d)
+
+
+def test_stop_on_an_old_message_still_quits(at):
+    d = at(Node.VICTIM_AGE)  # the Stop button of the first question is still on screen
+    d.press(STOP)
+    _assert_stopped(d)
+
+
+@pytest.mark.parametrize("prefix", [[], ["/batal"]])
+def test_cancel_with_no_report_in_progress(driver, prefix):
+    d = play(driver(), prefix)
+    d.command("batal")
+    assert d.state.node is Node.IDLE
+    assert "no report in progress" in d.said
+
+
+def test_cancel_after_filing_keeps_the_reference(driver):
+    d = driver(IntakeState(Node.DONE, Answers(), "id", reference="TPPO-ABCDEF"))
+    d.command("batal")
+    assert d.state.node is Node.DONE
+    assert "no report in progress" in d.said and "TPPO-ABCDEF" in d.said
+
+
+# --- /start, /lapor, resume ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["start", "lapor", "report"])
+@pytest.mark.parametrize("node", ACTIVE[1:])
+def test_start_mid_report_offers_continue_or_start_again(at, node, command):
+    d = at(node)
+    before = d.state
+    d.command(command)
+    assert d.state == before
+    assert d.data[:2] == ["1|rs|go", "1|rs|new"]
+    assert STOP in d.data
+    assert "report in progress" in d.said
+
+
+def test_resume_continue_asks_the_current_question_again(at):
+    d = at(Node.WHEN)
+    before = d.state
+    d.command("start")
+    d.press("1|rs|go")
+    assert d.state == before
+    assert QUESTION[Node.WHEN] in d.said
+
+
+def test_resume_start_again_drops_the_draft(at):
+    d = at(Node.WHEN)
+    d.command("start")
+    d.press("1|rs|new")
+    assert d.state == IntakeState(Node.DANGER, Answers(), "id")
+    assert "only your answers" in d.said and QUESTION[Node.DANGER] in d.said
+
+
+def test_start_at_first_question_with_nothing_answered_just_begins_again(at):
+    d = at(Node.DANGER)
+    d.command("start")
+    assert d.state == IntakeState(Node.DANGER, Answers(), "id")
+    assert "only your answers" in d.said
+
+
+@pytest.mark.parametrize("command", ["start", "lapor"])
+def test_start_after_done_begins_a_new_report(driver, command):
+    d = driver(IntakeState(Node.DONE, Answers(), "en", reference="TPPO-ABCDEF"))
+    d.command(command)
+    assert d.state == IntakeState(Node.DANGER, Answers(), "en")
+    assert QUESTION[Node.DANGER] in d.said
+
+
+@pytest.mark.parametrize("data", ["1|rs|go", "1|rs|new"])
+def test_resume_buttons_without_a_draft_are_stale(driver, data):
+    d = driver(IntakeState(Node.DONE, Answers(), "id", reference="TPPO-ABCDEF"))
+    d.press(data)
+    assert d.state.node is Node.DONE
+    assert "no longer active" in d.said and "TPPO-ABCDEF" in d.said
+
+
+def test_new_conversation_with_text_starts_with_the_welcome(driver):
+    d = driver()
+    d.text("halo")
+    assert d.state == IntakeState(Node.DANGER, Answers(), "id")
+    assert "only your answers" in d.said
+
+
+def test_new_conversation_with_an_old_button_says_it_is_not_active(driver):
+    d = driver()
+    d.press("1|wh|today")
+    assert d.state.node is Node.IDLE
+    assert "no longer active" in d.said and "/lapor" in d.said
+
+
+# --- language -----------------------------------------------------------------------------------
+
+
+def test_language_command_offers_each_language_in_its_own_name(at):
+    d = at(Node.WHEN)
+    d.command("bahasa")
+    assert d.labels[:2] == ["Bahasa Indonesia", "English"]
+    assert d.data[:2] == ["1|lg|id", "1|lg|en"]
+    assert STOP in d.data
+
+
+@pytest.mark.parametrize("node", ACTIVE)
+def test_choosing_a_language_sets_it_and_asks_again(at, node):
+    d = at(node)
+    before = d.state
+    d.command("language")
+    d.press("1|lg|en")
+    assert d.state == replace(before, locale="en")
+    assert "Language changed." in d.said
+    assert QUESTION[node] in d.said
+
+
+def test_language_at_the_first_question_shows_the_welcome_again(at):
+    d = at(Node.DANGER)
+    d.press("1|lg|en")
+    assert "only your answers" in d.said
+
+
+def test_unknown_language_is_stale(at):
+    d = at(Node.ROLE)
+    d.press("1|lg|fr")
+    assert d.state.locale == "id" and "no longer active" in d.said
+
+
+def test_a_stored_locale_no_longer_offered_falls_back_to_default(flow):
+    s = IntakeState(Node.WHEN, Answers(), "ms")
+    assert flow.step(s, TextEvent(datetime(2025, 1, 1, tzinfo=UTC), "x")).state.locale == "id"
+
+
+def test_default_locale_must_be_offered(catalog):
+    with pytest.raises(FlowError, match="default locale"):
+        IntakeFlow(catalog, default_locale="ms", locales=("id", "en"))
+
+
+def test_locales_must_fit_in_button_data(catalog):
+    with pytest.raises(FlowError, match="pt-BR"):
+        IntakeFlow(catalog, default_locale="id", locales=("id", "pt-BR"))
+
+
+def test_a_locale_with_a_region_can_be_chosen(catalog):
+    flow = IntakeFlow(catalog, default_locale="id", locales=("id", "pt_BR"))
+    at = datetime(2025, 1, 1, tzinfo=UTC)
+    state = IntakeState(Node.WHEN, Answers(), "id")
+    languages = flow.step(state, CommandEvent(at, "bahasa")).replies[0].keyboard
+    assert [b.data for row in languages for b in row][:2] == ["1|lg|id", "1|lg|pt_br"]
+    assert flow.step(state, ButtonEvent(at, "1|lg|pt_br")).state.locale == "pt_BR"
+
+
+# --- other commands -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["bantuan", "help"])
+@pytest.mark.parametrize("node", ACTIVE)
+def test_help_shows_numbers_and_commands_then_the_question(at, node, command):
+    d = at(node)
+    before = d.state
+    d.command(command)
+    assert d.state == before
+    help_text, question = d.said.split("----")
+    assert "Police: 110" in help_text and "Indonesian Consulate, Tawau: +60 89 772052" in help_text
+    for cmd in ("/lapor", "/batal", "/hapus", "/bahasa", "/status", "/bantuan"):
+        assert cmd in help_text
+    assert QUESTION[node] in question
+    assert STOP in d.data
+
+
+@pytest.mark.parametrize("command", ["hapus", "delete"])
+@pytest.mark.parametrize("node", [*ACTIVE, Node.DONE])
+def test_delete_forgets_me_and_is_honest_about_the_phone(at, driver, node, command):
+    d = driver(IntakeState(Node.DONE, Answers(), "en", reference="TPPO-ABCDEF")) \
+        if node is Node.DONE else at(node)
+    d.command(command)
+    assert d.last.effects == (ForgetMe(),)
+    assert d.state.node is Node.IDLE and d.state.answers == Answers()
+    assert d.state.reference is None
+    said = d.said
+    assert "deleted from our side" in said
+    assert "stays with the task force" in said and "no name, username" in said
+    assert "press and hold" in said and "Delete" in said
+
+
+def test_status_is_coming_soon(at):
+    d = at(Node.WHEN)
+    d.command("status", "ABCD-EFGH-IJKL")
+    assert d.state.node is Node.WHEN
+    assert "coming soon" in d.said
+    assert "ABCD" not in d.said  # a receipt is a secret: never echoed
+
+
+def test_unknown_command_is_gentle_and_asks_again(at):
+    d = at(Node.VICTIM_COUNT)
+    d.command("foo")
+    assert d.state.node is Node.VICTIM_COUNT
+    assert "do not know that command" in d.said and QUESTION[Node.VICTIM_COUNT] in d.said
+
+
+# --- bad input ----------------------------------------------------------------------------------
+
+
+# (typed text at place_kind is taken as the place, on the adult path)
+@pytest.mark.parametrize("node", [n for n in BUTTON_NODES if n is not Node.PLACE_KIND] + [
+    Node.REVIEW])
+def test_text_where_buttons_are_expected_asks_again(at, node):
+    d = at(node)
+    before = d.state
+    keyboard = d.replies[-1].keyboard
+    d.text("hello?")
+    assert d.state == before
+    assert "Please choose one of the buttons" in d.said and QUESTION[node] in d.said
+    assert d.replies[-1].keyboard == keyboard
+
+
+@pytest.mark.parametrize("kind", ["sticker", "photo", "voice", "location", "contact"])
+@pytest.mark.parametrize("node", ACTIVE)
+def test_media_mid_flow_is_declined_gently(at, node, kind):
+    d = at(node)
+    before = d.state
+    d.media(kind)
+    assert d.state == before
+    assert "only read typed text and buttons" in d.said and QUESTION[node] in d.said
+
+
+BAD_DATA = [
+    "",
+    "1",
+    "1|ro",
+    "1|ro|keluarga|x",
+    "2|ro|keluarga",
+    "v1|ro|keluarga",
+    "1|zz|keluarga",
+    "1|ro|KELUARGA",
+    "1|ro|pirate",
+    "1|ro|keluarga\n",
+    "1|ro|kéluarga",
+    "1|ro|" + "a" * 25,
+    "1|ro|" + "a" * 70,
+    "1|ro|!nope",
+    "1|ro|!done",
+    "1|wh|today",  # a button of another question
+    "1|rv|send",  # forged: the review is not open
+    "1|x|go",
+    "1|lg|de",
+    "I am family",  # a translated label is never data
+    "<b>x</b>",
+]
+
+
+@pytest.mark.parametrize("data", BAD_DATA)
+def test_forged_or_stale_buttons_change_nothing(at, data):
+    d = at(Node.ROLE)
+    before = d.state
+    tr = d.press(data)
+    assert tr.state == before and tr.effects == ()
+    assert "That button is no longer active." in d.said
+    assert QUESTION[Node.ROLE] in d.said
+
+
+def test_a_button_from_an_earlier_question_is_stale(at):
+    d = at(Node.VICTIM_AGE)
+    before = d.state
+    d.press("1|dg|yes")
+    assert d.state == before and "no longer active" in d.said
+
+
+def test_double_tap_on_send_files_one_report(at):
+    d = at(Node.REVIEW)
+    assert len(d.press("1|rv|send").effects) == 1
+    assert d.press("1|rv|send").effects == ()
+    d.send(ReportFiled(datetime(2025, 12, 1, tzinfo=UTC), "TPPO-7K3M9Q"))
+    tr = d.press("1|rv|send")
+    assert tr.effects == () and tr.state.node is Node.DONE
+    assert "TPPO-7K3M9Q" in d.said
+
+
+@pytest.mark.parametrize("event", [TextEvent, MediaEvent])
+def test_anything_after_done_reminds_of_the_reference(driver, event):
+    d = driver(IntakeState(Node.DONE, Answers(), "id", reference="TPPO-7K3M9Q"))
+    tr = d.send(event(datetime(2025, 12, 1, tzinfo=UTC), "x"))
+    assert tr.state.node is Node.DONE and tr.effects == ()
+    assert "TPPO-7K3M9Q" in d.said and "/lapor" in d.said
+
+
+def test_messages_while_submitting_say_it_is_being_sent(driver):
+    d = driver(IntakeState(Node.SUBMITTING, Answers(), "id"))
+    d.text("halo?")
+    assert d.state.node is Node.SUBMITTING and "being sent" in d.said
+
+
+# --- free text ----------------------------------------------------------------------------------
+
+
+def test_story_over_3000_characters_is_kindly_refused(at):
+    d = at(Node.STORY)
+    d.text("a" * 3001)
+    assert d.state.node is Node.STORY and d.state.answers.story is None
+    assert "shorten it to 3000" in d.said and "3001" in d.said
+    d.text("b" * 3000)
+    assert d.state.node is Node.REVIEW and d.state.answers.story == "b" * 3000
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t "])
+def test_empty_story_asks_again(at, text):
+    d = at(Node.STORY)
+    d.text(text)
+    assert d.state.node is Node.STORY and d.state.answers.story is None
+    assert QUESTION[Node.STORY] in d.said
+
+
+def test_typed_place_at_the_kind_question_is_taken(at):
+    d = at(Node.PLACE_KIND)
+    d.text(" Desa Binusan, dekat pelabuhan ")
+    a = d.state.answers
+    assert (a.place_kind, a.place, a.place_text) == ("typed", None, "Desa Binusan, dekat pelabuhan")
+    assert d.state.node is Node.WHEN
+
+
+def test_typed_place_step(at):
+    d = at(Node.PLACE_TYPED)
+    d.text("x" * 201)
+    assert d.state.node is Node.PLACE_TYPED and "shorten it to 200" in d.said
+    d.text("Jalan Tien Tse")
+    assert d.state.answers.place_text == "Jalan Tien Tse" and d.state.node is Node.WHEN
+
+
+@pytest.mark.parametrize("node", [Node.PLACE_KECAMATAN, Node.PLACE_TYPED])
+def test_back_from_a_place_list_returns_to_the_kinds(at, node):
+    d = at(node)
+    d.press(f"1|{SKIP_CODE[node]}|!back")
+    assert d.state.node is Node.PLACE_KIND and QUESTION[Node.PLACE_KIND] in d.said
+
+
+# --- indicators ---------------------------------------------------------------------------------
+
+
+def test_indicators_toggle_in_place_and_keep_catalog_order(at):
+    d = at(Node.INDICATORS)
+    d.press("1|in|violence")
+    d.press("1|in|broker")
+    assert d.replies[-1].edit is True
+    assert d.state.answers.indicators == ("broker", "violence")
+    assert "✅ Recruited by an unofficial agent" in d.labels
+    assert "✅ Hit or threatened" in d.labels
+    d.press("1|in|violence")
+    assert d.state.answers.indicators == ("broker",)
+    assert "Hit or threatened" in d.labels and "✅ Hit or threatened" not in d.labels
+    d.press("1|in|!done")
+    assert d.state.node is Node.PLACE_KIND and d.state.answers.indicators == ("broker",)
+    assert d.replies[-1].edit is False
+
+
+def test_done_with_nothing_selected_is_skipped(at):
+    d = at(Node.INDICATORS)
+    d.press("1|in|!done")
+    assert d.state.answers.indicators == () and d.state.node is Node.PLACE_KIND
+
+
+# --- the review ---------------------------------------------------------------------------------
+
+CHANGES = [
+    ("danger", ["1|dg|yes"], {"in_danger": True}),
+    ("role", ["1|ro|korban"], {"reporter_role": "korban"}),
+    ("indicators", ["1|in|child", "1|in|!done"], {"indicators": ("child",)}),
+    ("place", ["1|pk|kecamatan", "1|kc|sebatik_utara"],
+     {"place_kind": "kecamatan", "place": "sebatik_utara"}),
+    ("place", ["1|pk|crossing", "1|cr|!back", "1|pk|typed", "Aji Kuning"],
+     {"place_kind": "typed", "place_text": "Aji Kuning"}),
+    ("place", ["1|pk|!skip"], {"place_kind": None}),
+    ("when", ["1|wh|earlier"], {"when": "earlier"}),
+    ("victims", ["1|vc|six_plus", "1|va|under_13"],
+     {"victim_count": "six_plus", "victim_age": "under_13"}),
+    ("story", ["Mereka dibawa malam hari."], {"story": "Mereka dibawa malam hari."}),
+]
+
+
+@pytest.mark.parametrize(("section", "actions", "expected"), CHANGES)
+def test_change_an_answer_returns_to_the_review(at, section, actions, expected):
+    d = at(Node.REVIEW)
+    d.press(f"1|rv|{section}")
+    assert d.state.return_to_review is True
+    play(d, actions)
+    assert d.state.node is Node.REVIEW and d.state.return_to_review is False
+    for name, value in expected.items():
+        assert getattr(d.state.answers, name) == value
+    assert "Please check your report." in d.said
+
+
+def test_review_shows_skipped_answers_and_user_text_as_raw(at, rendered):
+    d = at(Node.REVIEW)
+    said = d.said
+    assert "<b>Where:</b> (skipped)" in said
+    assert "<b>Your words:</b> (skipped)" in said
+    assert "<b>When:</b> Today" in said
+    d.press("1|rv|story")
+    d.text("<i>tolong</i>")
+    review = d.replies[-1].text
+    # The story reaches the renderer as Raw (escaped), never as part of a msgid.
+    assert "<i>tolong</i>" not in repr_msgids(review)
+    assert "<i>tolong</i>" in rendered(review)
+
+
+def repr_msgids(text) -> str:
+    """Every msgid inside a Text, joined."""
+    from flows.core import Join, Msg
+
+    if isinstance(text, Msg):
+        return text.msgid + "".join(repr_msgids(v) for _, v in text.params)
+    if isinstance(text, Join):
+        return "".join(repr_msgids(p) for p in text.parts)
+    return ""
+
+
+def test_review_buttons(at):
+    d = at(Node.REVIEW)
+    assert d.data[0] == "1|rv|send"
+    assert d.data[-1] == STOP
+    assert {f"1|rv|{s}" for s in ("danger", "role", "indicators", "place", "when", "victims",
+                                   "story")} <= set(d.data)
+    assert not any(x.endswith("!skip") for x in d.data)
+
+
+def test_review_of_a_long_report_fits_one_telegram_message(at, catalog, rendered):
+    d = at(Node.REVIEW)
+    full = replace(d.state.answers, in_danger=True, indicators=tuple(
+        o.id for o in catalog.indicators), place_kind="typed", place_text="p" * 200,
+                   story="s" * 3000)
+    d = type(d)(d.flow, replace(d.state, answers=full))
+    d.command("status")  # re-shows the review
+    assert len(rendered(d.replies[-1].text)) < 4096
+
