@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import warnings
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.aio import wait_for_event
 from bot.outgoing import Outgoing
@@ -58,7 +60,8 @@ class Dispatcher:
     """Sends pending outbox rows until stopped; `wake()` makes it look again at once."""
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], bot: Bot, outgoing: Outgoing,
-                 *, concurrency: int = 16, clock: Callable[[], datetime] | None = None) -> None:
+                 *, concurrency: int = 16, clock: Callable[[], datetime] | None = None,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
         self._sessions = sessions
         self._bot = bot
         self._out = outgoing
@@ -68,6 +71,8 @@ class Dispatcher:
         self._wake = asyncio.Event()
         self._clock = clock or (lambda: datetime.now(UTC))
         self._tasks: set[asyncio.Task[None]] = set()
+        # The limiter's clock; tests share the fake Bot API's clock so both agree on pace.
+        self._monotonic = monotonic
 
     def wake(self) -> None:
         """New rows were committed."""
@@ -93,7 +98,7 @@ class Dispatcher:
             rows = await outbox.due(session, now, limit=64, skip_chats=frozenset(self._inflight))
         ready: list[Due] = []
         delay = 1.0
-        mono = time.monotonic()
+        mono = self._monotonic()
         for row in rows:
             wait = 0.0 if row.method in _NOT_MESSAGES else \
                 self._limits.wait(row.chat_key, row.is_group, mono)
@@ -133,8 +138,10 @@ class Dispatcher:
         try:
             await getattr(self._bot, _snake(row.method))(**_typed(params))
         except RetryAfter as exc:
-            wait = _seconds(exc.retry_after)
-            self._limits.pause(row.chat_key, time.monotonic() + wait)
+            with warnings.catch_warnings():  # PTB 22 warns that the type will change
+                warnings.simplefilter("ignore", PTBDeprecationWarning)
+                wait = _seconds(exc.retry_after)
+            self._limits.pause(row.chat_key, self._monotonic() + wait)
             await self._retry(row, wait, "RetryAfter", count=False)
         except BadRequest as exc:
             await self._refused(row, params, exc)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import tomllib
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
@@ -63,8 +64,9 @@ class Services:
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     @classmethod
-    def build(cls, settings: Settings) -> Services:
-        """Wire everything from `settings` (nothing starts yet)."""
+    def build(cls, settings: Settings,
+              monotonic: Callable[[], float] = time.monotonic) -> Services:
+        """Wire everything from `settings` (nothing starts yet); `monotonic` paces sending."""
         settings.require_for_run()
         keys = Keys(settings.DATA_KEY or "")
         engine = create_engine(settings.DATABASE_URL)
@@ -75,7 +77,7 @@ class Services:
                           locales=translator.locales)
         outgoing = Outgoing(keys, translator)
         bot = make_bot(settings)
-        dispatcher = Dispatcher(sessions, bot, outgoing)
+        dispatcher = Dispatcher(sessions, bot, outgoing, monotonic=monotonic)
         handler = UpdateHandler(settings, keys, flow, catalog, outgoing)
         worker = Worker(sessions, handler, on_commit=dispatcher.wake,
                         max_attempts=settings.MAX_ATTEMPTS, default_locale=settings.DEFAULT_LOCALE)
@@ -107,8 +109,12 @@ class Services:
     async def close(self) -> None:
         """Stop the loops, let in-flight work finish briefly, release connections."""
         self.stop.set()
+        self.worker.wake()
+        self.dispatcher.wake()
         for task in self.tasks:
-            if task.get_name() == "poller":
+            # Uvicorn has finished every request before shutdown, so the writer holds nothing;
+            # a long poll would otherwise hold shutdown for its whole timeout.
+            if task.get_name() in ("poller", "inbox-writer"):
                 task.cancel()
         if self.tasks:
             _done, pending = await asyncio.wait(self.tasks, timeout=15)

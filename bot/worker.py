@@ -11,6 +11,7 @@ import logging
 import traceback
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -23,10 +24,17 @@ from storage.inbox import ClaimedUpdate
 log = logging.getLogger(__name__)
 
 
+_OURS = str(Path(__file__).resolve().parent.parent)
+
+
 def _where(exc: BaseException) -> str:
-    """The innermost frame of a traceback: enough to find the bug, with no message text."""
+    """Our innermost frame in the traceback: enough to find the bug, with no message text."""
     frames = traceback.extract_tb(exc.__traceback__)
-    return f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "?"
+    ours = [f for f in frames if f.filename.startswith(_OURS) and "/.venv/" not in f.filename]
+    if not (ours or frames):
+        return "?"
+    frame = (ours or frames)[-1]
+    return f"{Path(frame.filename).name}:{frame.lineno} in {frame.name}"
 
 
 class Worker:

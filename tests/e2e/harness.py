@@ -1,0 +1,150 @@
+"""Run the real application (FastAPI + uvicorn + worker + dispatcher) against the fake Bot API."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+from sqlalchemy import select
+
+from bot.app import create_app
+from bot.crypto import new_data_key
+from bot.services import Services
+from bot.settings import Settings, load_settings
+from storage.db import create_engine, session_factory
+from storage.models import InboxUpdate, OutboxMessage
+from tests.fakes import FakeBotApi
+from tests.fakes.users import FakeUser
+
+TOKEN = "123456:TEST-token"
+STAFF_CHAT_ID = -1001234567890
+WEBHOOK_SECRET = "s3cret-Token_for-tests"
+# A reporter whose identity must never leave the private chat (DESIGN.md §3).
+SENTINEL = {"user_id": 987654321, "first_name": "Zorgwyn", "last_name": "Quillbeck",
+            "username": "zorgwyn_q_sentinel"}
+
+
+def free_port() -> int:
+    """A free TCP port on loopback."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def make_settings(fake: FakeBotApi, database_url: str, *, webhook: bool = True,
+                  port: int | None = None, **extra: Any) -> Settings:
+    """Settings for a test run: the fake Bot API, a real database, fresh secrets."""
+    port = port or free_port()
+    values: dict[str, Any] = {
+        "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": fake.url, "STAFF_CHAT_ID": STAFF_CHAT_ID,
+        "DATABASE_URL": database_url, "DATA_KEY": new_data_key(), "HOST": "127.0.0.1",
+        "PORT": port, "DEFAULT_LOCALE": "en",
+    }
+    if webhook:
+        values |= {"PUBLIC_URL": f"http://127.0.0.1:{port}",
+                   "TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET}
+    return load_settings(**(values | extra))
+
+
+class _Server(uvicorn.Server):
+    """uvicorn without signal handlers, so pytest keeps Ctrl-C."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+@contextlib.asynccontextmanager
+async def running_app(settings: Settings, pace: FakeBotApi | None = None) -> AsyncIterator[str]:
+    """Serve the real app on loopback (lifespan on: worker, dispatcher, webhook registration).
+
+    With `pace`, the dispatcher's rate limiter reads the fake's clock, which moves on by a
+    human's think time at every user action: instant test clicks then pace like real people.
+    """
+    services = Services.build(settings, monotonic=pace.clock) if pace else None
+    config = uvicorn.Config(create_app(settings, services), host=settings.HOST, port=settings.PORT,
+                            log_config=None, lifespan="on", access_log=False)
+    server = _Server(config)
+    task = asyncio.create_task(server.serve())
+    try:
+        while not server.started:
+            if task.done():
+                task.result()
+                raise RuntimeError("the app did not start")
+            await asyncio.sleep(0.01)
+        yield f"http://{settings.HOST}:{settings.PORT}"
+    finally:
+        server.should_exit = True
+        await asyncio.wait_for(task, timeout=30)
+
+
+@dataclass
+class Walk:
+    """Answers for one pass through the intake, by English button label."""
+
+    danger: str = "No"
+    role: str = "I am family"
+    indicators: tuple[str, ...] = ("Owes travel costs, pay cut", "Passport, ID or permit taken")
+    place_kind: str = "In Nunukan (kecamatan)"
+    place: str = "Sebatik Barat"
+    when: str = "This week"
+    count: str = "2 to 5 people"
+    age: str = "13 to 17"
+    story: str | None = "They took her passport."
+
+
+async def step(user: FakeUser, action: str, value: str, replies: int = 1) -> list[dict[str, Any]]:
+    """Press a button or send text, then wait for the bot's answer."""
+    if action == "press":
+        await user.press(value)
+    else:
+        await user.send_text(value)
+    return await user.wait_for_reply(count=replies, timeout=10)
+
+
+async def file_report(user: FakeUser, walk: Walk | None = None) -> str:
+    """Go from /start to a filed report; return the confirmation text the reporter got."""
+    walk = walk or Walk()
+    await step(user, "text", "/start", replies=2)
+    await step(user, "press", walk.danger, replies=2 if walk.danger.startswith("Yes") else 1)
+    await step(user, "press", walk.role)
+    for label in walk.indicators:
+        await user.press(label)
+    await step(user, "press", "Done")
+    await step(user, "press", walk.place_kind)
+    await step(user, "press", walk.place)
+    await step(user, "press", walk.when)
+    await step(user, "press", walk.count)
+    await step(user, "press", walk.age)
+    if walk.story is None:
+        await step(user, "press", "Skip")
+    else:
+        await step(user, "text", walk.story)
+    (confirmation,) = await step(user, "press", "Send report")
+    return str(confirmation["text"])
+
+
+async def outbox_settled(database_url: str) -> tuple[int, int]:
+    """(pending outbox rows, inbox rows still holding a payload)."""
+    engine = create_engine(database_url)
+    try:
+        async with session_factory(engine)() as session:
+            pending = len((await session.scalars(
+                select(OutboxMessage.id).where(OutboxMessage.status == "pending"))).all())
+            raw = len((await session.scalars(
+                select(InboxUpdate.update_id).where(InboxUpdate.payload.is_not(None)))).all())
+    finally:
+        await engine.dispose()
+    return pending, raw
+
+
+def database_files(database_url: str) -> list[Path]:
+    """The SQLite file and its WAL/SHM companions."""
+    path = Path(database_url.split("///", 1)[1])
+    return [p for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")) if p.exists()]

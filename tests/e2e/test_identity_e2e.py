@@ -1,0 +1,79 @@
+"""A reporter's identity never reaches staff, logs, or the database once an update is processed."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+
+import pytest
+
+from bot.logs import setup_logging
+from tests.e2e.harness import (
+    SENTINEL,
+    STAFF_CHAT_ID,
+    Walk,
+    database_files,
+    file_report,
+    make_settings,
+    outbox_settled,
+    running_app,
+)
+from tests.fakes import FakeBotApi
+
+SENTINELS = [str(SENTINEL["user_id"]), str(SENTINEL["first_name"]), str(SENTINEL["last_name"]),
+             str(SENTINEL["username"])]
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(logging.Formatter("%(name)s %(message)s").format(record))
+
+
+@pytest.fixture
+def production_logs() -> Iterator[_Collect]:
+    """Logging as `lapor-tppo run` sets it up (our loggers at DEBUG), every line collected."""
+    setup_logging("DEBUG")
+    handler = _Collect()
+    logging.getLogger().addHandler(handler)
+    yield handler
+    logging.getLogger().removeHandler(handler)
+    setup_logging("WARNING")
+
+
+def _leaks(text: str) -> list[str]:
+    return [s for s in SENTINELS if s.lower() in text.lower()]
+
+
+async def test_identity_stays_out_of_staff_calls_logs_and_database(
+        fake: FakeBotApi, sqlite_url: str, production_logs: _Collect) -> None:
+    settings = make_settings(fake, sqlite_url)
+    async with running_app(settings, fake):
+        user = fake.user(**SENTINEL)
+        # The reporter even types their own name into the story: that is report content, which
+        # staff must see; the sentinel check below therefore looks at everything but the story.
+        await file_report(user, Walk(danger="Yes, someone is in danger", story="Tolong cepat."))
+        await user.send_text("/start")  # a follow-up after filing
+        await user.wait_for_reply(timeout=10)
+        await fake.wait_for(lambda: fake.messages_in(STAFF_CHAT_ID), timeout=10, what="card")
+    assert production_logs.lines, "nothing was logged at all"
+    assert any("ticket TPPO-" in line for line in production_logs.lines)
+
+    staff_calls = [c for c in fake.calls if str(c.params.get("chat_id")) != str(user.chat_id)
+                   and c.method not in ("getUpdates",)]
+    assert any(str(c.params.get("chat_id")) == str(STAFF_CHAT_ID) for c in staff_calls)
+    for call in staff_calls:
+        assert _leaks(json.dumps(call.params, ensure_ascii=False)) == [], call.method
+    assert _leaks("\n".join(production_logs.lines)) == []
+
+    assert await outbox_settled(sqlite_url) == (0, 0)
+    files = database_files(sqlite_url)
+    assert files
+    for path in files:
+        raw = path.read_bytes()
+        for sentinel in SENTINELS:
+            assert sentinel.encode() not in raw, f"{sentinel!r} found in {path.name}"

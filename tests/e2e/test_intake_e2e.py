@@ -1,0 +1,110 @@
+"""A whole report through the real app: webhook or polling in, ticket card out."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+
+from flows.ticket import REFERENCE_PATTERN
+from tests.e2e.harness import (
+    SENTINEL,
+    STAFF_CHAT_ID,
+    WEBHOOK_SECRET,
+    Walk,
+    file_report,
+    make_settings,
+    outbox_settled,
+    running_app,
+)
+from tests.fakes import FakeBotApi
+
+
+async def test_a_whole_report_reaches_the_staff_group(fake: FakeBotApi, database_url: str) -> None:
+    settings = make_settings(fake, database_url)
+    async with running_app(settings, fake):
+        assert fake.webhook.url == f"{settings.PUBLIC_URL}/telegram/webhook"
+        assert fake.webhook.secret_token == WEBHOOK_SECRET
+        user = fake.user(**SENTINEL)
+        confirmation = await file_report(user, Walk(danger="Yes, someone is in danger"))
+        reference = re.search(REFERENCE_PATTERN, confirmation)
+        assert reference is not None
+        await fake.wait_for(lambda: fake.messages_in(STAFF_CHAT_ID), timeout=10, what="card")
+        (card,) = fake.messages_in(STAFF_CHAT_ID)
+        text = card["text"]
+        assert reference.group(0) in text
+        assert text.index("IN DANGER") < text.index(reference.group(0))  # urgent flag first
+        for expected in ("A child is involved", "Owes travel costs, pay cut",
+                         "Passport, ID or permit taken", "Sebatik Barat", "This week",
+                         "2 to 5 people", "13 to 17", "They took her passport."):
+            assert expected in text
+        assert fake.violations == []
+        assert fake.failed_calls() == []
+        assert fake.unanswered_callback_queries() == []
+    assert await outbox_settled(database_url) == (0, 0)
+
+
+async def test_reporter_html_reaches_staff_exactly_as_typed(fake: FakeBotApi,
+                                                            sqlite_url: str) -> None:
+    story = "Majikan <b>kasar</b> <script>alert(1)</script> & gaji ditahan 5 < 6 > 2 &amp;"
+    async with running_app(make_settings(fake, sqlite_url), fake):
+        await file_report(fake.user(user_id=5001), Walk(story=story))
+        await fake.wait_for(lambda: fake.messages_in(STAFF_CHAT_ID), timeout=10, what="card")
+    (card,) = fake.messages_in(STAFF_CHAT_ID)
+    assert story in card["text"]
+    assert not any(e.get("type") == "bold" and card["text"][e["offset"]:][:5] == "kasar"
+                   for e in card.get("entities", []))
+
+
+async def test_polling_mode_files_a_report_too(fake: FakeBotApi, sqlite_url: str) -> None:
+    async with running_app(make_settings(fake, sqlite_url, webhook=False), fake):
+        confirmation = await file_report(fake.user(user_id=5002))
+        assert re.search(REFERENCE_PATTERN, confirmation)
+        await fake.wait_for(lambda: fake.messages_in(STAFF_CHAT_ID), timeout=10, what="card")
+    assert fake.calls_for("getUpdates")
+    assert fake.webhook is None
+
+
+async def test_a_repeated_update_has_one_effect(fake: FakeBotApi, sqlite_url: str) -> None:
+    async with running_app(make_settings(fake, sqlite_url), fake):
+        user = fake.user(user_id=5003)
+        first = await user.send_text("/start")
+        await user.wait_for_reply(count=2)
+        again = await fake.deliver(first.update)
+        assert again == 200
+        await fake.wait_for(lambda: len(fake.calls) > 0, timeout=1)
+        await user.press("No")
+        await user.wait_for_reply()
+        texts = user.texts()
+    assert sum("in danger right now" in t for t in texts) == 1
+
+
+@pytest.mark.parametrize("secret", [None, "wrong", WEBHOOK_SECRET[:-1]])
+async def test_the_webhook_refuses_a_missing_or_wrong_secret(fake: FakeBotApi, sqlite_url: str,
+                                                             secret: str | None) -> None:
+    async with running_app(make_settings(fake, sqlite_url), fake) as url:
+        headers = {} if secret is None else {"X-Telegram-Bot-Api-Secret-Token": secret}
+        async with httpx.AsyncClient() as client:
+            response = await client.post(f"{url}/telegram/webhook", headers=headers,
+                                         json={"update_id": 1, "message": {}})
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("body", [b"not json", b"[]", b'{"update_id": "x"}', b'{"x": 1}',
+                                  b'{"update_id": -5}', b"\xff\xfe"])
+async def test_junk_bodies_get_400_not_500(fake: FakeBotApi, sqlite_url: str,
+                                           body: bytes) -> None:
+    async with running_app(make_settings(fake, sqlite_url), fake) as url, \
+            httpx.AsyncClient() as client:
+        response = await client.post(
+            f"{url}/telegram/webhook", content=body,
+            headers={"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET})
+    assert response.status_code == 400
+
+
+async def test_health_and_readiness(fake: FakeBotApi, sqlite_url: str) -> None:
+    async with running_app(make_settings(fake, sqlite_url), fake) as url, \
+            httpx.AsyncClient() as client:
+        assert (await client.get(f"{url}/healthz")).json() == {"status": "ok"}
+        assert (await client.get(f"{url}/readyz")).status_code == 200
