@@ -65,6 +65,9 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     async def telegram_webhook(request: Request) -> JSONResponse:
         if not _secret_ok(settings, request.headers.get(SECRET_HEADER)):
             return _error(403, "forbidden")
+        declared = request.headers.get("content-length", "0")
+        if not declared.isdigit() or int(declared) > MAX_UPDATE_BYTES:
+            return _error(413, "update too large")
         body = await request.body()
         if len(body) > MAX_UPDATE_BYTES:
             return _error(413, "update too large")

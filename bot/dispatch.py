@@ -151,6 +151,10 @@ class Dispatcher:
             await self._finish(row, failed=f"Forbidden: {exc.message}")
         except TelegramError as exc:  # network errors, 5xx, time-outs
             await self._retry(row, backoff(row.attempts), type(exc).__name__)
+        except (TypeError, ValueError, KeyError) as exc:  # a row we cannot even express: a bug
+            log.error("outbox row %d (%s): cannot be sent: %s", row.id, row.method,
+                      type(exc).__name__)
+            await self._finish(row, failed=type(exc).__name__)
         else:
             await self._finish(row)
 

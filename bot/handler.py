@@ -121,7 +121,10 @@ class UpdateHandler:
         staff = self._settings.STAFF_CHAT_ID
         if staff is None:
             raise ValueError("STAFF_CHAT_ID is not set")
-        card = self._out.reply(staff, Reply(text), self._settings.DEFAULT_LOCALE)
+        card = self._out.call(staff, "sendMessage", {
+            "text": self._out.render(text, self._settings.DEFAULT_LOCALE),
+            "parse_mode": "HTML", "protect_content": True,  # no forwarding a victim's story
+            "link_preview_options": {"is_disabled": True}}, ticket_ref=ticket.reference)
         return ticket.reference, card
 
     def _sla(self, report: Report) -> timedelta:

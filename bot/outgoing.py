@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.crypto import Keys
 from bot.i18n import Translator
-from flows.core import Keyboard, Reply
+from flows.core import Keyboard, Reply, Text
 from storage.outbox import NewMessage
 
 TELEGRAM_TEXT_LIMIT = 4096
@@ -35,6 +35,10 @@ class Outgoing:
         return {"inline_keyboard": [
             [{"text": self._tr.render(b.label, locale, as_html=False), "callback_data": b.data}
              for b in row] for row in keyboard]}
+
+    def render(self, text: Text, locale: str) -> str:
+        """`text` as Telegram HTML in `locale`."""
+        return self._tr.render(text, locale)
 
     def reply(self, chat_id: int, reply: Reply, locale: str,
               edit_message_id: int | None = None) -> NewMessage:

@@ -14,13 +14,16 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram import Bot
+from telegram.error import TelegramError
 from telegram.request import HTTPXRequest
 
+from bot.commands import publish_commands
 from bot.crypto import Keys
 from bot.dispatch import Dispatcher
 from bot.handler import UpdateHandler
 from bot.i18n import Translator
 from bot.ingest import InboxWriter, Poller
+from bot.janitor import Janitor
 from bot.outgoing import Outgoing
 from bot.settings import Settings
 from bot.updates import ALLOWED_UPDATES
@@ -60,6 +63,7 @@ class Services:
     writer: InboxWriter
     worker: Worker
     dispatcher: Dispatcher
+    translator: Translator
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
@@ -82,7 +86,7 @@ class Services:
         worker = Worker(sessions, handler, on_commit=dispatcher.wake,
                         max_attempts=settings.MAX_ATTEMPTS, default_locale=settings.DEFAULT_LOCALE)
         writer = InboxWriter(sessions, keys, on_commit=worker.wake)
-        return cls(settings, engine, sessions, bot, writer, worker, dispatcher)
+        return cls(settings, engine, sessions, bot, writer, worker, dispatcher, translator)
 
     def _spawn(self, name: str, run: Callable[[asyncio.Event], Coroutine[Any, Any, None]]) -> None:
         self.tasks.append(asyncio.create_task(run(self.stop), name=name))
@@ -90,8 +94,13 @@ class Services:
     async def start(self) -> None:
         """Connect to Telegram, register the webhook or start polling, start the workers."""
         await self.bot.initialize()
+        try:
+            await publish_commands(self.bot, self.translator, self.settings.DEFAULT_LOCALE)
+        except TelegramError as exc:  # a menu is a convenience: never a reason not to start
+            log.warning("could not publish the command menu: %s", type(exc).__name__)
         self._spawn("inbox-writer", self.writer.run)
         self._spawn("dispatcher", self.dispatcher.run)
+        self._spawn("janitor", Janitor(self.sessions).run)
         # SQLite has one writer at a time: one worker. PostgreSQL serves several.
         for n in range(1 if is_sqlite(self.settings.DATABASE_URL) else 4):
             self._spawn(f"worker-{n}", self.worker.run)

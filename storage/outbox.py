@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import OutboxMessage
@@ -103,3 +103,10 @@ async def pending_count(session: AsyncSession) -> int:
     """How many rows wait to be delivered."""
     return int(await session.scalar(select(func.count()).select_from(OutboxMessage)
                                     .where(OutboxMessage.status == "pending")) or 0)
+
+
+async def purge(session: AsyncSession, before: datetime) -> int:
+    """Forget delivery records (already erased of content) finished before `before`."""
+    result = await session.execute(delete(OutboxMessage).where(
+        OutboxMessage.status.in_(("sent", "failed")), OutboxMessage.sent_at < before))
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -42,7 +42,21 @@ async def test_a_whole_report_reaches_the_staff_group(fake: FakeBotApi, database
         assert fake.violations == []
         assert fake.failed_calls() == []
         assert fake.unanswered_callback_queries() == []
+    (card_call,) = [c for c in fake.calls_for("sendMessage")
+                    if str(c.params["chat_id"]) == str(STAFF_CHAT_ID)]
+    assert card_call.params["protect_content"] in (True, "true")
     assert await outbox_settled(database_url) == (0, 0)
+
+
+async def test_reporters_see_a_command_menu_in_their_language(fake: FakeBotApi,
+                                                              sqlite_url: str) -> None:
+    async with running_app(make_settings(fake, sqlite_url, DEFAULT_LOCALE="id"), fake):
+        pass
+    menus = {c.params.get("language_code"): c.params for c in fake.calls_for("setMyCommands")}
+    assert set(menus) == {None, "id", "en"}
+    assert "Buat laporan baru" in str(menus[None]["commands"])
+    assert "Make a new report" in str(menus["en"]["commands"])
+    assert "all_private_chats" in str(menus["id"]["scope"])
 
 
 async def test_reporter_html_reaches_staff_exactly_as_typed(fake: FakeBotApi,

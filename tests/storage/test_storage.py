@@ -9,6 +9,7 @@ from alembic import command
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.janitor import Janitor
 from flows.report import Report
 from flows.ticket import TicketStatus
 from storage import inbox, outbox, tickets
@@ -144,3 +145,20 @@ async def test_tickets_get_unique_references(engine: AsyncEngine) -> None:
         loaded = await tickets.get(s, "TPPO-BBBBBB")
     assert loaded is not None and loaded.report == report
     assert loaded.status is TicketStatus.NEW and loaded.urgent and loaded.child
+
+
+async def test_the_janitor_forgets_only_old_finished_rows(engine: AsyncEngine) -> None:
+    sessions = session_factory(engine)
+    async with sessions() as s, s.begin():
+        await inbox.add(s, [_u(1, "a"), _u(2, "a")], NOW)
+        await inbox.mark_done(s, 1, NOW)
+        await outbox.add(s, [NewMessage("a", False, "sendMessage", b"x"),
+                             NewMessage("b", False, "sendMessage", b"y")], NOW)
+        first = (await outbox.due(s, NOW, limit=1))[0]
+        await outbox.mark_sent(s, first.id, NOW)
+    too_soon = Janitor(sessions, clock=lambda: NOW + timedelta(hours=1))
+    assert await too_soon.sweep() == (0, 0)
+    later = Janitor(sessions, clock=lambda: NOW + timedelta(days=8))
+    assert await later.sweep() == (1, 1)
+    async with sessions() as s:
+        assert await inbox.pending_count(s) == 1 and await outbox.pending_count(s) == 1

@@ -1,0 +1,48 @@
+"""Housekeeping: forget delivered and processed rows once they have served their purpose."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.aio import wait_for_event
+from storage import inbox, outbox
+
+log = logging.getLogger(__name__)
+
+# Telegram stops re-delivering an update after 24 hours: two days of ids are plenty for dedup.
+INBOX_KEEP = timedelta(days=2)
+# Delivery records help an operator answer "did the card go out?" for a week.
+OUTBOX_KEEP = timedelta(days=7)
+
+
+class Janitor:
+    """Purges old inbox ids and outbox delivery records every `every` seconds."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], every: float = 600.0,
+                 clock: Callable[[], datetime] | None = None) -> None:
+        self._sessions = sessions
+        self._every = every
+        self._clock = clock or (lambda: datetime.now(UTC))
+
+    async def sweep(self) -> tuple[int, int]:
+        """One pass; returns (inbox rows, outbox rows) removed."""
+        now = self._clock()
+        async with self._sessions() as session, session.begin():
+            ids = await inbox.purge(session, now - INBOX_KEEP)
+            sent = await outbox.purge(session, now - OUTBOX_KEEP)
+        if ids or sent:
+            log.info("janitor removed %d inbox ids and %d delivery records", ids, sent)
+        return ids, sent
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Sweep until `stop` is set."""
+        while not await wait_for_event(stop, self._every):
+            try:
+                await self.sweep()
+            except Exception as exc:
+                log.warning("janitor: %s; will try again", type(exc).__name__)
