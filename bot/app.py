@@ -34,15 +34,16 @@ def _secret_ok(settings: Settings, given: str | None) -> bool:
     return hmac.compare_digest(given.encode(), expected.encode())
 
 
-def _parse(body: bytes) -> dict[str, Any] | None:
+def _parse(body: bytes) -> tuple[dict[str, Any], str] | None:
     try:
-        data = json.loads(body)
+        text = body.decode("utf-8")
+        data = json.loads(text)
     except (ValueError, UnicodeDecodeError):
         return None
     if not isinstance(data, dict) or not isinstance(data.get("update_id"), int) \
             or isinstance(data.get("update_id"), bool) or data["update_id"] < 0:
         return None
-    return data
+    return data, text
 
 
 def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
@@ -71,11 +72,11 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         body = await request.body()
         if len(body) > MAX_UPDATE_BYTES:
             return _error(413, "update too large")
-        update = _parse(body)
-        if update is None:
+        parsed = _parse(body)
+        if parsed is None:
             return _error(400, "not a Telegram update")
         try:
-            await request.app.state.services.writer.submit(update)
+            await request.app.state.services.writer.submit(*parsed)
         except DatabaseUnavailable:
             # Telegram delivers the update again later.
             return _error(503, "storage unavailable")

@@ -60,14 +60,18 @@ class Dispatcher:
     """Sends pending outbox rows until stopped; `wake()` makes it look again at once."""
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], bot: Bot, outgoing: Outgoing,
-                 *, concurrency: int = 16, clock: Callable[[], datetime] | None = None,
+                 *, concurrency: int = 16, max_inflight: int = 48,
+                 clock: Callable[[], datetime] | None = None,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         self._sessions = sessions
         self._bot = bot
         self._out = outgoing
         self._limits = TelegramLimits()
         self._inflight: set[str] = set()
+        self._max_inflight = max_inflight
         self._slots = asyncio.Semaphore(concurrency)
+        self._finished: list[tuple[Due, str | None]] = []
+        self._flush = asyncio.Lock()
         self._wake = asyncio.Event()
         self._clock = clock or (lambda: datetime.now(UTC))
         self._tasks: set[asyncio.Task[None]] = set()
@@ -92,30 +96,48 @@ class Dispatcher:
             await asyncio.wait(self._tasks, timeout=10)
 
     async def pump(self) -> float:
-        """Start sends for every row that may go now; return seconds until the next may."""
+        """Start sends for rows that may go soon; return seconds until it is worth looking again.
+
+        Rows are only picked here; each send takes its place under the rate limits right before
+        its request, so the requests themselves, not the decisions, keep to Telegram's limits.
+        In-flight rows are capped so that none waits anywhere near its lease.
+        """
+        room = self._max_inflight - len(self._inflight)
+        if room <= 0:
+            return 1.0  # a finishing send wakes us
         now = self._clock()
         async with self._sessions() as session, session.begin():
-            rows = await outbox.due(session, now, limit=64, skip_chats=frozenset(self._inflight))
+            rows = await outbox.due(session, now, limit=room,
+                                    skip_chats=frozenset(self._inflight))
         ready: list[Due] = []
         delay = 1.0
         mono = self._monotonic()
         for row in rows:
-            wait = 0.0 if row.method in _NOT_MESSAGES else \
-                self._limits.wait(row.chat_key, row.is_group, mono)
+            wait = self._wait(row, mono, chat_only=True)
             if wait > 0:
                 delay = min(delay, wait)
-                continue
-            if row.method not in _NOT_MESSAGES:
-                self._limits.record(row.chat_key, row.is_group, mono)
-            ready.append(row)
-        leased = await self._lease(ready, now)
-        for row in leased:
+            else:
+                ready.append(row)
+        for row in await self._lease(ready, now):
             self._inflight.add(row.chat_key)
             task = asyncio.create_task(self._deliver(row))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
         self._limits.forget_idle(mono)
-        return 0.0 if leased and len(rows) == 64 else delay
+        return 0.0 if ready and len(rows) == room else delay
+
+    def _wait(self, row: Due, mono: float, *, chat_only: bool = False) -> float:
+        if row.method in _NOT_MESSAGES:
+            return 0.0
+        return self._limits.wait(row.chat_key, row.is_group, mono, chat_only=chat_only)
+
+    async def _take_turn(self, row: Due) -> None:
+        """Sleep until this message fits every limit, then count it."""
+        # The limits are computed, not signalled: sleeping the computed wait is the point.
+        while (wait := self._wait(row, self._monotonic())) > 0:  # noqa: ASYNC110
+            await asyncio.sleep(wait)
+        if row.method not in _NOT_MESSAGES:
+            self._limits.record(row.chat_key, row.is_group, self._monotonic())
 
     async def _lease(self, rows: list[Due], now: datetime) -> list[Due]:
         if not rows:
@@ -126,6 +148,7 @@ class Dispatcher:
     async def _deliver(self, row: Due) -> None:
         try:
             async with self._slots:
+                await self._take_turn(row)
                 await self._send(row)
         except Exception:
             log.exception("outbox row %d: delivery bookkeeping failed", row.id)
@@ -180,8 +203,16 @@ class Dispatcher:
                                      error, count_attempt=count)
 
     async def _finish(self, row: Due, failed: str | None = None) -> None:
-        async with self._sessions() as session, session.begin():
-            if failed is None:
-                await outbox.mark_sent(session, row.id, self._clock())
-            else:
-                await outbox.mark_failed(session, row.id, self._clock(), failed)
+        """Record the outcome; concurrent outcomes share one commit (one fsync on SQLite)."""
+        self._finished.append((row, failed))
+        async with self._flush:
+            batch, self._finished = self._finished, []
+            if not batch:
+                return  # an earlier flush committed ours
+            now = self._clock()
+            async with self._sessions() as session, session.begin():
+                for done, reason in batch:
+                    if reason is None:
+                        await outbox.mark_sent(session, done.id, now)
+                    else:
+                        await outbox.mark_failed(session, done.id, now, reason)

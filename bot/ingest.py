@@ -35,16 +35,17 @@ class InboxWriter:
         self._on_commit = on_commit
         self._queue: asyncio.Queue[tuple[NewUpdate, asyncio.Future[None]]] = asyncio.Queue()
 
-    def to_row(self, raw: dict[str, Any]) -> NewUpdate:
-        """The inbox row for a raw update; its chat is keyed, not named."""
+    def to_row(self, raw: dict[str, Any], text: str | None = None) -> NewUpdate:
+        """The inbox row for a raw update (`text`: its JSON as received); its chat is keyed."""
         chat_id = chat_id_of(raw)
         chat_key = self._keys.identity_key(chat_id) if chat_id is not None else "-"
-        return NewUpdate(int(raw["update_id"]), chat_key, json.dumps(raw, ensure_ascii=False))
+        return NewUpdate(int(raw["update_id"]), chat_key,
+                         text if text is not None else json.dumps(raw, ensure_ascii=False))
 
-    async def submit(self, raw: dict[str, Any]) -> None:
+    async def submit(self, raw: dict[str, Any], text: str | None = None) -> None:
         """Return once `raw` is committed; raises `DatabaseUnavailable` when it could not be."""
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        await self._queue.put((self.to_row(raw), future))
+        await self._queue.put((self.to_row(raw, text), future))
         await future
 
     async def store(self, rows: list[NewUpdate]) -> None:

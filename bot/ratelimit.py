@@ -34,7 +34,9 @@ class TelegramLimits:
     Private chats may burst 3 messages (a step often answers with two or three), then 1/s.
     """
 
-    overall: Window = field(default_factory=lambda: Window(30, 1.0))
+    # 28, not 30: a request counted here reaches Telegram a few milliseconds later, and two
+    # requests can swap order on the way; the margin keeps Telegram's own count under 30.
+    overall: Window = field(default_factory=lambda: Window(28, 1.0))
     private_burst: int = 3
     _chats: dict[str, tuple[Window, ...]] = field(default_factory=dict)
     _paused: dict[str, float] = field(default_factory=dict)
@@ -46,11 +48,12 @@ class TelegramLimits:
                                      else (Window(burst, float(burst)),))
         return self._chats[chat_key]
 
-    def wait(self, chat_key: str, is_group: bool, now: float) -> float:
+    def wait(self, chat_key: str, is_group: bool, now: float, *, chat_only: bool = False) -> float:
         """Seconds until a message to this chat may go (0 when it may go now)."""
         paused = self._paused.get(chat_key, 0.0) - now
         windows = self._windows(chat_key, is_group)
-        return max(paused, self.overall.wait(now), *(w.wait(now) for w in windows))
+        overall = 0.0 if chat_only else self.overall.wait(now)
+        return max(paused, overall, *(w.wait(now) for w in windows))
 
     def record(self, chat_key: str, is_group: bool, now: float) -> None:
         """Count a message sent to this chat."""

@@ -30,6 +30,7 @@ from bot.updates import ALLOWED_UPDATES
 from bot.worker import Worker
 from flows.catalog import Catalog, parse_catalog
 from flows.intake import IntakeFlow
+from storage import outbox
 from storage.db import create_engine, is_sqlite, session_factory
 
 log = logging.getLogger(__name__)
@@ -98,6 +99,14 @@ class Services:
             await publish_commands(self.bot, self.translator, self.settings.DEFAULT_LOCALE)
         except TelegramError as exc:  # a menu is a convenience: never a reason not to start
             log.warning("could not publish the command menu: %s", type(exc).__name__)
+        if is_sqlite(self.settings.DATABASE_URL):
+            # One process owns a SQLite database, so a lease found now was left by a run that
+            # died mid-send (SIGKILL, power cut); kept, it would hold that row's chat, and the
+            # staff group's cards, for the whole lease. Sending it again repeats one message.
+            async with self.sessions() as session, session.begin():
+                released = await outbox.release_leases(session)
+            if released:
+                log.warning("released %d outbox rows leased by a previous run", released)
         self._spawn("inbox-writer", self.writer.run)
         self._spawn("dispatcher", self.dispatcher.run)
         self._spawn("janitor", Janitor(self.sessions).run)

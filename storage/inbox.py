@@ -53,10 +53,17 @@ async def add(session: AsyncSession, updates: Sequence[NewUpdate], now: datetime
 
 
 async def claim_next(session: AsyncSession, now: datetime) -> ClaimedUpdate | None:
-    """Lock the oldest due update whose chat has no earlier pending update.
+    """Lock the oldest due update whose chat has no earlier pending update."""
+    batch = await claim_batch(session, now, 1)
+    return batch[0] if batch else None
+
+
+async def claim_batch(session: AsyncSession, now: datetime, limit: int) -> list[ClaimedUpdate]:
+    """Lock up to `limit` due updates, each the oldest pending one of its chat, in id order.
 
     Per-chat order holds across worker processes: on PostgreSQL a row another worker holds is
     skipped (SKIP LOCKED), and its chat's later rows wait because an earlier one is pending.
+    One row per chat at most, so a batch never holds two steps of one conversation.
     """
     earlier = aliased(InboxUpdate)
     blocked = exists().where(and_(earlier.chat_key == InboxUpdate.chat_key,
@@ -64,18 +71,19 @@ async def claim_next(session: AsyncSession, now: datetime) -> ClaimedUpdate | No
                                   earlier.update_id < InboxUpdate.update_id))
     stmt = (select(InboxUpdate)
             .where(InboxUpdate.status == "pending", InboxUpdate.next_attempt_at <= now, ~blocked)
-            .order_by(InboxUpdate.update_id).limit(1))
+            .order_by(InboxUpdate.update_id).limit(limit))
     if _dialect(session) == "postgresql":
         stmt = stmt.with_for_update(skip_locked=True, of=InboxUpdate)
-    row = await session.scalar(stmt)
-    if row is None:
-        return None
+    return [ClaimedUpdate(r.update_id, r.chat_key, _payload(r.payload), r.attempts)
+            for r in await session.scalars(stmt)]
+
+
+def _payload(text: str | None) -> dict[str, Any]:
     try:
-        payload = json.loads(row.payload or "{}")
+        payload = json.loads(text or "{}")
     except ValueError:
-        payload = {}
-    return ClaimedUpdate(row.update_id, row.chat_key, payload if isinstance(payload, dict) else {},
-                         row.attempts)
+        return {}
+    return payload if isinstance(payload, dict) else {}
 
 
 async def mark_done(session: AsyncSession, update_id: int, now: datetime) -> None:

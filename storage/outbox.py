@@ -70,6 +70,15 @@ async def lease(session: AsyncSession, row_id: int, now: datetime, length: timed
     return int(getattr(result, "rowcount", 0) or 0) == 1
 
 
+async def release_leases(session: AsyncSession) -> int:
+    """Free every leased pending row; only for a database no other live process can use."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == "pending", OutboxMessage.locked_until.is_not(None))
+        .values(locked_until=None))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 async def mark_sent(session: AsyncSession, row_id: int, now: datetime) -> None:
     """Delivered: erase the sealed payload, keep the row as a delivery record."""
     await session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id)
