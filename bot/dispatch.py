@@ -27,7 +27,9 @@ from storage.outbox import Due
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=2)
+# Long enough for a send that waits its turn and then times out (well under a minute), short
+# enough that rows leased by a process that died free up soon on a shared PostgreSQL.
+LEASE = timedelta(seconds=60)
 MAX_BACKOFF = 300.0
 _EDITS = {"editMessageText", "editMessageReplyMarkup"}
 _NOT_MESSAGES = {"answerCallbackQuery", "leaveChat", "setMessageReaction"}
@@ -183,8 +185,9 @@ class Dispatcher:
 
     async def _refused(self, row: Due, params: dict[str, Any], exc: BadRequest) -> None:
         message = exc.message.lower()
-        if "message is not modified" in message:
-            await self._finish(row)
+        if "message is not modified" in message or (
+                row.method == "answerCallbackQuery" and "query is too old" in message):
+            await self._finish(row)  # nothing left to do: the result is already there, or moot
         elif row.method in _EDITS and ("not found" in message or "can't be edited" in message):
             # The message to edit is gone: send the new content as a fresh message instead.
             fresh = {k: v for k, v in params.items() if k != "message_id"}
