@@ -47,7 +47,7 @@ def extract_toml(fileobj: IO[bytes], keywords: Any, comment_tags: Any,
 
 def extract() -> Catalog:
     """A template catalog of every message in the source tree."""
-    template = Catalog(project="lapor-tppo", msgid_bugs_address="", fuzzy=False)
+    template = Catalog(project="Lapor TPPO", version="0.1", msgid_bugs_address="", fuzzy=False)
     for filename, lineno, message, comments, context in extract_from_dir(
             str(ROOT), method_map=_METHODS, keywords={"t": None}, comment_tags=("i18n:",),
             strip_comment_tags=True):
@@ -77,6 +77,10 @@ def update() -> None:
         catalog = _read(path) if path.exists() else Catalog(locale=locale)
         catalog.update(template, no_fuzzy_matching=True)
         catalog.obsolete.clear()
+        catalog.fuzzy = False  # the header: every entry is checked by `problems()` instead
+        catalog.project, catalog.version = "Lapor TPPO", "0.1"
+        catalog.header_comment = (f"# {locale} messages of Lapor TPPO. Edit msgstr only; "
+                                  "`make i18n` keeps msgids in step with the code.\n#")
         if locale == SOURCE_LOCALE:
             for message in catalog:  # the msgids are English: English needs no translator
                 if message.id and not message.string:
