@@ -89,7 +89,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     @app.get("/readyz")
     async def readyz(request: Request) -> JSONResponse:
         try:
-            async with request.app.state.services.engine.connect() as conn:
+            async with request.app.state.services.db.engine.connect() as conn:
                 await conn.execute(text("SELECT 1"))
         except Exception as exc:
             log.warning("readiness check failed: %s", type(exc).__name__)

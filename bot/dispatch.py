@@ -14,7 +14,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
@@ -23,6 +22,7 @@ from bot.aio import wait_for_event
 from bot.outgoing import Outgoing
 from bot.ratelimit import TelegramLimits
 from storage import outbox
+from storage.db import Database
 from storage.outbox import Due
 
 log = logging.getLogger(__name__)
@@ -61,11 +61,11 @@ def _typed(params: dict[str, Any]) -> dict[str, Any]:
 class Dispatcher:
     """Sends pending outbox rows until stopped; `wake()` makes it look again at once."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], bot: Bot, outgoing: Outgoing,
+    def __init__(self, db: Database, bot: Bot, outgoing: Outgoing,
                  *, concurrency: int = 16, max_inflight: int = 48,
                  clock: Callable[[], datetime] | None = None,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
-        self._sessions = sessions
+        self._db = db
         self._bot = bot
         self._out = outgoing
         self._limits = TelegramLimits()
@@ -87,13 +87,14 @@ class Dispatcher:
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until `stop` is set, then let in-flight sends finish."""
         while not stop.is_set():
+            self._wake.clear()  # before looking, so a commit landing meanwhile is not missed
             try:
                 delay = await self.pump()
             except Exception:
                 log.exception("outbox pump failed; retrying in 1 s")
                 delay = 1.0
-            self._wake.clear()
-            await wait_for_event(self._wake, min(delay, 1.0))
+            if delay > 0:
+                await wait_for_event(self._wake, min(delay, 1.0))
         if self._tasks:
             await asyncio.wait(self._tasks, timeout=10)
 
@@ -108,19 +109,20 @@ class Dispatcher:
         if room <= 0:
             return 1.0  # a finishing send wakes us
         now = self._clock()
-        async with self._sessions() as session, session.begin():
-            rows = await outbox.due(session, now, limit=room,
-                                    skip_chats=frozenset(self._inflight))
         ready: list[Due] = []
         delay = 1.0
         mono = self._monotonic()
-        for row in rows:
-            wait = self._wait(row, mono, chat_only=True)
-            if wait > 0:
-                delay = min(delay, wait)
-            else:
-                ready.append(row)
-        for row in await self._lease(ready, now):
+        async with self._db.transaction() as session:  # pick and lease in one commit
+            rows = await outbox.due(session, now, limit=room,
+                                    skip_chats=frozenset(self._inflight))
+            for row in rows:
+                wait = self._wait(row, mono, chat_only=True)
+                if wait > 0:
+                    delay = min(delay, wait)
+                else:
+                    ready.append(row)
+            leased = [r for r in ready if await outbox.lease(session, r.id, now, LEASE)]
+        for row in leased:
             self._inflight.add(row.chat_key)
             task = asyncio.create_task(self._deliver(row))
             self._tasks.add(task)
@@ -140,12 +142,6 @@ class Dispatcher:
             await asyncio.sleep(wait)
         if row.method not in _NOT_MESSAGES:
             self._limits.record(row.chat_key, row.is_group, self._monotonic())
-
-    async def _lease(self, rows: list[Due], now: datetime) -> list[Due]:
-        if not rows:
-            return []
-        async with self._sessions() as session, session.begin():
-            return [r for r in rows if await outbox.lease(session, r.id, now, LEASE)]
 
     async def _deliver(self, row: Due) -> None:
         try:
@@ -191,7 +187,7 @@ class Dispatcher:
         elif row.method in _EDITS and ("not found" in message or "can't be edited" in message):
             # The message to edit is gone: send the new content as a fresh message instead.
             fresh = {k: v for k, v in params.items() if k != "message_id"}
-            async with self._sessions() as session, session.begin():
+            async with self._db.transaction() as session:
                 await outbox.replace(session, row.id, "sendMessage", self._out.seal(fresh))
         else:
             log.error("outbox row %d (%s, %s): Telegram refused it: %s", row.id, row.method,
@@ -201,7 +197,7 @@ class Dispatcher:
     async def _retry(self, row: Due, seconds: float, error: str, *, count: bool = True) -> None:
         log.warning("outbox row %d (%s): %s, retrying in %.0f s", row.id, row.ticket_ref, error,
                     seconds)
-        async with self._sessions() as session, session.begin():
+        async with self._db.transaction() as session:
             await outbox.retry_later(session, row.id, self._clock() + timedelta(seconds=seconds),
                                      error, count_attempt=count)
 
@@ -213,7 +209,7 @@ class Dispatcher:
             if not batch:
                 return  # an earlier flush committed ours
             now = self._clock()
-            async with self._sessions() as session, session.begin():
+            async with self._db.transaction() as session:
                 for done, reason in batch:
                     if reason is None:
                         await outbox.mark_sent(session, done.id, now)

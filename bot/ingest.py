@@ -9,7 +9,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 from telegram.error import Conflict, TelegramError
 
@@ -17,6 +16,7 @@ from bot.aio import wait_for_event
 from bot.crypto import Keys
 from bot.updates import ALLOWED_UPDATES, chat_id_of
 from storage import inbox
+from storage.db import Database
 from storage.errors import DatabaseUnavailable
 from storage.inbox import NewUpdate
 
@@ -28,9 +28,9 @@ _BATCH = 500
 class InboxWriter:
     """Stores updates in batches: one commit (one fsync) acknowledges many concurrent requests."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], keys: Keys,
+    def __init__(self, db: Database, keys: Keys,
                  on_commit: Callable[[], None]) -> None:
-        self._sessions = sessions
+        self._db = db
         self._keys = keys
         self._on_commit = on_commit
         self._queue: asyncio.Queue[tuple[NewUpdate, asyncio.Future[None]]] = asyncio.Queue()
@@ -51,7 +51,7 @@ class InboxWriter:
     async def store(self, rows: list[NewUpdate]) -> None:
         """Commit `rows` now (used by the poller, which has its own batches)."""
         try:
-            async with self._sessions() as session, session.begin():
+            async with self._db.transaction(urgent=True) as session:
                 await inbox.add(session, rows, datetime.now(UTC))
         except Exception as exc:
             raise DatabaseUnavailable(type(exc).__name__) from exc

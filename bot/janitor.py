@@ -7,10 +7,9 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from bot.aio import wait_for_event
 from storage import inbox, outbox
+from storage.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -23,16 +22,16 @@ OUTBOX_KEEP = timedelta(days=7)
 class Janitor:
     """Purges old inbox ids and outbox delivery records every `every` seconds."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], every: float = 600.0,
+    def __init__(self, db: Database, every: float = 600.0,
                  clock: Callable[[], datetime] | None = None) -> None:
-        self._sessions = sessions
+        self._db = db
         self._every = every
         self._clock = clock or (lambda: datetime.now(UTC))
 
     async def sweep(self) -> tuple[int, int]:
         """One pass; returns (inbox rows, outbox rows) removed."""
         now = self._clock()
-        async with self._sessions() as session, session.begin():
+        async with self._db.transaction() as session:
             ids = await inbox.purge(session, now - INBOX_KEEP)
             sent = await outbox.purge(session, now - OUTBOX_KEEP)
         if ids or sent:

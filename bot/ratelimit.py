@@ -37,6 +37,9 @@ class TelegramLimits:
     # 28, not 30: a request counted here reaches Telegram a few milliseconds later, and two
     # requests can swap order on the way; the margin keeps Telegram's own count under 30.
     overall: Window = field(default_factory=lambda: Window(28, 1.0))
+    # ...and evenly spaced, so one second's 28 do not leave as one burst that could land,
+    # with network jitter, inside Telegram's window for the previous second.
+    spacing: Window = field(default_factory=lambda: Window(1, 1.0 / 30))
     private_burst: int = 3
     _chats: dict[str, tuple[Window, ...]] = field(default_factory=dict)
     _paused: dict[str, float] = field(default_factory=dict)
@@ -52,12 +55,13 @@ class TelegramLimits:
         """Seconds until a message to this chat may go (0 when it may go now)."""
         paused = self._paused.get(chat_key, 0.0) - now
         windows = self._windows(chat_key, is_group)
-        overall = 0.0 if chat_only else self.overall.wait(now)
+        overall = 0.0 if chat_only else max(self.overall.wait(now), self.spacing.wait(now))
         return max(paused, overall, *(w.wait(now) for w in windows))
 
     def record(self, chat_key: str, is_group: bool, now: float) -> None:
         """Count a message sent to this chat."""
         self.overall.record(now)
+        self.spacing.record(now)
         for window in self._windows(chat_key, is_group):
             window.record(now)
 

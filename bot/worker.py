@@ -13,12 +13,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.aio import wait_for_event
 from bot.handler import UpdateHandler
 from bot.updates import chat_id_of
 from storage import inbox, outbox
+from storage.db import Database
 from storage.inbox import ClaimedUpdate
 
 log = logging.getLogger(__name__)
@@ -40,10 +41,10 @@ def _where(exc: BaseException) -> str:
 class Worker:
     """Processes inbox rows until stopped; `wake()` makes it look again at once."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], handler: UpdateHandler, *,
+    def __init__(self, db: Database, handler: UpdateHandler, *,
                  on_commit: Callable[[], None], max_attempts: int, default_locale: str,
-                 batch: int = 32, clock: Callable[[], datetime] | None = None) -> None:
-        self._sessions = sessions
+                 batch: int = 8, clock: Callable[[], datetime] | None = None) -> None:
+        self._db = db
         self._handler = handler
         self._on_commit = on_commit
         self._max_attempts = max_attempts
@@ -59,6 +60,7 @@ class Worker:
     async def run(self, stop: asyncio.Event) -> None:
         """Process until `stop` is set."""
         while not stop.is_set():
+            self._wake.clear()  # before looking, so a commit landing meanwhile is not missed
             try:
                 busy = await self.process_one()
             except Exception as exc:  # the database itself failed: wait and try again
@@ -66,10 +68,8 @@ class Worker:
                           _where(exc))
                 busy = False
                 await asyncio.sleep(1.0)
-            if busy:
-                continue
-            self._wake.clear()
-            await wait_for_event(self._wake, 0.5)
+            if not busy:
+                await wait_for_event(self._wake, 0.5)
 
     async def process_one(self) -> bool:
         """Handle the next due updates (up to a batch); True when any was handled or failed.
@@ -78,7 +78,7 @@ class Worker:
         shares one commit, which under load turns many fsyncs into one.
         """
         now = self._clock()
-        async with self._sessions() as session, session.begin():
+        async with self._db.transaction() as session:
             items = await inbox.claim_batch(session, now, self._batch)
             for item in items:
                 await self._process(session, item, now)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -81,3 +84,77 @@ def alembic_config(url: str) -> Config:
 def upgrade(url: str, revision: str = "head") -> None:
     """Apply pending migrations (synchronous: call it outside an event loop or in a thread)."""
     command.upgrade(alembic_config(url), revision)
+
+
+class WriteGate:
+    """Turns for writers in one process, so SQLite's lock is never fought over in its busy loop.
+
+    SQLite lets one writer at a time; a blocked connection sleeps in growing steps (up to 100 ms)
+    before trying again. Queuing writers here instead hands the lock over the moment it is free.
+    `urgent` writers (storing incoming updates, which Telegram waits on) go first, but a normal
+    writer never waits more than `patience` seconds behind them. On PostgreSQL it does nothing.
+    """
+
+    def __init__(self, enabled: bool, patience: float = 0.1) -> None:
+        self._enabled = enabled
+        self._patience = patience
+        self._busy = False
+        self._urgent_waiting = 0
+        self._overdue = 0
+        self._changed = asyncio.Condition()
+
+    @contextlib.asynccontextmanager
+    async def turn(self, urgent: bool = False) -> AsyncIterator[None]:
+        """Hold the write turn for the duration of the block."""
+        if not self._enabled:
+            yield
+            return
+        await self._acquire(urgent)
+        try:
+            yield
+        finally:
+            async with self._changed:
+                self._busy = False
+                self._changed.notify_all()
+
+    async def _acquire(self, urgent: bool) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._patience
+        overdue = False
+        async with self._changed:
+            self._urgent_waiting += urgent
+            try:
+                while True:
+                    if not urgent and not overdue and loop.time() >= deadline:
+                        overdue = True  # waited long enough: urgent writers now let us in
+                        self._overdue += 1
+                    if not self._busy and (overdue or (self._overdue == 0 if urgent
+                                                       else self._urgent_waiting == 0)):
+                        break
+                    patience_left = None if overdue else max(deadline - loop.time(), 0.001)
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._changed.wait(), timeout=patience_left)
+                self._busy = True
+            finally:
+                self._urgent_waiting -= urgent
+                self._overdue -= overdue
+
+
+class Database:
+    """The engine, its sessions, and the write gate: one per process, passed down."""
+
+    def __init__(self, url: str, **kwargs: Any) -> None:
+        self.url = url
+        self.engine = create_engine(url, **kwargs)
+        self.sessions = session_factory(self.engine)
+        self.gate = WriteGate(enabled=is_sqlite(url))
+
+    @contextlib.asynccontextmanager
+    async def transaction(self, urgent: bool = False) -> AsyncIterator[AsyncSession]:
+        """A session inside one transaction, committed at the end of the block."""
+        async with self.gate.turn(urgent), self.sessions() as session, session.begin():
+            yield session
+
+    async def dispose(self) -> None:
+        """Close every connection."""
+        await self.engine.dispose()

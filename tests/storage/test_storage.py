@@ -13,7 +13,7 @@ from bot.janitor import Janitor
 from flows.report import Report
 from flows.ticket import TicketStatus
 from storage import inbox, outbox, tickets
-from storage.db import alembic_config, session_factory
+from storage.db import Database, WriteGate, alembic_config, session_factory
 from storage.inbox import NewUpdate
 from storage.models import InboxUpdate, OutboxMessage
 from storage.outbox import NewMessage
@@ -147,7 +147,8 @@ async def test_tickets_get_unique_references(engine: AsyncEngine) -> None:
     assert loaded.status is TicketStatus.NEW and loaded.urgent and loaded.child
 
 
-async def test_the_janitor_forgets_only_old_finished_rows(engine: AsyncEngine) -> None:
+async def test_the_janitor_forgets_only_old_finished_rows(engine: AsyncEngine,
+                                                         database_url: str) -> None:
     sessions = session_factory(engine)
     async with sessions() as s, s.begin():
         await inbox.add(s, [_u(1, "a"), _u(2, "a")], NOW)
@@ -156,9 +157,36 @@ async def test_the_janitor_forgets_only_old_finished_rows(engine: AsyncEngine) -
                              NewMessage("b", False, "sendMessage", b"y")], NOW)
         first = (await outbox.due(s, NOW, limit=1))[0]
         await outbox.mark_sent(s, first.id, NOW)
-    too_soon = Janitor(sessions, clock=lambda: NOW + timedelta(hours=1))
-    assert await too_soon.sweep() == (0, 0)
-    later = Janitor(sessions, clock=lambda: NOW + timedelta(days=8))
-    assert await later.sweep() == (1, 1)
+    db = Database(database_url)
+    try:
+        too_soon = Janitor(db, clock=lambda: NOW + timedelta(hours=1))
+        assert await too_soon.sweep() == (0, 0)
+        later = Janitor(db, clock=lambda: NOW + timedelta(days=8))
+        assert await later.sweep() == (1, 1)
+    finally:
+        await db.dispose()
     async with sessions() as s:
         assert await inbox.pending_count(s) == 1 and await outbox.pending_count(s) == 1
+
+
+async def test_the_write_gate_lets_urgent_writers_first_but_starves_no_one() -> None:
+    gate = WriteGate(enabled=True, patience=0.05)
+    order: list[str] = []
+
+    async def write(name: str, urgent: bool, hold: float) -> None:
+        async with gate.turn(urgent):
+            order.append(name)
+            await asyncio.sleep(hold)
+
+    first = asyncio.create_task(write("first", False, 0.02))
+    await asyncio.sleep(0)
+    waiting = [asyncio.create_task(write("normal", False, 0.0)),
+               asyncio.create_task(write("urgent", True, 0.0))]
+    await asyncio.gather(first, *waiting)
+    assert order == ["first", "urgent", "normal"]
+
+    order.clear()
+    hog = [asyncio.create_task(write(f"u{i}", True, 0.02)) for i in range(10)]
+    patient = asyncio.create_task(write("normal", False, 0.0))
+    await asyncio.gather(*hog, patient)
+    assert order.index("normal") < 9  # it got in before the urgent queue ran dry
