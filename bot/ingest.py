@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -29,11 +30,16 @@ class InboxWriter:
     """Stores updates in batches: one commit (one fsync) acknowledges many concurrent requests."""
 
     def __init__(self, db: Database, keys: Keys,
-                 on_commit: Callable[[], None]) -> None:
+                 on_commit: Callable[[], None] = lambda: None) -> None:
         self._db = db
         self._keys = keys
-        self._on_commit = on_commit
+        self.on_commit = on_commit  # set once the worker exists: wakes it after each commit
         self._queue: asyncio.Queue[tuple[NewUpdate, asyncio.Future[None]]] = asyncio.Queue()
+        self._flood_until = 0.0
+
+    def flooded(self) -> bool:
+        """True while updates arrive faster than one commit at a time (a burst is on)."""
+        return self._queue.qsize() > 0 or time.monotonic() < self._flood_until
 
     def to_row(self, raw: dict[str, Any], text: str | None = None) -> NewUpdate:
         """The inbox row for a raw update (`text`: its JSON as received); its chat is keyed."""
@@ -55,7 +61,7 @@ class InboxWriter:
                 await inbox.add(session, rows, datetime.now(UTC))
         except Exception as exc:
             raise DatabaseUnavailable(type(exc).__name__) from exc
-        self._on_commit()
+        self.on_commit()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Drain the queue in batches until `stop` is set."""
@@ -67,6 +73,8 @@ class InboxWriter:
             batch = [first]
             while len(batch) < _BATCH and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
+            if len(batch) > 1:  # requests are overlapping: keep the worker out of the way a bit
+                self._flood_until = time.monotonic() + 0.2
             await self._commit(batch)
 
     async def _commit(self, batch: list[tuple[NewUpdate, asyncio.Future[None]]]) -> None:

@@ -82,9 +82,10 @@ class Services:
         bot = make_bot(settings)
         dispatcher = Dispatcher(db, bot, outgoing, monotonic=monotonic)
         handler = UpdateHandler(settings, keys, flow, catalog, outgoing)
-        worker = Worker(db, handler, on_commit=dispatcher.wake,
+        writer = InboxWriter(db, keys)
+        worker = Worker(db, handler, on_commit=dispatcher.wake, flooded=writer.flooded,
                         max_attempts=settings.MAX_ATTEMPTS, default_locale=settings.DEFAULT_LOCALE)
-        writer = InboxWriter(db, keys, on_commit=worker.wake)
+        writer.on_commit = worker.wake
         return cls(settings, db, bot, writer, worker, dispatcher, translator)
 
     def _spawn(self, name: str, run: Callable[[asyncio.Event], Coroutine[Any, Any, None]]) -> None:

@@ -43,12 +43,15 @@ class Worker:
 
     def __init__(self, db: Database, handler: UpdateHandler, *,
                  on_commit: Callable[[], None], max_attempts: int, default_locale: str,
-                 batch: int = 8, clock: Callable[[], datetime] | None = None) -> None:
+                 batch: int = 8, flooded: Callable[[], bool] = lambda: False,
+                 clock: Callable[[], datetime] | None = None) -> None:
         self._db = db
         self._handler = handler
         self._on_commit = on_commit
         self._max_attempts = max_attempts
         self._batch = batch
+        self._flooded = flooded
+        self._max_yield = 0.25
         self._locale = default_locale
         self._clock = clock or (lambda: datetime.now(UTC))
         self._wake = asyncio.Event()
@@ -70,6 +73,19 @@ class Worker:
                 await asyncio.sleep(1.0)
             if not busy:
                 await wait_for_event(self._wake, 0.5)
+            else:
+                await self._yield_to_ingest()
+
+    async def _yield_to_ingest(self) -> None:
+        """During a burst, let webhook requests go first: Telegram waits on each one.
+
+        The inbox holds what arrives, so handling can lag a little; it still gets a batch in at
+        least every `_max_yield` seconds.
+        """
+        waited = 0.0
+        while self._flooded() and waited < self._max_yield:
+            await asyncio.sleep(0.02)
+            waited += 0.02
 
     async def process_one(self) -> bool:
         """Handle the next due updates (up to a batch); True when any was handled or failed.
