@@ -1,0 +1,195 @@
+"""The real server (`python -m bot.cli run`) as a subprocess on loopback, always stopped."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import re
+import signal
+import socket
+import sqlite3
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from bot.crypto import new_data_key
+from tests.fakes import FakeBotApi
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "123456:BENCH-token"
+STAFF_CHAT_ID = -1001234567890
+WEBHOOK_SECRET = "bench-Secret_token-0123456789"
+SERVER_ARGS = ("-m", "bot.cli", "run")
+PROBE_ARGS = ("-m", "benchmarks.probe")  # the same server with timers (diagnostics only)
+# Settings the server reads; none is inherited from the caller's environment.
+_SETTINGS = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_API_URL", "STAFF_CHAT_ID", "DATABASE_URL", "HOST",
+             "PORT", "PUBLIC_URL", "TELEGRAM_WEBHOOK_SECRET", "DATA_KEY", "CASE_WEBHOOK_URL",
+             "CASE_WEBHOOK_SECRET", "CASE_INBOUND_SECRET", "TIMEZONE", "DEFAULT_LOCALE",
+             "SLA_URGENT", "SLA_CHILD", "SLA_NORMAL", "CATALOG_FILE", "LOG_LEVEL", "MAX_ATTEMPTS")
+
+
+def free_port() -> int:
+    """A free TCP port on loopback."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a running process (Linux /proc), 0 when unreadable."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Server:
+    """A running server: where it listens, its process and its files."""
+
+    url: str
+    port: int
+    pid: int
+    workdir: Path
+    database: Path
+    log: Path
+    probe: Path | None
+    started: float
+
+    def probe_summary(self) -> list[str]:
+        """What the probe measured (empty when the server is not probed)."""
+        if self.probe is None:
+            return []
+        from benchmarks.probe import summary
+
+        return summary(self.probe, time.monotonic() - self.started)
+
+    def log_summary(self) -> list[str]:
+        """Warnings and errors the server logged, counted by message (ids and numbers as N)."""
+        try:
+            text = self.log.read_text(errors="replace")
+        except OSError:
+            return []
+        counts: dict[str, int] = {}
+        for line in text.splitlines():
+            match = _LOG_LINE.match(line)
+            if match is None:
+                continue
+            message = _NUMBER.sub("N", match.group(1))
+            counts[message] = counts.get(message, 0) + 1
+        return [f"server log: {n} x {m}" for m, n in sorted(counts.items(), key=lambda i: -i[1])]
+
+    @property
+    def webhook(self) -> str:
+        """The webhook route."""
+        return f"{self.url}/telegram/webhook"
+
+    def cpu(self) -> float:
+        """CPU seconds the server process has used so far."""
+        return cpu_seconds(self.pid)
+
+    def query(self, sql: str) -> list[tuple[object, ...]]:
+        """Read the server's SQLite database (read-only; WAL lets us read beside it)."""
+        conn = sqlite3.connect(f"file:{self.database}?mode=ro", uri=True, timeout=10)
+        try:
+            return list(conn.execute(sql))
+        finally:
+            conn.close()
+
+
+_LOG_LINE = re.compile(r"^\S+ \S+ (?:WARNING|ERROR|CRITICAL) (.*)$")
+_NUMBER = re.compile(r"\d+")
+
+
+def _environment(fake: FakeBotApi, port: int, database: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in _SETTINGS}
+    env.update({
+        "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": fake.url,
+        "STAFF_CHAT_ID": str(STAFF_CHAT_ID), "DATA_KEY": new_data_key(),
+        "DATABASE_URL": f"sqlite+aiosqlite:///{database}", "HOST": "127.0.0.1",
+        "PORT": str(port), "PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET, "DEFAULT_LOCALE": "id",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p),
+    })
+    return env
+
+
+async def _wait_healthy(url: str, proc: asyncio.subprocess.Process, limit: float) -> None:
+    deadline = time.monotonic() + limit
+    async with httpx.AsyncClient(timeout=2.0, trust_env=False) as client:
+        while time.monotonic() < deadline:
+            if proc.returncode is not None:
+                raise RuntimeError(f"the server exited with {proc.returncode} during start-up")
+            with contextlib.suppress(httpx.HTTPError):
+                if (await client.get(f"{url}/healthz")).status_code == 200:
+                    return
+            await asyncio.sleep(0.1)
+    raise RuntimeError(f"the server did not answer /healthz within {limit:.0f} s")
+
+
+async def _stop(proc: asyncio.subprocess.Process, grace: float) -> None:
+    if proc.returncode is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        proc.send_signal(signal.SIGTERM)
+    try:
+        await asyncio.wait_for(proc.wait(), grace)
+    except TimeoutError:
+        with contextlib.suppress(ProcessLookupError):
+            proc.kill()
+        await proc.wait()
+
+
+@contextlib.asynccontextmanager
+async def run_server(fake: FakeBotApi, *, db_dir: Path | None = None, probe: str = "",
+                     start_limit: float = 60.0) -> AsyncIterator[Server]:
+    """Start `lapor-tppo run` against `fake` with a fresh SQLite database; stop it on exit.
+
+    The webhook is registered (the fake has seen setWebhook) before this yields. On exit the
+    server gets SIGTERM and 10 s to finish, then SIGKILL; the same happens on any error or
+    cancellation. `probe` (e.g. "timings" or "timings,no-worker") runs benchmarks.probe.
+    """
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="lapor-bench-", dir=db_dir) as tmp:
+        workdir = Path(tmp)
+        database, log = workdir / "bench.db", workdir / "server.log"
+        env = _environment(fake, port, database)
+        probe_file = workdir / "probe.json" if probe else None
+        if probe_file is not None:
+            env |= {"BENCH_PROBE": probe, "BENCH_PROBE_OUT": str(probe_file)}
+        started = time.monotonic()
+        with log.open("wb") as log_file:
+            proc = await asyncio.create_subprocess_exec(
+                sys.executable, *(PROBE_ARGS if probe else SERVER_ARGS), cwd=workdir, env=env,
+                stdin=asyncio.subprocess.DEVNULL, stdout=log_file, stderr=log_file)
+            try:
+                url = f"http://127.0.0.1:{port}"
+                try:
+                    await _wait_healthy(url, proc, start_limit)
+                    await fake.wait_for(lambda: fake.webhook is not None, 10.0, "setWebhook")
+                except BaseException:
+                    sys.stderr.write(_tail(log))
+                    raise
+                yield Server(url, port, proc.pid, workdir, database, log, probe_file, started)
+            finally:
+                await _stop(proc, 10.0)
+
+
+def _tail(log: Path, lines: int = 20) -> str:
+    """The last lines the server logged, framed for stderr (when it failed to start)."""
+    try:
+        text = log.read_text(errors="replace").strip()
+    except OSError:
+        return ""
+    if not text:
+        return ""
+    tail = text.splitlines()[-lines:]
+    return "  server log (last lines):\n" + "".join(f"    {line}\n" for line in tail)
