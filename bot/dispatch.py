@@ -18,7 +18,7 @@ from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.aio import wait_for_event
+from bot.aio import Wakeable, describe
 from bot.outgoing import Outgoing
 from bot.ratelimit import TelegramLimits
 from storage import outbox
@@ -58,7 +58,7 @@ def _typed(params: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-class Dispatcher:
+class Dispatcher(Wakeable):
     """Sends pending outbox rows until stopped; `wake()` makes it look again at once."""
 
     def __init__(self, db: Database, bot: Bot, outgoing: Outgoing,
@@ -74,29 +74,20 @@ class Dispatcher:
         self._slots = asyncio.Semaphore(concurrency)
         self._finished: list[tuple[Due, str | None]] = []
         self._flush = asyncio.Lock()
-        self._wake = asyncio.Event()
         self._clock = clock or (lambda: datetime.now(UTC))
         self._tasks: set[asyncio.Task[None]] = set()
         # The limiter's clock; tests share the fake Bot API's clock so both agree on pace.
         self._monotonic = monotonic
-
-    def wake(self) -> None:
-        """New rows were committed."""
-        self._wake.set()
+        super().__init__()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until `stop` is set, then let in-flight sends finish."""
-        while not stop.is_set():
-            self._wake.clear()  # before looking, so a commit landing meanwhile is not missed
-            try:
-                delay = await self.pump()
-            except Exception:
-                log.exception("outbox pump failed; retrying in 1 s")
-                delay = 1.0
-            if delay > 0:
-                await wait_for_event(self._wake, min(delay, 1.0))
+        await self.loop(stop, self._turn, log)
         if self._tasks:
             await asyncio.wait(self._tasks, timeout=10)
+
+    async def _turn(self) -> float:
+        return min(await self.pump(), 1.0)
 
     async def pump(self) -> float:
         """Start sends for rows that may go soon; return seconds until it is worth looking again.
@@ -148,8 +139,8 @@ class Dispatcher:
             async with self._slots:
                 await self._take_turn(row)
                 await self._send(row)
-        except Exception:
-            log.exception("outbox row %d: delivery bookkeeping failed", row.id)
+        except Exception as exc:
+            log.error("outbox row %d: delivery bookkeeping failed: %s", row.id, describe(exc))
         finally:
             self._inflight.discard(row.chat_key)
             self._wake.set()

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import traceback
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.aio import wait_for_event
+from bot.aio import Wakeable, describe
 from bot.handler import UpdateHandler
 from bot.updates import chat_id_of
 from storage import inbox, outbox
@@ -25,20 +23,7 @@ from storage.inbox import ClaimedUpdate
 log = logging.getLogger(__name__)
 
 
-_OURS = str(Path(__file__).resolve().parent.parent)
-
-
-def _where(exc: BaseException) -> str:
-    """Our innermost frame in the traceback: enough to find the bug, with no message text."""
-    frames = traceback.extract_tb(exc.__traceback__)
-    ours = [f for f in frames if f.filename.startswith(_OURS) and "/.venv/" not in f.filename]
-    if not (ours or frames):
-        return "?"
-    frame = (ours or frames)[-1]
-    return f"{Path(frame.filename).name}:{frame.lineno} in {frame.name}"
-
-
-class Worker:
+class Worker(Wakeable):
     """Processes inbox rows until stopped; `wake()` makes it look again at once."""
 
     def __init__(self, db: Database, handler: UpdateHandler, *,
@@ -54,27 +39,17 @@ class Worker:
         self._max_yield = 0.25
         self._locale = default_locale
         self._clock = clock or (lambda: datetime.now(UTC))
-        self._wake = asyncio.Event()
-
-    def wake(self) -> None:
-        """New updates were stored."""
-        self._wake.set()
+        super().__init__()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Process until `stop` is set."""
-        while not stop.is_set():
-            self._wake.clear()  # before looking, so a commit landing meanwhile is not missed
-            try:
-                busy = await self.process_one()
-            except Exception as exc:  # the database itself failed: wait and try again
-                log.error("inbox worker: %s at %s; retrying in 1 s", type(exc).__name__,
-                          _where(exc))
-                busy = False
-                await asyncio.sleep(1.0)
-            if not busy:
-                await wait_for_event(self._wake, 0.5)
-            else:
-                await self._yield_to_ingest()
+        await self.loop(stop, self._turn, log)
+
+    async def _turn(self) -> float:
+        if not await self.process_one():
+            return 0.5
+        await self._yield_to_ingest()
+        return 0.0
 
     async def _yield_to_ingest(self) -> None:
         """During a burst, let webhook requests go first: Telegram waits on each one.
@@ -121,8 +96,8 @@ class Worker:
                       now: datetime) -> None:
         attempt = item.attempts + 1
         park = attempt >= self._max_attempts
-        log.error("update %d failed (attempt %d/%d): %s at %s%s", item.update_id, attempt,
-                  self._max_attempts, type(exc).__name__, _where(exc),
+        log.error("update %d failed (attempt %d/%d): %s%s", item.update_id, attempt,
+                  self._max_attempts, describe(exc),
                   "; parked" if park else "")
         retry_in = None if park else timedelta(seconds=min(2 ** attempt, 60))
         chat_id = chat_id_of(item.payload) if park else None

@@ -60,9 +60,11 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         path = _sqlite_file(url)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
+        kwargs.setdefault("hide_parameters", True)  # errors never quote what was written
         engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
         _configure_sqlite(engine)
         return engine
+    kwargs.setdefault("hide_parameters", True)
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("pool_pre_ping", True)
     return create_async_engine(url, **kwargs)
