@@ -38,7 +38,7 @@ def _parse(body: bytes) -> tuple[dict[str, Any], str] | None:
     try:
         text = body.decode("utf-8")
         data = json.loads(text)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return None
     if not isinstance(data, dict) or not isinstance(data.get("update_id"), int) \
             or isinstance(data.get("update_id"), bool) or data["update_id"] < 0:
@@ -89,8 +89,8 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     @app.get("/readyz")
     async def readyz(request: Request) -> JSONResponse:
         try:
-            async with request.app.state.services.db.engine.connect() as conn:
-                await conn.execute(text("SELECT 1"))
+            async with request.app.state.services.db.transaction() as session:
+                await session.execute(text("SELECT 1"))
         except Exception as exc:
             log.warning("readiness check failed: %s", type(exc).__name__)
             return JSONResponse({"status": "unavailable"}, status_code=503)

@@ -5,15 +5,17 @@ It carries no identity: the report holds none, and this module never sees the up
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flows.catalog import Catalog
 from flows.core import Join, Msg, Raw, Text, t
+from flows.intake_state import STORY_LIMIT
 from flows.report import Report
 from flows.ticket import Ticket
 
-STORY_LIMIT = 3000  # keeps the card within Telegram's 4096 characters whatever else it holds
 _SKIPPED = t("(not given)")
 _PLACE_LISTS = {"kecamatan": "kecamatan", "crossing": "crossings", "sabah": "sabah"}
 
@@ -45,13 +47,19 @@ def _flags(report: Report) -> list[Text]:
     return flags
 
 
-def _story(report: Report) -> Text:
+def _story(report: Report, limit: int) -> Text:
     if not report.story:
         return _SKIPPED
     story = report.story
-    if len(story) > STORY_LIMIT:
-        story = story[:STORY_LIMIT] + "…"
+    if len(story) > limit:
+        story = story[:limit] + "…"
     return t("<blockquote>{story}</blockquote>", story=story)
+
+
+def visible_length(html_text: str) -> int:
+    """How long Telegram counts an HTML message: tags dropped, entities decoded, UTF-16 units."""
+    plain = html.unescape(re.sub(r"<[^>]*>", "", html_text))
+    return len(plain.encode("utf-16-le")) // 2
 
 
 def _time(at: datetime, zone: ZoneInfo) -> str:
@@ -59,8 +67,9 @@ def _time(at: datetime, zone: ZoneInfo) -> str:
     return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
 
 
-def ticket_card(ticket: Ticket, catalog: Catalog, zone: ZoneInfo) -> Text:
-    """The staff card for `ticket`, as translatable text."""
+def ticket_card(ticket: Ticket, catalog: Catalog, zone: ZoneInfo,
+                story_limit: int = STORY_LIMIT) -> Text:
+    """The staff card for `ticket`, as translatable text, its story cut to `story_limit`."""
     report = ticket.report
     indicators: Text = Join(tuple(Join((Raw("• "), _label(catalog, "indicators", i)), sep="")
                                   for i in report.indicators)) if report.indicators else _SKIPPED
@@ -74,7 +83,7 @@ def ticket_card(ticket: Ticket, catalog: Catalog, zone: ZoneInfo) -> Text:
         t("Victims: {count}, age: {age}",
           count=_label(catalog, "victim_counts", report.victim_count),
           age=_label(catalog, "age_bands", report.victim_age)),
-        t("<b>Story:</b>\n{story}", story=_story(report)),
+        t("<b>Story:</b>\n{story}", story=_story(report, story_limit)),
         t("Received: {received}. Acknowledge by: {due}.",
           received=_time(ticket.created_at, zone), due=_time(ticket.ack_due_at, zone)),
     ]

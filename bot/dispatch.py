@@ -7,7 +7,9 @@ that one call. Rows of one chat go strictly in order; different chats go concurr
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
+import re
 import time
 import warnings
 from collections.abc import Callable
@@ -15,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
-from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.aio import Wakeable, describe
@@ -31,6 +33,9 @@ log = logging.getLogger(__name__)
 # enough that rows leased by a process that died free up soon on a shared PostgreSQL.
 LEASE = timedelta(seconds=60)
 MAX_BACKOFF = 300.0
+MAX_ROW_ATTEMPTS = 10
+TEXT_LIMIT = 4096
+STAFF_RETRY = 600  # seconds between tries of a ticket message Telegram refuses
 _EDITS = {"editMessageText", "editMessageReplyMarkup"}
 _NOT_MESSAGES = {"answerCallbackQuery", "leaveChat", "setMessageReaction"}
 
@@ -42,6 +47,14 @@ def backoff(attempts: int) -> float:
 
 def _seconds(value: Any) -> float:
     return float(value.total_seconds()) if isinstance(value, timedelta) else float(value)
+
+
+def as_plain_text(params: dict[str, Any]) -> dict[str, Any]:
+    """The same message without HTML: tags dropped, entities decoded, cut to Telegram's limit."""
+    text = html.unescape(re.sub(r"<[^>]*>", "", str(params.get("text", ""))))
+    if len(text) > TEXT_LIMIT:
+        text = text[:TEXT_LIMIT - 1] + "…"
+    return {k: v for k, v in params.items() if k != "parse_mode"} | {"text": text or "…"}
 
 
 def _snake(method: str) -> str:
@@ -62,7 +75,7 @@ class Dispatcher(Wakeable):
     """Sends pending outbox rows until stopped; `wake()` makes it look again at once."""
 
     def __init__(self, db: Database, bot: Bot, outgoing: Outgoing,
-                 *, concurrency: int = 16, max_inflight: int = 48,
+                 *, concurrency: int = 16, max_inflight: int = 16,
                  clock: Callable[[], datetime] | None = None,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         self._db = db
@@ -72,7 +85,7 @@ class Dispatcher(Wakeable):
         self._inflight: set[str] = set()
         self._max_inflight = max_inflight
         self._slots = asyncio.Semaphore(concurrency)
-        self._finished: list[tuple[Due, str | None]] = []
+        self._finished: list[tuple[Due, str | None, asyncio.Future[None]]] = []
         self._flush = asyncio.Lock()
         self._clock = clock or (lambda: datetime.now(UTC))
         self._tasks: set[asyncio.Task[None]] = set()
@@ -146,8 +159,9 @@ class Dispatcher(Wakeable):
             self._wake.set()
 
     async def _send(self, row: Due) -> None:
-        params = self._out.open(row.sealed)
+        params: dict[str, Any] = {}
         try:
+            params = self._out.open(row.sealed)
             await getattr(self._bot, _snake(row.method))(**_typed(params))
         except RetryAfter as exc:
             with warnings.catch_warnings():  # PTB 22 warns that the type will change
@@ -157,18 +171,32 @@ class Dispatcher(Wakeable):
             await self._retry(row, wait, "RetryAfter", count=False)
         except BadRequest as exc:
             await self._refused(row, params, exc)
-        except Forbidden as exc:
-            log.warning("outbox row %d (%s): refused for good: %s", row.id, row.ticket_ref,
-                        exc.message)
-            await self._finish(row, failed=f"Forbidden: {exc.message}")
+        except Forbidden as exc:  # the reporter blocked the bot, or the bot left the group
+            await self._give_up(row, f"Forbidden: {exc.message}")
+        except ChatMigrated as exc:  # the staff group became a supergroup with a new id
+            log.error("outbox row %d (%s): the group moved to chat id %s: set STAFF_CHAT_ID to "
+                      "it and restart", row.id, row.ticket_ref, exc.new_chat_id)
+            await self._retry(row, STAFF_RETRY, "ChatMigrated")
         except TelegramError as exc:  # network errors, 5xx, time-outs
             await self._retry(row, backoff(row.attempts), type(exc).__name__)
-        except (TypeError, ValueError, KeyError) as exc:  # a row we cannot even express: a bug
-            log.error("outbox row %d (%s): cannot be sent: %s", row.id, row.method,
-                      type(exc).__name__)
-            await self._finish(row, failed=type(exc).__name__)
+        except Exception as exc:  # a row we cannot open or express (a bug, a changed DATA_KEY)
+            if row.attempts + 1 >= MAX_ROW_ATTEMPTS:
+                await self._give_up(row, describe(exc))
+            else:
+                await self._retry(row, backoff(row.attempts), describe(exc))
         else:
             await self._finish(row)
+
+    async def _give_up(self, row: Due, reason: str) -> None:
+        """Stop trying, except for ticket messages: a staff card must never be dropped."""
+        if row.ticket_ref is not None:
+            log.error("outbox row %d (%s) cannot be delivered (%s): check STAFF_CHAT_ID and "
+                      "that the bot is in the group; retrying every %d min", row.id,
+                      row.ticket_ref, reason, STAFF_RETRY // 60)
+            await self._retry(row, STAFF_RETRY, reason)
+        else:
+            log.warning("outbox row %d (%s): given up: %s", row.id, row.method, reason)
+            await self._finish(row, failed=reason)
 
     async def _refused(self, row: Due, params: dict[str, Any], exc: BadRequest) -> None:
         message = exc.message.lower()
@@ -178,12 +206,21 @@ class Dispatcher(Wakeable):
         elif row.method in _EDITS and ("not found" in message or "can't be edited" in message):
             # The message to edit is gone: send the new content as a fresh message instead.
             fresh = {k: v for k, v in params.items() if k != "message_id"}
-            async with self._db.transaction() as session:
-                await outbox.replace(session, row.id, "sendMessage", self._out.seal(fresh))
+            await self._rewrite(row, "sendMessage", fresh)
+        elif row.method == "sendMessage" and params.get("parse_mode") == "HTML":
+            # Telegram would not take the formatting (a bad label or translation, or too long):
+            # the same words as plain text are better than no card at all.
+            log.error("outbox row %d (%s): Telegram refused it (%s); sending it as plain text",
+                      row.id, row.ticket_ref, exc.message)
+            await self._rewrite(row, "sendMessage", as_plain_text(params))
         else:
             log.error("outbox row %d (%s, %s): Telegram refused it: %s", row.id, row.method,
                       row.ticket_ref, exc.message)
-            await self._finish(row, failed=f"BadRequest: {exc.message}")
+            await self._give_up(row, f"BadRequest: {exc.message}")
+
+    async def _rewrite(self, row: Due, method: str, params: dict[str, Any]) -> None:
+        async with self._db.transaction() as session:
+            await outbox.replace(session, row.id, method, self._out.seal(params))
 
     async def _retry(self, row: Due, seconds: float, error: str, *, count: bool = True) -> None:
         log.warning("outbox row %d (%s): %s, retrying in %.0f s", row.id, row.ticket_ref, error,
@@ -194,15 +231,26 @@ class Dispatcher(Wakeable):
 
     async def _finish(self, row: Due, failed: str | None = None) -> None:
         """Record the outcome; concurrent outcomes share one commit (one fsync on SQLite)."""
-        self._finished.append((row, failed))
+        recorded: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._finished.append((row, failed, recorded))
         async with self._flush:
             batch, self._finished = self._finished, []
-            if not batch:
-                return  # an earlier flush committed ours
-            now = self._clock()
+            if batch:
+                await self._record(batch)
+        await recorded  # raises if the commit that carried our outcome failed
+
+    async def _record(self, batch: list[tuple[Due, str | None, asyncio.Future[None]]]) -> None:
+        now = self._clock()
+        try:
             async with self._db.transaction() as session:
-                for done, reason in batch:
+                for done, reason, _ in batch:
                     if reason is None:
                         await outbox.mark_sent(session, done.id, now)
                     else:
                         await outbox.mark_failed(session, done.id, now, reason)
+        except Exception as exc:
+            for *_, future in batch:
+                future.set_exception(exc)
+        else:
+            for *_, future in batch:
+                future.set_result(None)

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 
-from bot.card import ticket_card
+from bot.card import ticket_card, visible_length
 from bot.crypto import Keys
 from bot.outgoing import Outgoing
 from bot.settings import Settings
@@ -22,12 +22,15 @@ from bot.updates import parse_update, to_event
 from flows.catalog import Catalog
 from flows.core import Reply, ReportFiled, t
 from flows.intake import ForgetMe, IntakeFlow, IntakeState
+from flows.intake_state import STORY_LIMIT
 from flows.report import Report, SubmitReport
-from flows.ticket import REFERENCE_ALPHABET
+from flows.ticket import REFERENCE_ALPHABET, Ticket
 from storage import conversations, tickets
 from storage.outbox import NewMessage
 
 log = logging.getLogger(__name__)
+
+CARD_LIMIT = 4000  # Telegram takes 4096; the margin covers counting differences
 
 APOLOGY = t("Sorry, something went wrong on our side and we could not read your last message. "
             "Please send it again, or send /start to continue: your answers so far are kept.\n"
@@ -117,15 +120,26 @@ class UpdateHandler:
                                       ack_due_at=now + self._sla(report))
         log.info("ticket %s filed (urgent=%s, child=%s)", ticket.reference, ticket.urgent,
                  ticket.child)
-        text = ticket_card(ticket, self._catalog, self._settings.zone)
         staff = self._settings.STAFF_CHAT_ID
         if staff is None:
             raise ValueError("STAFF_CHAT_ID is not set")
         card = self._out.call(staff, "sendMessage", {
-            "text": self._out.render(text, self._settings.DEFAULT_LOCALE),
+            "text": self._card_text(ticket),
             "parse_mode": "HTML", "protect_content": True,  # no forwarding a victim's story
             "link_preview_options": {"is_disabled": True}}, ticket_ref=ticket.reference)
         return ticket.reference, card
+
+    def _card_text(self, ticket: Ticket) -> str:
+        """The card as HTML, its story shortened until the whole fits Telegram's 4096."""
+        limit = STORY_LIMIT
+        while True:
+            text = self._out.render(ticket_card(ticket, self._catalog, self._settings.zone,
+                                                story_limit=limit),
+                                    self._settings.DEFAULT_LOCALE)
+            excess = visible_length(text) - CARD_LIMIT
+            if excess <= 0 or limit == 0:
+                return text
+            limit = max(limit - excess - 20, 0)
 
     def _sla(self, report: Report) -> timedelta:
         if report.urgent:

@@ -24,6 +24,8 @@ from storage.inbox import NewUpdate
 log = logging.getLogger(__name__)
 
 _BATCH = 500
+# Updates waiting on one commit that mean a burst (light traffic makes 1, sometimes 2).
+_FLOOD = 8
 
 
 class InboxWriter:
@@ -38,8 +40,8 @@ class InboxWriter:
         self._flood_until = 0.0
 
     def flooded(self) -> bool:
-        """True while updates arrive faster than one commit at a time (a burst is on)."""
-        return self._queue.qsize() > 0 or time.monotonic() < self._flood_until
+        """True while a burst is on: many requests at once are waiting on each commit."""
+        return time.monotonic() < self._flood_until
 
     def to_row(self, raw: dict[str, Any], text: str | None = None) -> NewUpdate:
         """The inbox row for a raw update (`text`: its JSON as received); its chat is keyed."""
@@ -73,7 +75,7 @@ class InboxWriter:
             batch = [first]
             while len(batch) < _BATCH and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
-            if len(batch) > 1:  # requests are overlapping: keep the worker out of the way a bit
+            if len(batch) >= _FLOOD:  # many requests overlap: keep the worker out of the way
                 self._flood_until = time.monotonic() + 0.2
             await self._commit(batch)
 
@@ -108,7 +110,8 @@ class Poller:
                 updates = await self._bot.get_updates(
                     offset=offset, timeout=self._timeout, allowed_updates=list(ALLOWED_UPDATES))
                 rows = [self._writer.to_row(u.to_dict()) for u in updates]
-                await self._writer.store(rows)
+                if rows:
+                    await self._writer.store(rows)
             except (TelegramError, DatabaseUnavailable) as exc:
                 failures += 1
                 level = logging.ERROR if isinstance(exc, Conflict) else logging.WARNING

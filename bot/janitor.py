@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from bot.aio import wait_for_event
-from storage import inbox, outbox
+from storage import conversations, inbox, outbox
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -17,6 +17,8 @@ log = logging.getLogger(__name__)
 INBOX_KEEP = timedelta(days=2)
 # Delivery records help an operator answer "did the card go out?" for a week.
 OUTBOX_KEEP = timedelta(days=7)
+# An unfinished draft holds what the reporter typed; after a month it is kept no longer.
+DRAFT_KEEP = timedelta(days=30)
 
 
 class Janitor:
@@ -28,15 +30,19 @@ class Janitor:
         self._every = every
         self._clock = clock or (lambda: datetime.now(UTC))
 
-    async def sweep(self) -> tuple[int, int]:
-        """One pass; returns (inbox rows, outbox rows) removed."""
+    async def sweep(self) -> tuple[int, int, int]:
+        """One pass; returns (inbox rows, outbox rows, conversations) removed."""
         now = self._clock()
         async with self._db.transaction() as session:
             ids = await inbox.purge(session, now - INBOX_KEEP)
+        async with self._db.transaction() as session:
             sent = await outbox.purge(session, now - OUTBOX_KEEP)
-        if ids or sent:
-            log.info("janitor removed %d inbox ids and %d delivery records", ids, sent)
-        return ids, sent
+        async with self._db.transaction() as session:
+            drafts = await conversations.expire(session, now - DRAFT_KEEP)
+        if ids or sent or drafts:
+            log.info("janitor removed %d inbox ids, %d delivery records and %d old drafts", ids,
+                     sent, drafts)
+        return ids, sent, drafts
 
     async def run(self, stop: asyncio.Event) -> None:
         """Sweep until `stop` is set."""

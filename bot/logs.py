@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 
 # httpx logs every request URL, which holds the bot token; PTB and uvicorn can log payloads.
-_NOISY = ("httpx", "httpcore", "telegram", "uvicorn.access", "hpack", "aiosqlite", "asyncio")
+_NOISY = ("httpx", "httpcore", "telegram", "uvicorn", "uvicorn.access", "uvicorn.error", "hpack",
+          "aiosqlite", "asyncio", "sqlalchemy")
 
 
 def setup_logging(level: str = "INFO") -> None:

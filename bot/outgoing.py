@@ -10,8 +10,6 @@ from bot.i18n import Translator
 from flows.core import Keyboard, Reply, Text
 from storage.outbox import NewMessage
 
-TELEGRAM_TEXT_LIMIT = 4096
-
 
 class Outgoing:
     """Builds outbox rows: recipients become keyed pseudonyms, parameters are sealed."""

@@ -61,7 +61,7 @@ class Services:
     db: Database
     bot: Bot
     writer: InboxWriter
-    worker: Worker
+    workers: list[Worker]
     dispatcher: Dispatcher
     translator: Translator
     stop: asyncio.Event = field(default_factory=asyncio.Event)
@@ -83,10 +83,19 @@ class Services:
         dispatcher = Dispatcher(db, bot, outgoing, monotonic=monotonic)
         handler = UpdateHandler(settings, keys, flow, catalog, outgoing)
         writer = InboxWriter(db, keys)
-        worker = Worker(db, handler, on_commit=dispatcher.wake, flooded=writer.flooded,
-                        max_attempts=settings.MAX_ATTEMPTS, default_locale=settings.DEFAULT_LOCALE)
-        writer.on_commit = worker.wake
-        return cls(settings, db, bot, writer, worker, dispatcher, translator)
+        # SQLite has one writer at a time: one worker. PostgreSQL serves several, each with its
+        # own wake-up flag so that one cannot swallow another's.
+        workers = [Worker(db, handler, on_commit=dispatcher.wake, flooded=writer.flooded,
+                          max_attempts=settings.MAX_ATTEMPTS,
+                          default_locale=settings.DEFAULT_LOCALE)
+                   for _ in range(1 if is_sqlite(settings.DATABASE_URL) else 4)]
+
+        def wake_workers() -> None:
+            for worker in workers:
+                worker.wake()
+
+        writer.on_commit = wake_workers
+        return cls(settings, db, bot, writer, workers, dispatcher, translator)
 
     def _spawn(self, name: str, run: Callable[[asyncio.Event], Coroutine[Any, Any, None]]) -> None:
         self.tasks.append(asyncio.create_task(run(self.stop), name=name))
@@ -109,9 +118,8 @@ class Services:
         self._spawn("inbox-writer", self.writer.run)
         self._spawn("dispatcher", self.dispatcher.run)
         self._spawn("janitor", Janitor(self.db).run)
-        # SQLite has one writer at a time: one worker. PostgreSQL serves several.
-        for n in range(1 if is_sqlite(self.settings.DATABASE_URL) else 4):
-            self._spawn(f"worker-{n}", self.worker.run)
+        for n, worker in enumerate(self.workers):
+            self._spawn(f"worker-{n}", worker.run)
         # Start-up objects (catalogs, PTB, SQLAlchemy) live for the whole run: moving them out
         # of the collector's reach shortens the full collections that otherwise pause everything.
         gc.freeze()
@@ -129,7 +137,8 @@ class Services:
     async def close(self) -> None:
         """Stop the loops, let in-flight work finish briefly, release connections."""
         self.stop.set()
-        self.worker.wake()
+        for worker in self.workers:
+            worker.wake()
         self.dispatcher.wake()
         for task in self.tasks:
             # Uvicorn has finished every request before shutdown, so the writer holds nothing;

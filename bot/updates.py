@@ -43,7 +43,7 @@ def parse_update(raw: dict[str, Any]) -> Update | None:
     """PTB's view of a raw update, or None when it is junk."""
     try:
         return Update.de_json(raw, None)
-    except (KeyError, TypeError, ValueError, AttributeError):
+    except Exception:  # any shape PTB cannot read is junk, not a reason to retry
         return None
 
 
@@ -64,8 +64,11 @@ def _message_event(message: Message, at: datetime) -> Event:
 
 def to_event(update: Update, at: datetime) -> Event | None:
     """The flow event a private-chat update carries, or None when it carries nothing for us."""
-    if update.callback_query is not None:
-        return ButtonEvent(at=at, data=update.callback_query.data or "")
-    if update.message is not None:
-        return _message_event(update.message, at)
+    try:
+        if update.callback_query is not None:
+            return ButtonEvent(at=at, data=str(update.callback_query.data or ""))
+        if update.message is not None:
+            return _message_event(update.message, at)
+    except Exception:  # fields of the wrong type in a junk update
+        return None
     return None

@@ -90,6 +90,9 @@ def _options(name: str, raw: Any) -> tuple[Option, ...]:
             raise CatalogError(f"catalog list '{name}': id {oid!r} must match [a-z0-9_]{{1,24}}")
         if not isinstance(label, str) or not label.strip():
             raise CatalogError(f"catalog list '{name}': option '{oid}' needs a label")
+        if any(c in label for c in "<>&{}"):
+            # Labels are message templates in Telegram HTML: these would break every message.
+            raise CatalogError(f"catalog list '{name}': label of '{oid}' may not hold < > & {{ }}")
         if oid in seen:
             raise CatalogError(f"catalog list '{name}': id '{oid}' appears twice")
         seen.add(oid)
@@ -108,5 +111,7 @@ def parse_catalog(data: Mapping[str, Any]) -> Catalog:
         if not isinstance(item, Mapping) or not isinstance(item.get("label"), str) or not \
                 isinstance(item.get("number"), str):
             raise CatalogError("each of 'help_lines' needs a 'label' and a 'number' (strings)")
+        if any(c in item["label"] + item["number"] for c in "<>&{}"):
+            raise CatalogError("'help_lines' labels and numbers may not hold < > & { }")
         help_lines.append(HelpLine(item["label"], item["number"]))
     return Catalog(help_lines=tuple(help_lines), **lists)

@@ -105,7 +105,9 @@ class IntakeFlow:
         if s.locale not in self.locales:
             s = replace(s, locale=self.default_locale)
         if isinstance(event, ReportFiled):
-            state_done = IntakeState(Node.DONE, Answers(), s.locale, reference=event.reference)
+            # The reference is not kept: stored under the reporter's key it would link them to
+            # the ticket (DESIGN.md §3). They have it in the confirmation below.
+            state_done = IntakeState(Node.DONE, Answers(), s.locale)
             return Transition(state_done, (Reply(txt.confirmation(self.catalog, event.reference)),))
         if isinstance(event, CommandEvent):
             return self._command(s, event.command)

@@ -30,3 +30,9 @@ async def save(session: AsyncSession, key: str, state: IntakeState, now: datetim
 async def forget(session: AsyncSession, key: str) -> None:
     """Delete everything kept for `key`."""
     await session.execute(delete(Conversation).where(Conversation.key == key))
+
+
+async def expire(session: AsyncSession, before: datetime) -> int:
+    """Delete conversations untouched since `before` (abandoned drafts hold what was typed)."""
+    result = await session.execute(delete(Conversation).where(Conversation.updated_at < before))
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections import deque
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -94,16 +95,16 @@ class WriteGate:
     SQLite lets one writer at a time; a blocked connection sleeps in growing steps (up to 100 ms)
     before trying again. Queuing writers here instead hands the lock over the moment it is free.
     `urgent` writers (storing incoming updates, which Telegram waits on) go first, but a normal
-    writer never waits more than `patience` seconds behind them. On PostgreSQL it does nothing.
+    writer that has waited `patience` seconds goes next. On PostgreSQL it does nothing.
+    Releasing never awaits, so a cancelled holder or waiter cannot wedge the gate.
     """
 
     def __init__(self, enabled: bool, patience: float = 0.1) -> None:
         self._enabled = enabled
         self._patience = patience
         self._busy = False
-        self._urgent_waiting = 0
-        self._overdue = 0
-        self._changed = asyncio.Condition()
+        self._urgent: deque[asyncio.Future[None]] = deque()
+        self._normal: deque[tuple[float, asyncio.Future[None]]] = deque()
 
     @contextlib.asynccontextmanager
     async def turn(self, urgent: bool = False) -> AsyncIterator[None]:
@@ -115,31 +116,39 @@ class WriteGate:
         try:
             yield
         finally:
-            async with self._changed:
-                self._busy = False
-                self._changed.notify_all()
+            self._release()
 
     async def _acquire(self, urgent: bool) -> None:
+        if not self._busy and not self._urgent and not self._normal:
+            self._busy = True
+            return
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + self._patience
-        overdue = False
-        async with self._changed:
-            self._urgent_waiting += urgent
-            try:
-                while True:
-                    if not urgent and not overdue and loop.time() >= deadline:
-                        overdue = True  # waited long enough: urgent writers now let us in
-                        self._overdue += 1
-                    if not self._busy and (overdue or (self._overdue == 0 if urgent
-                                                       else self._urgent_waiting == 0)):
-                        break
-                    patience_left = None if overdue else max(deadline - loop.time(), 0.001)
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._changed.wait(), timeout=patience_left)
-                self._busy = True
-            finally:
-                self._urgent_waiting -= urgent
-                self._overdue -= overdue
+        future: asyncio.Future[None] = loop.create_future()
+        if urgent:
+            self._urgent.append(future)
+        else:
+            self._normal.append((loop.time(), future))
+        try:
+            await future
+        except asyncio.CancelledError:
+            if future.done() and not future.cancelled():
+                self._release()  # the turn was handed to us just as we were cancelled
+            raise
+
+    def _release(self) -> None:
+        """Hand the turn to the next live waiter, or mark the gate free."""
+        now = asyncio.get_running_loop().time()
+        while True:
+            if self._normal and (not self._urgent or now - self._normal[0][0] >= self._patience):
+                future = self._normal.popleft()[1]
+            elif self._urgent:
+                future = self._urgent.popleft()
+            else:
+                self._busy = False
+                return
+            if not future.done():  # skip waiters that were cancelled meanwhile
+                future.set_result(None)
+                return
 
 
 class Database:

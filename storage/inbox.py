@@ -15,6 +15,10 @@ from sqlalchemy.orm import aliased
 
 from storage.models import InboxUpdate
 
+# What a processed row keeps instead of its chat's key: kept, the key would tie the rows of one
+# reporter together (and to their ticket's outbox rows) long after they are handled.
+FORGOTTEN = "-"
+
 
 @dataclass(frozen=True)
 class NewUpdate:
@@ -89,7 +93,8 @@ def _payload(text: str | None) -> dict[str, Any]:
 async def mark_done(session: AsyncSession, update_id: int, now: datetime) -> None:
     """The update is handled: erase its payload (it names the sender) and keep the id."""
     await session.execute(update(InboxUpdate).where(InboxUpdate.update_id == update_id)
-                          .values(status="done", payload=None, processed_at=now, error=None))
+                          .values(status="done", payload=None, processed_at=now, error=None,
+                                  chat_key=FORGOTTEN))
 
 
 async def mark_failed(session: AsyncSession, update_id: int, now: datetime, error: str,
@@ -102,6 +107,7 @@ async def mark_failed(session: AsyncSession, update_id: int, now: datetime, erro
     row.error = error[:80]
     if retry_in is None:
         row.status, row.payload, row.processed_at = "parked", None, now
+        row.chat_key = FORGOTTEN
     else:
         row.next_attempt_at = now + retry_in
 

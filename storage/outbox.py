@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.inbox import FORGOTTEN
 from storage.models import OutboxMessage
 
 
@@ -83,7 +84,7 @@ async def mark_sent(session: AsyncSession, row_id: int, now: datetime) -> None:
     """Delivered: erase the sealed payload, keep the row as a delivery record."""
     await session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id)
                           .values(status="sent", payload=None, sent_at=now, locked_until=None,
-                                  error=None))
+                                  error=None, chat_key=FORGOTTEN))
 
 
 async def retry_later(session: AsyncSession, row_id: int, at: datetime, error: str,
@@ -99,6 +100,7 @@ async def mark_failed(session: AsyncSession, row_id: int, now: datetime, error: 
     """Telegram refused it for good (e.g. the user blocked the bot): erase and record why."""
     await session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id)
                           .values(status="failed", payload=None, sent_at=now, locked_until=None,
+                                  chat_key=FORGOTTEN,
                                   attempts=OutboxMessage.attempts + 1, error=error[:200]))
 
 

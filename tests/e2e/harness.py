@@ -110,6 +110,13 @@ async def step(user: FakeUser, action: str, value: str, replies: int = 1) -> lis
 
 async def file_report(user: FakeUser, walk: Walk | None = None) -> str:
     """Go from /start to a filed report; return the confirmation text the reporter got."""
+    await file_report_until_send(user, walk)
+    (confirmation,) = await step(user, "press", "Send report")
+    return str(confirmation["text"])
+
+
+async def file_report_until_send(user: FakeUser, walk: Walk | None = None) -> None:
+    """Go from /start to the review, where Send report waits."""
     walk = walk or Walk()
     await step(user, "text", "/start", replies=2)
     await step(user, "press", walk.danger, replies=2 if walk.danger.startswith("Yes") else 1)
@@ -126,8 +133,6 @@ async def file_report(user: FakeUser, walk: Walk | None = None) -> str:
         await step(user, "press", "Skip")
     else:
         await step(user, "text", walk.story)
-    (confirmation,) = await step(user, "press", "Send report")
-    return str(confirmation["text"])
 
 
 async def outbox_settled(database_url: str) -> tuple[int, int]:

@@ -7,8 +7,10 @@ import logging
 from collections.abc import Iterator
 
 import pytest
+from sqlalchemy import text
 
 from bot.logs import setup_logging
+from storage.db import create_engine
 from tests.e2e.harness import (
     SENTINEL,
     STAFF_CHAT_ID,
@@ -71,6 +73,16 @@ async def test_identity_stays_out_of_staff_calls_logs_and_database(
     assert _leaks("\n".join(production_logs.lines)) == []
 
     assert await outbox_settled(sqlite_url) == (0, 0)
+    # Handled rows keep no chat key that could tie a reporter's rows to their ticket's card,
+    # and the finished conversation keeps no ticket reference.
+    engine = create_engine(sqlite_url)
+    async with engine.connect() as conn:
+        keys = set((await conn.execute(text(
+            "SELECT chat_key FROM inbox UNION SELECT chat_key FROM outbox"))).scalars())
+        states = (await conn.execute(text("SELECT state FROM conversations"))).scalars().all()
+    await engine.dispose()
+    assert keys == {"-"}
+    assert states and not any("TPPO-" in json.dumps(s) for s in states)
     files = database_files(sqlite_url)
     assert files
     for path in files:

@@ -14,6 +14,7 @@ from tests.e2e.harness import (
     WEBHOOK_SECRET,
     Walk,
     file_report,
+    file_report_until_send,
     make_settings,
     outbox_settled,
     running_app,
@@ -122,3 +123,30 @@ async def test_health_and_readiness(fake: FakeBotApi, sqlite_url: str) -> None:
             httpx.AsyncClient() as client:
         assert (await client.get(f"{url}/healthz")).json() == {"status": "ok"}
         assert (await client.get(f"{url}/readyz")).status_code == 200
+
+
+async def test_a_card_always_fits_and_survives_a_formatting_refusal(fake: FakeBotApi,
+                                                                   sqlite_url: str) -> None:
+    # 2,999 emoji: within the story limit, but 5,998 UTF-16 units, which Telegram counts.
+    story = "😢" * 2999
+    async with running_app(make_settings(fake, sqlite_url), fake):
+        user = fake.user(user_id=5010)
+        await file_report(user, Walk(story=story))
+        await fake.wait_for(lambda: fake.messages_in(STAFF_CHAT_ID), timeout=10, what="card")
+        (card,) = fake.messages_in(STAFF_CHAT_ID)
+        assert len(card["text"].encode("utf-16-le")) // 2 <= 4096
+        assert "😢😢😢…" in card["text"]
+        # Telegram refuses the formatting of the next messages (the confirmation and the card,
+        # sent concurrently): they come as plain text instead.
+        second_user = fake.user(user_id=5011)
+        await file_report_until_send(second_user, Walk(story="Tolong <b>segera</b>"))
+        fake.fail_next("sendMessage", 400, times=2,
+                       description="Bad Request: can't parse entities")
+        await second_user.press("Send report")
+        (confirmation,) = await second_user.wait_for_reply(timeout=10)
+        assert re.search(REFERENCE_PATTERN, confirmation["text"])
+        await fake.wait_for(lambda: len(fake.messages_in(STAFF_CHAT_ID)) == 2, timeout=10,
+                            what="second card")
+    second = fake.messages_in(STAFF_CHAT_ID)[1]
+    assert "Tolong <b>segera</b>" in second["text"] and not second.get("entities")
+    assert await outbox_settled(sqlite_url) == (0, 0)

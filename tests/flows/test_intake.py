@@ -136,7 +136,7 @@ def test_full_report_from_new_conversation_to_done(driver):
     assert tr.state.answers == Answers()  # the draft is not kept once handed over
 
     tr = d.send(ReportFiled(sent_at, "TPPO-7K3M9Q"))
-    assert tr.state.node is Node.DONE and tr.state.reference == "TPPO-7K3M9Q"
+    assert tr.state.node is Node.DONE and tr.state.reference is None  # never kept (§3)
     assert tr.effects == ()
     done = d.said
     assert "TPPO-7K3M9Q" in done
@@ -516,7 +516,7 @@ def test_double_tap_on_send_files_one_report(at):
     d.send(ReportFiled(datetime(2025, 12, 1, tzinfo=UTC), "TPPO-7K3M9Q"))
     tr = d.press("1|rv|send")
     assert tr.effects == () and tr.state.node is Node.DONE
-    assert "TPPO-7K3M9Q" in d.said
+    assert "has been sent" in d.said  # a reminder; the reference itself is not kept (§3)
 
 
 @pytest.mark.parametrize("event", [TextEvent, MediaEvent])

@@ -160,9 +160,9 @@ async def test_the_janitor_forgets_only_old_finished_rows(engine: AsyncEngine,
     db = Database(database_url)
     try:
         too_soon = Janitor(db, clock=lambda: NOW + timedelta(hours=1))
-        assert await too_soon.sweep() == (0, 0)
+        assert await too_soon.sweep() == (0, 0, 0)
         later = Janitor(db, clock=lambda: NOW + timedelta(days=8))
-        assert await later.sweep() == (1, 1)
+        assert await later.sweep() == (1, 1, 0)
     finally:
         await db.dispose()
     async with sessions() as s:
@@ -190,3 +190,24 @@ async def test_the_write_gate_lets_urgent_writers_first_but_starves_no_one() -> 
     patient = asyncio.create_task(write("normal", False, 0.0))
     await asyncio.gather(*hog, patient)
     assert order.index("normal") < 9  # it got in before the urgent queue ran dry
+
+
+async def test_a_cancelled_writer_never_wedges_the_gate() -> None:
+    gate = WriteGate(enabled=True)
+    holder_in = asyncio.Event()
+
+    async def hold() -> None:
+        async with gate.turn():
+            holder_in.set()
+            await asyncio.sleep(0.05)
+
+    holder = asyncio.create_task(hold())
+    await holder_in.wait()
+    waiter = asyncio.create_task(hold())
+    await asyncio.sleep(0)
+    waiter.cancel()
+    holder.cancel()  # cancelled while holding the turn
+    await asyncio.gather(holder, waiter, return_exceptions=True)
+    async with asyncio.timeout(1):
+        async with gate.turn(urgent=True):
+            pass
