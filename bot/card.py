@@ -10,27 +10,23 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flows.catalog import Catalog
-from flows.core import Join, Msg, Raw, Text, t
+from flows.catalog import PLACE_LISTS, Catalog, option_text
+from flows.core import Join, Raw, Text, t
 from flows.intake_state import STORY_LIMIT
 from flows.report import Report
 from flows.ticket import Ticket
 
 _SKIPPED = t("(not given)")
-_PLACE_LISTS = {"kecamatan": "kecamatan", "crossing": "crossings", "sabah": "sabah"}
 
 
 def _label(catalog: Catalog, list_name: str, option_id: str | None) -> Text:
-    if option_id is None:
-        return _SKIPPED
-    label = catalog.label(list_name, option_id)
-    return Msg(label) if label is not None else Raw(option_id)
+    return option_text(catalog, list_name, option_id, _SKIPPED)
 
 
 def _place(catalog: Catalog, report: Report) -> Text:
     if report.place_kind == "typed" and report.place_text:
         return t("{place} (typed by the reporter)", place=report.place_text)
-    list_name = _PLACE_LISTS.get(report.place_kind or "")
+    list_name = PLACE_LISTS.get(report.place_kind or "")
     if list_name is None or report.place is None:
         return _SKIPPED
     return _label(catalog, list_name, report.place)

@@ -7,7 +7,3 @@ class BotError(Exception):
 
 class SettingsError(BotError):
     """A setting is missing or malformed; the message is one line naming the variable and fix."""
-
-
-class DeliveryError(BotError):
-    """An outbox row could not be delivered and should be retried later."""

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from flows.core import Msg, Raw, Text
 from flows.errors import CatalogError
 
 _ID = re.compile(r"^[a-z0-9_]{1,24}$")
@@ -71,6 +72,18 @@ class Catalog:
         """Every label in the catalog (for translation checks)."""
         out = [o.label for options in self.lists().values() for o in options]
         return out + [h.label for h in self.help_lines]
+
+
+# Which list a place of each kind comes from (the "typed" kind has none).
+PLACE_LISTS = {"kecamatan": "kecamatan", "crossing": "crossings", "sabah": "sabah"}
+
+
+def option_text(catalog: Catalog, list_name: str, option_id: str | None, missing: Text) -> Text:
+    """The translatable label of an answer; `missing` when skipped, the raw id when unknown."""
+    if option_id is None:
+        return missing
+    label = catalog.label(list_name, option_id)
+    return Raw(option_id) if label is None else Msg(label)
 
 
 _LISTS = ("roles", "indicators", "kecamatan", "crossings", "sabah", "when", "victim_counts",

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 
 from flows import intake_callbacks as cb
 from flows import intake_text as txt
-from flows.catalog import Catalog, Option
+from flows.catalog import PLACE_LISTS, Catalog, Option, option_text
 from flows.core import Button, Join, Keyboard, Msg, Raw, Reply, Text, t
 from flows.intake_state import Answers, IntakeState, Node
 
@@ -110,10 +110,7 @@ def resting_text(state: IntakeState) -> Msg:
 
 
 def _label(catalog: Catalog, list_name: str, option_id: str | None) -> Text:
-    if option_id is None:
-        return t("(skipped)")
-    label = catalog.label(list_name, option_id)
-    return Raw(option_id) if label is None else Msg(label)
+    return option_text(catalog, list_name, option_id, t("(skipped)"))
 
 
 def _place(catalog: Catalog, a: Answers) -> Text:
@@ -122,8 +119,7 @@ def _place(catalog: Catalog, a: Answers) -> Text:
     if a.place_kind == "typed":
         return Raw(a.place_text) if a.place_text else t("(skipped)")
     kind = txt.PLACE_KIND_LABELS[a.place_kind]
-    names = {"kecamatan": "kecamatan", "crossing": "crossings", "sabah": "sabah"}
-    place = _label(catalog, names[a.place_kind], a.place)
+    place = _label(catalog, PLACE_LISTS[a.place_kind], a.place)
     return Join((kind, place), sep=": ")
 
 

@@ -60,8 +60,3 @@ async def get(session: AsyncSession, reference: str) -> Ticket | None:
 async def count(session: AsyncSession) -> int:
     """How many tickets exist."""
     return int(await session.scalar(select(func.count()).select_from(TicketRow)) or 0)
-
-
-async def all_references(session: AsyncSession) -> list[str]:
-    """Every ticket reference, oldest first."""
-    return list(await session.scalars(select(TicketRow.reference).order_by(TicketRow.id)))
