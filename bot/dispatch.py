@@ -107,7 +107,9 @@ class Dispatcher(Wakeable):
 
         Rows are only picked here; each send takes its place under the rate limits right before
         its request, so the requests themselves, not the decisions, keep to Telegram's limits.
-        In-flight rows are capped so that none waits anywhere near its lease.
+        In-flight rows are capped so that none waits anywhere near its lease. Among the chats
+        that may go, those we have not written to lately go first: in a burst, every reporter
+        gets a first reply before anyone gets a second.
         """
         room = self._max_inflight - len(self._inflight)
         if room <= 0:
@@ -116,8 +118,9 @@ class Dispatcher(Wakeable):
         ready: list[Due] = []
         delay = 1.0
         mono = self._monotonic()
+        window = 2048  # enough to see every waiting chat in a burst of this scale
         async with self._db.transaction() as session:  # pick and lease in one commit
-            rows = await outbox.due(session, now, limit=room,
+            rows = await outbox.due(session, now, limit=window,
                                     skip_chats=frozenset(self._inflight))
             for row in rows:
                 wait = self._wait(row, mono, chat_only=True)
@@ -125,14 +128,16 @@ class Dispatcher(Wakeable):
                     delay = min(delay, wait)
                 else:
                     ready.append(row)
-            leased = [r for r in ready if await outbox.lease(session, r.id, now, LEASE)]
+            ready.sort(key=lambda r: self._limits.last_sent(r.chat_key))  # stable: id order
+            chosen = ready[:room]
+            leased = [r for r in chosen if await outbox.lease(session, r.id, now, LEASE)]
         for row in leased:
             self._inflight.add(row.chat_key)
             task = asyncio.create_task(self._deliver(row))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
         self._limits.forget_idle(mono)
-        return 0.0 if ready and len(rows) == room else delay
+        return 0.0 if len(ready) > room or (ready and len(rows) == window) else delay
 
     def _wait(self, row: Due, mono: float, *, chat_only: bool = False) -> float:
         if row.method in _NOT_MESSAGES:

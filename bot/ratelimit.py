@@ -43,6 +43,7 @@ class TelegramLimits:
     private_burst: int = 3
     _chats: dict[str, tuple[Window, ...]] = field(default_factory=dict)
     _paused: dict[str, float] = field(default_factory=dict)
+    _last: dict[str, float] = field(default_factory=dict)
 
     def _windows(self, chat_key: str, is_group: bool) -> tuple[Window, ...]:
         if chat_key not in self._chats:
@@ -62,8 +63,13 @@ class TelegramLimits:
         """Count a message sent to this chat."""
         self.overall.record(now)
         self.spacing.record(now)
+        self._last[chat_key] = now
         for window in self._windows(chat_key, is_group):
             window.record(now)
+
+    def last_sent(self, chat_key: str) -> float:
+        """When we last wrote to this chat (minus infinity if not in the last few minutes)."""
+        return self._last.get(chat_key, float("-inf"))
 
     def pause(self, chat_key: str, until: float) -> None:
         """Telegram said 429 for this chat: send nothing to it before `until`."""
@@ -76,3 +82,5 @@ class TelegramLimits:
         for key in idle:
             del self._chats[key]
             self._paused.pop(key, None)
+        for key in [k for k, at in self._last.items() if at < now - 300]:
+            del self._last[key]
