@@ -75,7 +75,7 @@ class Answers:
 
 @dataclass(frozen=True)
 class IntakeState:
-    """One reporter's conversation: the current node, answers, language and filed reference."""
+    """One reporter's conversation: node, answers, language (`reference` is no longer set)."""
 
     node: Node
     answers: Answers
