@@ -105,8 +105,7 @@ class IntakeFlow:
         if s.locale not in self.locales:
             s = replace(s, locale=self.default_locale)
         if isinstance(event, ReportFiled):
-            # The reference is not kept: stored under the reporter's key it would link them to
-            # the ticket (DESIGN.md §3). They have it in the confirmation below.
+            # The reference goes to the reporter, not into the state (see IntakeState).
             state_done = IntakeState(Node.DONE, Answers(), s.locale)
             return Transition(state_done, (Reply(txt.confirmation(self.catalog, event.reference)),))
         if isinstance(event, CommandEvent):

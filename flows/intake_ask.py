@@ -100,7 +100,7 @@ def question(catalog: Catalog, state: IntakeState, notice: Text | None = None,
 def resting_text(state: IntakeState) -> Msg:
     """What to say at a node where no question is open."""
     if state.node is Node.DONE:
-        return txt.done_reminder(state.reference)
+        return txt.DONE_REMINDER
     if state.node is Node.SUBMITTING:
         return txt.SUBMITTING
     return txt.IDLE_HINT

@@ -16,7 +16,6 @@ PLACE_KINDS = ("kecamatan", "crossing", "sabah", "typed")
 
 _ID = re.compile(r"[a-z0-9_]{1,24}")
 _LOCALE = re.compile(r"[a-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})?")
-_REFERENCE = re.compile(r"[A-Za-z0-9-]{1,32}")
 
 
 class Node(StrEnum):
@@ -75,13 +74,16 @@ class Answers:
 
 @dataclass(frozen=True)
 class IntakeState:
-    """One reporter's conversation: node, answers, language (`reference` is no longer set)."""
+    """One reporter's conversation: node, answers, language.
+
+    It never holds a ticket reference: stored under the reporter's key, that would link them
+    to their ticket (DESIGN.md §3).
+    """
 
     node: Node
     answers: Answers
     locale: str
     return_to_review: bool = False
-    reference: str | None = None
 
 
 def dump_state(state: IntakeState) -> dict[str, Any]:
@@ -92,7 +94,6 @@ def dump_state(state: IntakeState) -> dict[str, Any]:
         "node": state.node.value,
         "locale": state.locale,
         "review": state.return_to_review,
-        "reference": state.reference,
         "answers": {
             "in_danger": a.in_danger,
             "reporter_role": a.reporter_role,
@@ -161,15 +162,14 @@ def _state(data: Mapping[str, Any]) -> IntakeState:
     if not isinstance(node, str) or node not in _NODE_VALUES or not isinstance(locale, str):
         raise _Invalid
     _check(_LOCALE.fullmatch(locale) is not None)
-    review, reference = data.get("review", False), data.get("reference")
+    review = data.get("review", False)
     _check(isinstance(review, bool))
-    _check(reference is None or isinstance(reference, str))
-    _check(reference is None or _REFERENCE.fullmatch(reference) is not None)
+    _check(data.get("reference") is None)  # an older state that linked a reporter to a ticket
     answers = _answers(data.get("answers", {}))
     if answers.child_path:  # never hold a child's free text, never ask for it
         _check(answers.story is None and answers.place_text is None)
         _check(answers.place_kind != "typed" and node not in (Node.STORY, Node.PLACE_TYPED))
-    return IntakeState(Node(node), answers, locale, review, reference)
+    return IntakeState(Node(node), answers, locale, review)
 
 
 def load_state(data: Mapping[str, Any]) -> IntakeState | None:

@@ -110,6 +110,7 @@ STATUS_SOON = t("Checking the status of a report here is coming soon. Thank you 
 CHOOSE_LANGUAGE = t("Choose your language:")
 RESUME_OFFER = t("You have a report in progress. Continue where you left off, or start again?")
 IDLE_HINT = t("To start a new report, send /lapor.")
+DONE_REMINDER = t("Your report has been sent. To send another report, send /lapor.")
 NOTHING_TO_CANCEL = t("There is no report in progress.")
 SUBMITTING = t(
     "Your report is being sent. If you do not get a reference number within a few minutes, "
@@ -198,11 +199,4 @@ def confirmation(catalog: Catalog, reference: str) -> Msg:
     )
 
 
-def done_reminder(reference: str | None) -> Msg:
-    """Any message after filing: the reference and how to start a new report."""
-    if reference is None:
-        return t("Your report has been sent. To send another report, send /lapor.")
-    return t(
-        "Your report <b>{reference}</b> has been sent. To send another report, send /lapor.",
-        reference=reference,
-    )
+

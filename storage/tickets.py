@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.report import Report, report_from_dict, report_to_dict
@@ -55,8 +55,3 @@ async def get(session: AsyncSession, reference: str) -> Ticket | None:
     """The ticket with `reference`, or None."""
     row = await session.scalar(select(TicketRow).where(TicketRow.reference == reference))
     return None if row is None else _to_ticket(row)
-
-
-async def count(session: AsyncSession) -> int:
-    """How many tickets exist."""
-    return int(await session.scalar(select(func.count()).select_from(TicketRow)) or 0)

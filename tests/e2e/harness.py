@@ -53,7 +53,11 @@ def make_settings(fake: FakeBotApi, database_url: str, *, webhook: bool = True,
 
 
 class _Server(uvicorn.Server):
-    """uvicorn without signal handlers, so pytest keeps Ctrl-C."""
+    """uvicorn without signal handlers, so pytest keeps Ctrl-C.
+
+    Not the fake Bot API's runner (`tests.fakes.serve_asgi`): that one cancels requests on a
+    fast shutdown, while the app under test must shut down as `lapor-tppo run` does.
+    """
 
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:

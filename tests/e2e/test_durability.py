@@ -85,24 +85,24 @@ def labels(message: dict[str, Any]) -> list[str]:
     return [b["text"] for row in message["reply_markup"]["inline_keyboard"] for b in row]
 
 
-async def tickets(database_url: str) -> list[str]:
-    """Every ticket reference in the database."""
+async def column(database_url: str, attribute: Any) -> list[Any]:
+    """Every value of one column, read with a fresh engine (the bot may have just died)."""
     engine = create_engine(database_url)
     try:
         async with session_factory(engine)() as session:
-            return list((await session.scalars(select(Ticket.reference))).all())
+            return list((await session.scalars(select(attribute))).all())
     finally:
         await engine.dispose()
+
+
+async def tickets(database_url: str) -> list[str]:
+    """Every ticket reference in the database."""
+    return await column(database_url, Ticket.reference)
 
 
 async def inbox_statuses(database_url: str) -> list[str]:
     """The status of every inbox row."""
-    engine = create_engine(database_url)
-    try:
-        async with session_factory(engine)() as session:
-            return list((await session.scalars(select(InboxUpdate.status))).all())
-    finally:
-        await engine.dispose()
+    return await column(database_url, InboxUpdate.status)
 
 
 async def settled(bot: BotProcess, timeout: float = 25.0) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -9,7 +10,7 @@ import pytest
 
 from flows.core import ButtonEvent, CommandEvent, MediaEvent, ReportFiled, TextEvent
 from flows.errors import FlowError
-from flows.intake import Answers, ForgetMe, IntakeFlow, IntakeState, Node
+from flows.intake import Answers, ForgetMe, IntakeFlow, IntakeState, Node, dump_state
 from flows.report import Report, SubmitReport
 
 STOP = "1|x|stop"
@@ -136,7 +137,8 @@ def test_full_report_from_new_conversation_to_done(driver):
     assert tr.state.answers == Answers()  # the draft is not kept once handed over
 
     tr = d.send(ReportFiled(sent_at, "TPPO-7K3M9Q"))
-    assert tr.state.node is Node.DONE and tr.state.reference is None  # never kept (§3)
+    assert tr.state.node is Node.DONE  # the reference is not kept (§3)
+    assert "TPPO-7K3M9Q" not in json.dumps(dump_state(tr.state))
     assert tr.effects == ()
     done = d.said
     assert "TPPO-7K3M9Q" in done
@@ -259,11 +261,11 @@ def test_cancel_with_no_report_in_progress(driver, prefix):
     assert "no report in progress" in d.said
 
 
-def test_cancel_after_filing_keeps_the_reference(driver):
-    d = driver(IntakeState(Node.DONE, Answers(), "id", reference="TPPO-ABCDEF"))
+def test_cancel_after_filing_says_the_report_was_sent(driver):
+    d = driver(IntakeState(Node.DONE, Answers(), "id"))
     d.command("batal")
     assert d.state.node is Node.DONE
-    assert "no report in progress" in d.said and "TPPO-ABCDEF" in d.said
+    assert "no report in progress" in d.said and "has been sent" in d.said
 
 
 # --- /start, /lapor, resume ---------------------------------------------------------------------
@@ -307,7 +309,7 @@ def test_start_at_first_question_with_nothing_answered_just_begins_again(at):
 
 @pytest.mark.parametrize("command", ["start", "lapor"])
 def test_start_after_done_begins_a_new_report(driver, command):
-    d = driver(IntakeState(Node.DONE, Answers(), "en", reference="TPPO-ABCDEF"))
+    d = driver(IntakeState(Node.DONE, Answers(), "en"))
     d.command(command)
     assert d.state == IntakeState(Node.DANGER, Answers(), "en")
     assert QUESTION[Node.DANGER] in d.said
@@ -315,10 +317,10 @@ def test_start_after_done_begins_a_new_report(driver, command):
 
 @pytest.mark.parametrize("data", ["1|rs|go", "1|rs|new"])
 def test_resume_buttons_without_a_draft_are_stale(driver, data):
-    d = driver(IntakeState(Node.DONE, Answers(), "id", reference="TPPO-ABCDEF"))
+    d = driver(IntakeState(Node.DONE, Answers(), "id"))
     d.press(data)
     assert d.state.node is Node.DONE
-    assert "no longer active" in d.said and "TPPO-ABCDEF" in d.said
+    assert "no longer active" in d.said and "has been sent" in d.said
 
 
 def test_new_conversation_with_text_starts_with_the_welcome(driver):
@@ -414,12 +416,11 @@ def test_help_shows_numbers_and_commands_then_the_question(at, node, command):
 @pytest.mark.parametrize("command", ["hapus", "delete"])
 @pytest.mark.parametrize("node", [*ACTIVE, Node.DONE])
 def test_delete_forgets_me_and_is_honest_about_the_phone(at, driver, node, command):
-    d = driver(IntakeState(Node.DONE, Answers(), "en", reference="TPPO-ABCDEF")) \
+    d = driver(IntakeState(Node.DONE, Answers(), "en")) \
         if node is Node.DONE else at(node)
     d.command(command)
     assert d.last.effects == (ForgetMe(),)
     assert d.state.node is Node.IDLE and d.state.answers == Answers()
-    assert d.state.reference is None
     said = d.said
     assert "deleted from our side" in said
     assert "stays with the task force" in said and "no name, username" in said
@@ -520,11 +521,11 @@ def test_double_tap_on_send_files_one_report(at):
 
 
 @pytest.mark.parametrize("event", [TextEvent, MediaEvent])
-def test_anything_after_done_reminds_of_the_reference(driver, event):
-    d = driver(IntakeState(Node.DONE, Answers(), "id", reference="TPPO-7K3M9Q"))
+def test_anything_after_done_reminds_that_it_was_sent(driver, event):
+    d = driver(IntakeState(Node.DONE, Answers(), "id"))
     tr = d.send(event(datetime(2025, 12, 1, tzinfo=UTC), "x"))
     assert tr.state.node is Node.DONE and tr.effects == ()
-    assert "TPPO-7K3M9Q" in d.said and "/lapor" in d.said
+    assert "has been sent" in d.said and "/lapor" in d.said
 
 
 def test_messages_while_submitting_say_it_is_being_sent(driver):
