@@ -32,8 +32,8 @@ pytest: $(STAMP)
 test: lint typecheck pytest
 
 i18n: $(STAMP)
-	$(BIN)/python -m bot.i18n_tools update
-	$(BIN)/python -m bot.i18n_tools check
+	$(BIN)/python -m bot.dev.i18n_tools update
+	$(BIN)/python -m bot.dev.i18n_tools check
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

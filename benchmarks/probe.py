@@ -1,6 +1,6 @@
 """Diagnostics only (`python -m benchmarks --probe`): the real server with timers wrapped around it.
 
-Run as the server's entry point instead of `bot.cli`: it wraps a few methods of the running
+Run as the server's entry point instead of `bot.cli.main`: it wraps a few methods of the running
 services with timers (nothing else changes) and writes what it measured to `$BENCH_PROBE_OUT`
 twice a second. With `no-worker` in `$BENCH_PROBE` the inbox worker does nothing, which shows
 what ingest alone can do. The figures in docs/benchmarks.md never come from a probed server.
@@ -22,10 +22,10 @@ from functools import wraps
 from pathlib import Path
 from typing import Any
 
-import bot.dispatch
-import bot.ingest
-import bot.ratelimit
-import bot.worker
+import bot.runtime.dispatch
+import bot.runtime.ingest
+import bot.runtime.worker
+import bot.telegram.ratelimit
 from benchmarks.stats import ms, percentile
 
 Samples = dict[str, list[float]]
@@ -60,41 +60,41 @@ def install(mode: str) -> Samples:
         s["gc_pause_gen2" if info.get("generation") == 2 else "gc_pause"].append(pause)
 
     gc.callbacks.append(on_gc)
-    _timed(bot.ingest.InboxWriter, "store", s["inbox_commit"])
-    _timed(bot.worker.Worker, "process_one", s["worker_txn"], keep=bool)
-    _timed(bot.dispatch.Dispatcher, "_lease", s["lease_txn"], keep=bool)
-    _timed(bot.dispatch.Dispatcher, "pump", s["pump"])
+    _timed(bot.runtime.ingest.InboxWriter, "store", s["inbox_commit"])
+    _timed(bot.runtime.worker.Worker, "process_one", s["worker_txn"], keep=bool)
+    _timed(bot.runtime.dispatch.Dispatcher, "_lease", s["lease_txn"], keep=bool)
+    _timed(bot.runtime.dispatch.Dispatcher, "pump", s["pump"])
 
-    store = bot.ingest.InboxWriter.store
+    store = bot.runtime.ingest.InboxWriter.store
 
     async def counted_store(self: Any, rows: list[Any]) -> None:
         s["inbox_batch"].append(float(len(rows)))
         await store(self, rows)
 
-    bot.ingest.InboxWriter.store = counted_store  # type: ignore[method-assign]
+    bot.runtime.ingest.InboxWriter.store = counted_store  # type: ignore[method-assign]
 
     stamped: dict[str, float] = {}
-    record = bot.ratelimit.TelegramLimits.record
+    record = bot.telegram.ratelimit.TelegramLimits.record
 
     def stamping_record(self: Any, chat_key: str, is_group: bool, now: float) -> None:
         stamped[chat_key] = now
         record(self, chat_key, is_group, now)
 
-    bot.ratelimit.TelegramLimits.record = stamping_record  # type: ignore[method-assign]
-    send = bot.dispatch.Dispatcher._send
+    bot.telegram.ratelimit.TelegramLimits.record = stamping_record  # type: ignore[method-assign]
+    send = bot.runtime.dispatch.Dispatcher._send
 
     async def lagged_send(self: Any, row: Any) -> None:
         if row.chat_key in stamped:  # when the limiter counted it -> when the HTTP call starts
             s["send_lag"].append(time.monotonic() - stamped.pop(row.chat_key))
         await send(self, row)
 
-    bot.dispatch.Dispatcher._send = lagged_send  # type: ignore[method-assign]
+    bot.runtime.dispatch.Dispatcher._send = lagged_send  # type: ignore[method-assign]
 
     if "no-worker" in mode:
         async def idle(self: Any, stop: Any) -> None:
             await stop.wait()
 
-        bot.worker.Worker.run = idle  # type: ignore[method-assign]
+        bot.runtime.worker.Worker.run = idle  # type: ignore[method-assign]
     return s
 
 
@@ -139,7 +139,7 @@ def main() -> int:
             dump()
 
     threading.Thread(target=loop, daemon=True, name="probe-dump").start()
-    from bot.cli import main as cli_main
+    from bot.cli.main import main as cli_main
 
     try:
         return cli_main(["run"])

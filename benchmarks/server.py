@@ -1,4 +1,4 @@
-"""The real server (`python -m bot.cli run`) as a subprocess on loopback, always stopped."""
+"""The real server (`python -m bot.cli.main run`) as a subprocess on loopback, always stopped."""
 
 from __future__ import annotations
 
@@ -18,14 +18,14 @@ from pathlib import Path
 
 import httpx
 
-from bot.crypto import new_data_key
+from bot.infra.crypto import new_data_key
 from tests.fakes import FakeBotApi
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:BENCH-token"
 STAFF_CHAT_ID = -1001234567890
 WEBHOOK_SECRET = "bench-Secret_token-0123456789"
-SERVER_ARGS = ("-m", "bot.cli", "run")
+SERVER_ARGS = ("-m", "bot.cli.main", "run")
 PROBE_ARGS = ("-m", "benchmarks.probe")  # the same server with timers (diagnostics only)
 # Settings the server reads; none is inherited from the caller's environment.
 _SETTINGS = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_API_URL", "STAFF_CHAT_ID", "DATABASE_URL", "HOST",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from bot.i18n import Translator
-from bot.i18n_tools import LOCALES, extract, problems
-from bot.services import load_catalog
+from bot.dev.i18n_tools import LOCALES, extract, problems
+from bot.infra.catalog import load_catalog
+from bot.infra.i18n import Translator
 from flows.core import Raw, t
 
 

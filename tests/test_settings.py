@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.errors import SettingsError
-from bot.settings import load_settings, parse_duration
+from bot.infra.settings import load_settings, parse_duration
 
 ROOT = Path(__file__).resolve().parent.parent
 ALL = ("TELEGRAM_BOT_TOKEN", "STAFF_CHAT_ID", "DATA_KEY", "PUBLIC_URL", "TELEGRAM_WEBHOOK_SECRET",
@@ -28,7 +28,7 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 def _cli(tmp_path: Path, *args: str,
          env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if k not in ALL}
-    return subprocess.run([sys.executable, "-m", "bot.cli", *args], cwd=tmp_path, text=True,
+    return subprocess.run([sys.executable, "-m", "bot.cli.main", *args], cwd=tmp_path, text=True,
                           capture_output=True, env={**base, "PYTHONPATH": str(ROOT), **(env or {})},
                           timeout=60, check=False)
 

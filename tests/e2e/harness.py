@@ -13,10 +13,11 @@ from typing import Any
 import uvicorn
 from sqlalchemy import select
 
-from bot.app import create_app
-from bot.crypto import new_data_key
-from bot.services import Services
-from bot.settings import Settings, load_settings
+from bot.http.app import create_app
+from bot.infra.clock import Clock
+from bot.infra.crypto import new_data_key
+from bot.infra.settings import Settings, load_settings
+from bot.runtime.services import Services
 from storage.db import create_engine, session_factory
 from storage.models import InboxUpdate, OutboxMessage
 from tests.fakes import FakeBotApi
@@ -71,7 +72,7 @@ async def running_app(settings: Settings, pace: FakeBotApi | None = None) -> Asy
     With `pace`, the dispatcher's rate limiter reads the fake's clock, which moves on by a
     human's think time at every user action: instant test clicks then pace like real people.
     """
-    services = Services.build(settings, monotonic=pace.clock) if pace else None
+    services = Services.build(settings, Clock(monotonic=pace.clock)) if pace else None
     config = uvicorn.Config(create_app(settings, services), host=settings.HOST, port=settings.PORT,
                             log_config=None, lifespan="on", access_log=False)
     server = _Server(config)

@@ -14,8 +14,8 @@ from typing import Any
 
 import httpx
 
-from bot.crypto import new_data_key
-from bot.settings import Settings
+from bot.infra.crypto import new_data_key
+from bot.infra.settings import Settings
 from tests.e2e.harness import STAFF_CHAT_ID, TOKEN, WEBHOOK_SECRET, free_port
 from tests.fakes import FakeBotApi
 
@@ -25,7 +25,7 @@ SETTINGS_NAMES = frozenset(Settings.model_fields)
 
 
 class BotProcess:
-    """`python -m bot.cli run` in webhook mode; the same env (and DATA_KEY) on every restart."""
+    """`lapor-tppo run` (as a module), webhook mode; the same env and DATA_KEY on every restart."""
 
     def __init__(self, fake: FakeBotApi, workdir: Path) -> None:
         self.fake = fake
@@ -77,7 +77,7 @@ class BotProcess:
             log.write(f"===== run {self.runs} =====\n".encode())
             log.flush()
             self.popen = subprocess.Popen(
-                [sys.executable, "-m", "bot.cli", "run"], cwd=self.workdir, env=self.env,
+                [sys.executable, "-m", "bot.cli.main", "run"], cwd=self.workdir, env=self.env,
                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
         deadline = started + timeout
         async with httpx.AsyncClient(timeout=1.0) as client:

@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from flows.ticket import REFERENCE_PATTERN
+from flows.domain.ticket import REFERENCE_PATTERN
 from storage.db import create_engine, session_factory
 from storage.models import InboxUpdate, Ticket
 from tests.e2e.harness import STAFF_CHAT_ID, outbox_settled

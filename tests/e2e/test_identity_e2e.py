@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import text
 
-from bot.logs import setup_logging
+from bot.infra.logs import setup_logging
 from storage.db import create_engine
 from tests.e2e.harness import (
     SENTINEL,

@@ -7,7 +7,7 @@ import re
 import httpx
 import pytest
 
-from flows.ticket import REFERENCE_PATTERN
+from flows.domain.ticket import REFERENCE_PATTERN
 from tests.e2e.harness import (
     SENTINEL,
     STAFF_CHAT_ID,

@@ -1,4 +1,4 @@
-"""Loader for the machine-readable Bot API spec (`shared/telegram-bot-api/api.json`)."""
+"""Loader for the machine-readable Bot API spec (`telegram-bot-api/api.json` beside this file)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-DEFAULT_SPEC_PATH = Path(__file__).resolve().parents[3] / "shared" / "telegram-bot-api" / "api.json"
+DEFAULT_SPEC_PATH = Path(__file__).resolve().parent / "telegram-bot-api" / "api.json"
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ def _definition(raw: dict[str, Any]) -> Definition:
 
 @functools.cache
 def load_spec(path: str | None = None) -> Spec:
-    """Load (once) the spec from `path`, $TELEGRAM_BOT_API_SPEC or the shared default."""
+    """Load (once) the spec from `path`, $TELEGRAM_BOT_API_SPEC or the copy kept here."""
     chosen = Path(path or os.environ.get("TELEGRAM_BOT_API_SPEC") or DEFAULT_SPEC_PATH)
     with chosen.open(encoding="utf-8") as fh:
         return Spec(json.load(fh))

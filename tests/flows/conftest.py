@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from flows.catalog import Catalog, parse_catalog
 from flows.core import (
     Button,
     ButtonEvent,
@@ -24,6 +23,7 @@ from flows.core import (
     TextEvent,
     Transition,
 )
+from flows.domain.catalog import Catalog, parse_catalog
 from flows.intake import IntakeFlow, IntakeState
 
 CATALOG_PATH = Path(__file__).resolve().parents[2] / "flows" / "data" / "intake.toml"

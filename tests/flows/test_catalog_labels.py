@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from flows.catalog import parse_catalog
-from flows.errors import CatalogError
+from flows.core.errors import CatalogError
+from flows.domain.catalog import parse_catalog
 
 DATA = Path(__file__).resolve().parents[2] / "flows" / "data" / "intake.toml"
 

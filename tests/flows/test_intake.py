@@ -8,10 +8,19 @@ from datetime import UTC, datetime
 
 import pytest
 
-from flows.core import ButtonEvent, CommandEvent, MediaEvent, ReportFiled, TextEvent
-from flows.errors import FlowError
-from flows.intake import Answers, ForgetMe, IntakeFlow, IntakeState, Node, dump_state
-from flows.report import Report, SubmitReport
+from flows.core import ButtonEvent, CommandEvent, MediaEvent, TextEvent
+from flows.core.errors import FlowError
+from flows.domain.report import Report
+from flows.intake import (
+    Answers,
+    ForgetMe,
+    IntakeFlow,
+    IntakeState,
+    Node,
+    ReportFiled,
+    SubmitReport,
+    dump_state,
+)
 
 STOP = "1|x|stop"
 BASE = ["/start", "1|dg|no", "1|ro|keluarga", "1|in|!done"]  # ends at place_kind

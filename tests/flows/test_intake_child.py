@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from flows.core import ButtonEvent
-from flows.intake import Answers, IntakeState, Node, dump_state, load_state
-from flows.report import Report, SubmitReport
+from flows.domain.report import Report
+from flows.intake import Answers, IntakeState, Node, SubmitReport, dump_state, load_state
 
 CHILD_START = ["/start", "1|dg|no", "1|ro|forum_anak"]
 STORY_PROMPT = "in your own words"

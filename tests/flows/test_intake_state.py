@@ -7,10 +7,17 @@ from datetime import UTC, datetime
 
 import pytest
 
-from flows import intake_callbacks as cb
-from flows.core import ReportFiled
-from flows.intake import STATE_VERSION, Answers, IntakeState, Node, dump_state, load_state
-from flows.intake_state import ACTIVE_NODES
+from flows.intake import (
+    STATE_VERSION,
+    Answers,
+    IntakeState,
+    Node,
+    ReportFiled,
+    dump_state,
+    load_state,
+)
+from flows.intake import callbacks as cb
+from flows.intake.state import ACTIVE_NODES
 
 STOP = "1|x|stop"
 TOURS = [

@@ -9,14 +9,15 @@ from alembic import command
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.janitor import Janitor
-from flows.report import Report
-from flows.ticket import TicketStatus
-from storage import inbox, outbox, tickets
+from bot.infra.clock import ManualClock
+from bot.runtime.janitor import Janitor
+from flows.domain.report import Report
+from flows.domain.ticket import TicketStatus
 from storage.db import Database, WriteGate, alembic_config, session_factory
-from storage.inbox import NewUpdate
 from storage.models import InboxUpdate, OutboxMessage
-from storage.outbox import NewMessage
+from storage.repos import inbox, outbox, tickets
+from storage.repos.inbox import NewUpdate
+from storage.repos.outbox import NewMessage
 
 NOW = datetime(2026, 11, 28, 8, 0, tzinfo=UTC)
 
@@ -159,9 +160,9 @@ async def test_the_janitor_forgets_only_old_finished_rows(engine: AsyncEngine,
         await outbox.mark_sent(s, first.id, NOW)
     db = Database(database_url)
     try:
-        too_soon = Janitor(db, clock=lambda: NOW + timedelta(hours=1))
+        too_soon = Janitor(db, clock=ManualClock(NOW + timedelta(hours=1)))
         assert await too_soon.sweep() == (0, 0, 0)
-        later = Janitor(db, clock=lambda: NOW + timedelta(days=8))
+        later = Janitor(db, clock=ManualClock(NOW + timedelta(days=8)))
         assert await later.sweep() == (1, 1, 0)
     finally:
         await db.dispose()

@@ -1,0 +1,1 @@
+"""Developer tooling: translation catalog maintenance (`make i18n`)."""

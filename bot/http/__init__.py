@@ -1,0 +1,1 @@
+"""The HTTP surface: Telegram webhook, health, readiness (FastAPI)."""

@@ -1,0 +1,99 @@
+"""The FastAPI application: Telegram webhook, health and readiness."""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from bot.infra.settings import Settings
+from bot.runtime.services import Services
+from storage.errors import DatabaseUnavailable
+
+log = logging.getLogger(__name__)
+
+MAX_UPDATE_BYTES = 1_000_000
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 (a header name)
+
+
+def _error(status: int, detail: str) -> JSONResponse:
+    return JSONResponse({"ok": False, "detail": detail}, status_code=status)
+
+
+def _secret_ok(settings: Settings, given: str | None) -> bool:
+    expected = settings.TELEGRAM_WEBHOOK_SECRET
+    if not expected or given is None:
+        return False
+    return hmac.compare_digest(given.encode(), expected.encode())
+
+
+def _parse(body: bytes) -> tuple[dict[str, Any], str] | None:
+    try:
+        text = body.decode("utf-8")
+        data = json.loads(text)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("update_id"), int) \
+            or isinstance(data.get("update_id"), bool) or data["update_id"] < 0:
+        return None
+    return data, text
+
+
+def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
+    """The HTTP application; it builds and runs the services for its lifetime."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        svc = services or Services.build(settings)
+        app.state.services = svc
+        await svc.start()
+        try:
+            yield
+        finally:
+            await svc.close()
+
+    app = FastAPI(title="Lapor TPPO", lifespan=lifespan, docs_url=None, redoc_url=None,
+                  openapi_url=None)
+
+    @app.post("/telegram/webhook")
+    async def telegram_webhook(request: Request) -> JSONResponse:
+        if not _secret_ok(settings, request.headers.get(SECRET_HEADER)):
+            return _error(403, "forbidden")
+        declared = request.headers.get("content-length", "0")
+        if not declared.isdigit() or int(declared) > MAX_UPDATE_BYTES:
+            return _error(413, "update too large")
+        body = await request.body()
+        if len(body) > MAX_UPDATE_BYTES:
+            return _error(413, "update too large")
+        parsed = _parse(body)
+        if parsed is None:
+            return _error(400, "not a Telegram update")
+        try:
+            await request.app.state.services.writer.submit(*parsed)
+        except DatabaseUnavailable:
+            # Telegram delivers the update again later.
+            return _error(503, "storage unavailable")
+        return JSONResponse({"ok": True})
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz")
+    async def readyz(request: Request) -> JSONResponse:
+        try:
+            async with request.app.state.services.db.transaction() as session:
+                await session.execute(text("SELECT 1"))
+        except Exception as exc:
+            log.warning("readiness check failed: %s", type(exc).__name__)
+            return JSONResponse({"status": "unavailable"}, status_code=503)
+        return JSONResponse({"status": "ready"})
+
+    return app

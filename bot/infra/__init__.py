@@ -1,0 +1,1 @@
+"""Infrastructure every part uses: settings, clock, keys, translations, logging."""

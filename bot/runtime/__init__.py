@@ -1,0 +1,1 @@
+"""The running system: ingest, worker, generic handler, dispatcher, timers, housekeeping."""

@@ -1,0 +1,132 @@
+"""The one generic handler: update -> event -> route -> load state -> step -> effects -> commit.
+
+It runs inside the worker's transaction, so state, tickets, timers and outbox rows commit
+together or not at all. It knows no particular flow: the router picks one, the flow steps, and
+the effect registry runs one handler per effect, stepping any events they answer with back
+into the same flow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.effects.registry import EffectContext, EffectRegistry, EffectResult
+from bot.errors import BotError
+from bot.infra.crypto import Keys
+from bot.telegram.outgoing import Outgoing
+from bot.telegram.updates import Inbound, parse_update, to_inbound
+from flows.core import Flow, Reply, Route, Router, Where, t
+from storage.repos import conversations
+from storage.repos.outbox import NewMessage
+from storage.repos.timers import NewTimer
+
+APOLOGY = t("Sorry, something went wrong on our side and we could not read your last message. "
+            "Please send it again, or send /start to continue: your answers so far are kept.\n"
+            "If you or someone else is in danger now, call the police at 110.")
+# Effects answering with events that cause effects... a flow that loops is a bug: stop it.
+MAX_EFFECT_ROUNDS = 16
+
+StaffCheck = Callable[[AsyncSession, int], Awaitable[bool]]
+
+
+async def nobody_is_staff(_session: AsyncSession, _user_id: int) -> bool:
+    """The staff check before a staff register exists."""
+    return False
+
+
+class EffectLoop(BotError):
+    """A flow and its effect handlers kept producing each other's work."""
+
+
+@dataclass
+class Handled:
+    """What one update produced: outbox rows, timers, and references of tickets touched."""
+
+    messages: list[NewMessage] = field(default_factory=list)
+    timers: list[NewTimer] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)
+
+
+class UpdateHandler:
+    """Routes one raw update to its flow and applies the flow's decision in the caller's session."""
+
+    def __init__(self, *, keys: Keys, router: Router, flows: Mapping[str, Flow[Any]],
+                 effects: EffectRegistry, outgoing: Outgoing, staff_chat_id: int | None,
+                 default_locale: str, is_staff: StaffCheck = nobody_is_staff) -> None:
+        missing = router.flows - set(flows)
+        if missing:
+            raise BotError(f"the router names flows nobody registered: {sorted(missing)}")
+        effects.check(flows.values())
+        self._keys = keys
+        self._router = router
+        self._flows = dict(flows)
+        self._effects = effects
+        self._out = outgoing
+        self._staff_chat_id = staff_chat_id
+        self._locale = default_locale
+        self._is_staff = is_staff
+
+    async def handle(self, session: AsyncSession, raw: dict[str, Any], now: datetime) -> Handled:
+        """Handle one update; junk and updates meant for nobody produce nothing."""
+        update = parse_update(raw)
+        inbound = to_inbound(update, now, self._staff_chat_id) if update is not None else None
+        if inbound is None:
+            return Handled()
+        staff = await self._is_staff(session, inbound.user_id) if inbound.user_id else False
+        route = self._router.route(Where(inbound.place, staff), inbound.event)
+        if route == Route.LEAVE:
+            # Only the task force's own group may hold the bot: leave anywhere else.
+            return Handled([self._out.call(inbound.chat_id, "leaveChat", {})])
+        if route == Route.IGNORE:
+            return Handled(self._acknowledge(inbound))
+        return await self._step(session, self._flows[route], inbound, now)
+
+    async def _step(self, session: AsyncSession, flow: Flow[Any], inbound: Inbound,
+                    now: datetime) -> Handled:
+        key = self._keys.identity_key(inbound.user_id)
+        state = await conversations.load(session, flow, key)
+        transition = flow.step(state, inbound.event)
+        state, replies = transition.state, list(transition.replies)
+        pending = list(transition.effects)
+        done = EffectResult()
+        for _round in range(MAX_EFFECT_ROUNDS):
+            if not pending:
+                break
+            ctx = EffectContext(session, now, inbound, key, flow.locale(state))
+            result = await self._effects.run(ctx, pending.pop(0))
+            done.messages += result.messages
+            done.timers += result.timers
+            done.references += result.references
+            done.drop_state |= result.drop_state
+            for event in result.events:
+                more = flow.step(state, event)
+                state, replies, pending = more.state, replies + list(more.replies), \
+                    pending + list(more.effects)
+        else:
+            raise EffectLoop(f"flow {flow.name} still had effects after {MAX_EFFECT_ROUNDS}")
+        if not done.drop_state:
+            await conversations.save(session, flow, key, state, now)
+        messages = self._replies(inbound, replies, flow.locale(state)) + done.messages
+        return Handled(messages, done.timers, done.references)
+
+    def _acknowledge(self, inbound: Inbound) -> list[NewMessage]:
+        """Stop the spinner on a pressed button, even when nobody acts on it."""
+        if inbound.callback_query_id is None:
+            return []
+        return [self._out.answer_callback(inbound.chat_id, inbound.callback_query_id)]
+
+    def _replies(self, inbound: Inbound, replies: list[Reply], locale: str) -> list[NewMessage]:
+        out = self._acknowledge(inbound)
+        out.extend(self._out.reply(inbound.chat_id, r, locale, inbound.message_id)
+                   for r in replies)
+        return out
+
+    def apology(self, chat_id: int, locale: str | None = None) -> NewMessage:
+        """The kind message sent when an update could not be handled at all."""
+        return self._out.reply(chat_id, Reply(APOLOGY), locale or self._locale)
+

@@ -1,0 +1,113 @@
+"""The inbox worker: one update at a time per chat, in `update_id` order, all-or-nothing.
+
+A failing update is retried with backoff, then parked with a kind apology; it never blocks
+other chats. The error handler logs the update id and the error type, never the content.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.infra.clock import Clock
+from bot.runtime.aio import Wakeable, describe
+from bot.runtime.handler import UpdateHandler
+from bot.telegram.updates import chat_id_of
+from storage.db import Database
+from storage.repos import inbox, outbox, timers
+from storage.repos.inbox import ClaimedUpdate
+
+log = logging.getLogger(__name__)
+
+
+class Worker(Wakeable):
+    """Processes inbox rows until stopped; `wake()` makes it look again at once."""
+
+    def __init__(self, db: Database, handler: UpdateHandler, *,
+                 on_commit: Callable[[], None], max_attempts: int, default_locale: str,
+                 batch: int = 8, flooded: Callable[[], bool] = lambda: False,
+                 clock: Clock | None = None) -> None:
+        self._db = db
+        self._handler = handler
+        self._on_commit = on_commit
+        self._max_attempts = max_attempts
+        self._batch = batch
+        self._flooded = flooded
+        self._max_yield = 0.25
+        self._locale = default_locale
+        self._clock = clock or Clock()
+        super().__init__()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Process until `stop` is set."""
+        await self.loop(stop, self._turn, log)
+
+    async def _turn(self) -> float:
+        if not await self.process_one():
+            return 0.5
+        await self._yield_to_ingest()
+        return 0.0
+
+    async def _yield_to_ingest(self) -> None:
+        """During a burst, let webhook requests go first: Telegram waits on each one.
+
+        The inbox holds what arrives, so handling can lag a little; it still gets a batch in at
+        least every `_max_yield` seconds.
+        """
+        waited = 0.0
+        while self._flooded() and waited < self._max_yield:
+            await asyncio.sleep(0.02)
+            waited += 0.02
+
+    async def process_one(self) -> bool:
+        """Handle the next due updates (up to a batch); True when any was handled or failed.
+
+        Each update runs in its own savepoint, so one failure rolls back only itself; the batch
+        shares one commit, which under load turns many fsyncs into one.
+        """
+        now = self._clock.now()
+        touched: list[tuple[int, list[str]]] = []
+        async with self._db.transaction() as session:
+            items = await inbox.claim_batch(session, now, self._batch)
+            for item in items:
+                references = await self._process(session, item, now)
+                if references:
+                    touched.append((item.update_id, references))
+        # Logged only once committed: a log line never names a ticket that does not exist.
+        for update_id, references in touched:
+            log.info("update %d processed: ticket %s", update_id, ", ".join(references))
+        if items:
+            self._on_commit()
+        return bool(items)
+
+    async def _process(self, session: AsyncSession, item: ClaimedUpdate,
+                       now: datetime) -> list[str]:
+        """Handle one update in a savepoint; the tickets it touched (none when it failed)."""
+        try:
+            async with session.begin_nested():
+                handled = await self._handler.handle(session, item.payload, now)
+                await outbox.add(session, handled.messages, now)
+                await timers.schedule(session, handled.timers, now)
+        except Exception as exc:
+            await self._failed(session, item, exc, now)
+            return []
+        await inbox.mark_done(session, item.update_id, now)
+        log.debug("update %d processed", item.update_id)
+        return handled.references
+
+    async def _failed(self, session: AsyncSession, item: ClaimedUpdate, exc: Exception,
+                      now: datetime) -> None:
+        attempt = item.attempts + 1
+        park = attempt >= self._max_attempts
+        log.error("update %d failed (attempt %d/%d): %s%s", item.update_id, attempt,
+                  self._max_attempts, describe(exc),
+                  "; parked" if park else "")
+        retry_in = None if park else timedelta(seconds=min(2 ** attempt, 60))
+        chat_id = chat_id_of(item.payload) if park else None
+        await inbox.mark_failed(session, item.update_id, now, type(exc).__name__, retry_in)
+        if chat_id is not None and chat_id > 0:
+            await outbox.add(session, [self._handler.apology(chat_id, self._locale)], now)

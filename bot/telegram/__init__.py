@@ -1,0 +1,1 @@
+"""Adapting the Telegram Bot API: updates in, Bot API calls out, its limits, its client."""

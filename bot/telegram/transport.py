@@ -1,0 +1,141 @@
+"""Sending one outbox row through the Bot API, and saying what became of it.
+
+The dispatcher is channel-neutral: it asks the row's transport to send and applies the
+`Outcome` it returns (retry later, done, failed for good, or send something else instead).
+Everything Telegram-specific about errors lives here.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import warnings
+from datetime import timedelta
+from typing import Any
+
+from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, Message
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
+from telegram.warnings import PTBDeprecationWarning
+
+from bot.runtime.outcomes import Failed, Outcome, Retry, Rewrite, Sent
+from bot.telegram.limits import TEXT_LIMIT
+from bot.telegram.ratelimit import TelegramLimits
+
+EDITS = frozenset({"editMessageText", "editMessageReplyMarkup"})
+# Calls Telegram does not count as messages: they never wait for a chat's pace.
+NOT_MESSAGES = frozenset({"answerCallbackQuery", "leaveChat", "setMessageReaction",
+                          "deleteMessage", "deleteMessages", "getFile"})
+STAFF_RETRY = 600.0  # seconds between tries of a card Telegram refuses for the group
+
+
+def _seconds(value: Any) -> float:
+    return float(value.total_seconds()) if isinstance(value, timedelta) else float(value)
+
+
+def as_plain_text(params: dict[str, Any]) -> dict[str, Any]:
+    """The same message without HTML: tags dropped, entities decoded, cut to Telegram's limit."""
+    text = html.unescape(re.sub(r"<[^>]*>", "", str(params.get("text", ""))))
+    if len(text) > TEXT_LIMIT:
+        text = text[:TEXT_LIMIT - 1] + "…"
+    return {k: v for k, v in params.items() if k != "parse_mode"} | {"text": text or "…"}
+
+
+def _snake(method: str) -> str:
+    return "".join("_" + c.lower() if c.isupper() else c for c in method)
+
+
+def _typed(params: dict[str, Any]) -> dict[str, Any]:
+    """PTB wants its own objects for nested parameters."""
+    out = dict(params)
+    if isinstance(out.get("reply_markup"), dict):
+        out["reply_markup"] = InlineKeyboardMarkup.de_json(out["reply_markup"], None)
+    if isinstance(out.get("link_preview_options"), dict):
+        out["link_preview_options"] = LinkPreviewOptions(**out["link_preview_options"])
+    return out
+
+
+def result_id(result: Any) -> int | None:
+    """The id of what a call created: a message's id, or a forum topic's thread id."""
+    if isinstance(result, Message):
+        return result.message_id
+    thread = getattr(result, "message_thread_id", None)
+    return thread if isinstance(thread, int) else None
+
+
+class TelegramTransport:
+    """Bot API calls through PTB (as a plain HTTP client), paced by Telegram's limits."""
+
+    name = "telegram"
+
+    def __init__(self, bot: Bot, limits: TelegramLimits | None = None) -> None:
+        self._bot = bot
+        self.limits = limits or TelegramLimits()
+
+    def wait(self, method: str, chat_key: str, is_group: bool, now: float, *,
+             chat_only: bool = False) -> float:
+        """Seconds until a call of `method` to this chat fits every limit."""
+        if method in NOT_MESSAGES:
+            return 0.0
+        return self.limits.wait(chat_key, is_group, now, chat_only=chat_only)
+
+    def record(self, method: str, chat_key: str, is_group: bool, now: float) -> None:
+        """Count a call that is about to go."""
+        if method not in NOT_MESSAGES:
+            self.limits.record(chat_key, is_group, now)
+
+    def last_sent(self, chat_key: str) -> float:
+        """When we last wrote to this chat."""
+        return self.limits.last_sent(chat_key)
+
+    def forget_idle(self, now: float) -> None:
+        """Drop windows of quiet chats."""
+        self.limits.forget_idle(now)
+
+    def fill(self, method: str, params: dict[str, Any],
+             ids: dict[str, int | None]) -> tuple[str, dict[str, Any]]:
+        """Tracked ids into the call; an edit of a message never sent becomes a new message."""
+        out = dict(params)
+        for name, value in ids.items():
+            if value is not None:
+                out[name] = value
+            else:
+                out.pop(name, None)
+        if method in EDITS and "message_id" not in out:
+            return "sendMessage", out
+        return method, out
+
+    async def send(self, method: str, params: dict[str, Any], *, chat_key: str,
+                   now: float, essential: bool) -> Outcome:
+        """Make the call; `essential` rows (staff cards) are never given up."""
+        try:
+            result = await getattr(self._bot, _snake(method))(**_typed(params))
+        except RetryAfter as exc:
+            with warnings.catch_warnings():  # PTB 22 warns that the type will change
+                warnings.simplefilter("ignore", PTBDeprecationWarning)
+                wait = _seconds(exc.retry_after)
+            self.limits.pause(chat_key, now + wait)
+            return Retry(wait, "RetryAfter", count=False)
+        except BadRequest as exc:
+            return self._refused(method, params, exc, essential)
+        except Forbidden as exc:  # the reporter blocked the bot, or the bot left the group
+            return Failed(f"Forbidden: {exc.message}", group_unreachable=essential)
+        except ChatMigrated as exc:  # the staff group became a supergroup with a new id
+            return Retry(STAFF_RETRY, f"ChatMigrated to {exc.new_chat_id}: set STAFF_CHAT_ID")
+        except TelegramError as exc:  # network errors, 5xx, time-outs
+            return Retry(None, type(exc).__name__)
+        return Sent(result_id(result))
+
+    def _refused(self, method: str, params: dict[str, Any], exc: BadRequest,
+                 essential: bool) -> Outcome:
+        message = exc.message.lower()
+        if "message is not modified" in message or (
+                method == "answerCallbackQuery" and "query is too old" in message):
+            return Sent(None)  # nothing left to do: the result is already there, or moot
+        if method in EDITS and ("not found" in message or "can't be edited" in message):
+            # The message to edit is gone: send the new content as a fresh message instead.
+            return Rewrite("sendMessage", {k: v for k, v in params.items() if k != "message_id"})
+        if method == "sendMessage" and params.get("parse_mode") == "HTML":
+            # Telegram would not take the formatting (a bad label or translation, or too long):
+            # the same words as plain text are better than no message at all.
+            return Rewrite("sendMessage", as_plain_text(params), f"BadRequest: {exc.message}")
+        return Failed(f"BadRequest: {exc.message}", group_unreachable=essential)

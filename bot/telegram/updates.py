@@ -1,0 +1,123 @@
+"""Reading raw Telegram updates: which chat they belong to, and the flow event they carry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from telegram import Message, Update
+
+from flows.core import ButtonEvent, CommandEvent, Event, MediaEvent, Place, TextEvent
+
+CHANNEL = "telegram"
+
+# The update types the bot asks Telegram for (setWebhook / getUpdates `allowed_updates`).
+ALLOWED_UPDATES = ("message", "callback_query", "my_chat_member")
+
+_CHAT_CARRIERS = ("message", "edited_message", "channel_post", "edited_channel_post",
+                  "my_chat_member", "chat_member", "chat_join_request")
+_MEDIA = ("sticker", "photo", "voice", "video", "video_note", "animation", "audio", "document",
+          "location", "venue", "contact", "poll", "dice", "game", "story")
+
+
+def chat_id_of(raw: dict[str, Any]) -> int | None:
+    """The chat an update belongs to, read from the raw JSON without trusting its shape."""
+    for field in _CHAT_CARRIERS:
+        carrier = raw.get(field)
+        if isinstance(carrier, dict):
+            chat = carrier.get("chat")
+            if isinstance(chat, dict) and isinstance(chat.get("id"), int):
+                return int(chat["id"])
+    query = raw.get("callback_query")
+    if isinstance(query, dict):
+        message = query.get("message")
+        if isinstance(message, dict) and isinstance(message.get("chat"), dict):
+            chat_id = message["chat"].get("id")
+            if isinstance(chat_id, int):
+                return chat_id
+        sender = query.get("from")
+        if isinstance(sender, dict) and isinstance(sender.get("id"), int):
+            return int(sender["id"])
+    return None
+
+
+def parse_update(raw: dict[str, Any]) -> Update | None:
+    """PTB's view of a raw update, or None when it is junk."""
+    try:
+        return Update.de_json(raw, None)
+    except Exception:  # any shape PTB cannot read is junk, not a reason to retry
+        return None
+
+
+def _message_event(message: Message, at: datetime) -> Event:
+    text = message.text
+    if text is not None:
+        entity = message.entities[0] if message.entities else None
+        if text.startswith("/") and entity is not None and entity.type == "bot_command" \
+                and entity.offset == 0:
+            head = text[1:entity.length].split("@", 1)[0].lower()
+            return CommandEvent(at=at, command=head, args=text[entity.length:].strip())
+        return TextEvent(at=at, text=text)
+    for kind in _MEDIA:
+        if getattr(message, kind, None):
+            return MediaEvent(at=at, kind=kind)
+    return MediaEvent(at=at, kind="other")
+
+
+def to_event(update: Update, at: datetime) -> Event | None:
+    """The flow event a private-chat update carries, or None when it carries nothing for us."""
+    try:
+        if update.callback_query is not None:
+            return ButtonEvent(at=at, data=str(update.callback_query.data or ""))
+        if update.message is not None:
+            return _message_event(update.message, at)
+    except Exception:  # fields of the wrong type in a junk update
+        return None
+    return None
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One update as the engine sees it: the flow event, where it happened and who acted.
+
+    `user_id` and `chat_id` never reach a flow or the database: the engine keys state by an
+    HMAC of `user_id` and writes only to `chat_id`, through the sealed outbox.
+    """
+
+    channel: str
+    chat_id: int
+    user_id: int
+    place: Place
+    event: Event
+    callback_query_id: str | None = None
+    message_id: int | None = None  # the message whose button was pressed (for in-place edits)
+    thread_id: int | None = None  # the forum topic the message was written in
+    language_code: str | None = None  # the client's language, a hint for new conversations
+
+
+def _place(chat_type: str, chat_id: int, staff_chat_id: int | None) -> Place:
+    if chat_type == "private":
+        return Place.PRIVATE
+    return Place.STAFF_GROUP if chat_id == staff_chat_id else Place.OTHER_GROUP
+
+
+def to_inbound(update: Update, at: datetime, staff_chat_id: int | None) -> Inbound | None:
+    """The engine's view of `update`, or None when it carries nothing for us."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None:
+        return None
+    place = _place(chat.type, chat.id, staff_chat_id)
+    if place is Place.OTHER_GROUP:  # only leaving matters there, whatever the update is
+        return Inbound(CHANNEL, chat.id, user.id if user else 0, place, Event(at))
+    event = to_event(update, at)
+    if user is None or event is None:
+        return None
+    query = update.callback_query
+    message = query.message if query is not None else update.message
+    thread = getattr(message, "message_thread_id", None) if message is not None else None
+    return Inbound(CHANNEL, chat.id, user.id, place, event,
+                   callback_query_id=query.id if query is not None else None,
+                   message_id=message.message_id if query is not None and message else None,
+                   thread_id=thread if isinstance(thread, int) else None,
+                   language_code=user.language_code)

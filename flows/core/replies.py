@@ -1,0 +1,32 @@
+"""What a flow answers: messages with inline buttons, channel-neutral."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypeAlias
+
+from flows.core.text import Text
+
+
+@dataclass(frozen=True)
+class Button:
+    """An inline button: a translatable label and short, versioned callback data (1-64 bytes)."""
+
+    label: Text
+    data: str
+
+
+Keyboard: TypeAlias = tuple[tuple[Button, ...], ...]
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A message to the chat the event came from.
+
+    `edit=True` replaces the message whose button produced the event (used for multi-select
+    toggles) instead of sending a new one; the adapter falls back to sending when it cannot edit.
+    """
+
+    text: Text
+    keyboard: Keyboard = ()
+    edit: bool = False

@@ -1,0 +1,44 @@
+"""A ticket: a filed report as the task force sees it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from flows.domain.report import Report
+
+# Crockford base32 without I, L, O, U: easy to read aloud and to type.
+REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+REFERENCE_PATTERN = r"TPPO-[0-9A-HJKMNP-TV-Z]{6}"
+
+
+class TicketStatus(StrEnum):
+    """Where a ticket stands."""
+
+    NEW = "new"
+    ACKNOWLEDGED = "acknowledged"
+    REFERRED = "referred"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """A filed report with its public reference and its place in triage."""
+
+    reference: str
+    status: TicketStatus
+    report: Report
+    created_at: datetime
+    ack_due_at: datetime
+    closed_reason: str | None = None
+
+    @property
+    def urgent(self) -> bool:
+        """Someone was in danger when it was filed."""
+        return self.report.urgent
+
+    @property
+    def child(self) -> bool:
+        """A child is involved."""
+        return self.report.child

@@ -1,0 +1,24 @@
+"""ORM models, one module per area. Only storage/ imports these; repositories hand out flow
+dataclasses. Every table module is imported here so that `Base.metadata` knows them all.
+"""
+
+from storage.models.base import Base
+from storage.models.pipeline import (
+    Conversation,
+    InboxUpdate,
+    OutboxMessage,
+    Timer,
+    TrackedMessage,
+)
+from storage.models.tickets import Ticket, TicketEvent
+
+__all__ = [
+    "Base",
+    "Conversation",
+    "InboxUpdate",
+    "OutboxMessage",
+    "Ticket",
+    "TicketEvent",
+    "Timer",
+    "TrackedMessage",
+]

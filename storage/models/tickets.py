@@ -1,0 +1,42 @@
+"""Tickets and their append-only audit trail. A ticket holds no identity of the reporter."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.models.base import Base
+from storage.types import UTCDateTime
+
+
+class Ticket(Base):
+    """A filed report. Holds no identity of the reporter."""
+
+    __tablename__ = "tickets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default="new")
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    child: Mapped[bool] = mapped_column(Boolean, default=False)
+    in_malaysia: Mapped[bool] = mapped_column(Boolean, default=False)
+    report: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ack_due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class TicketEvent(Base):
+    """Append-only audit trail of a ticket."""
+
+    __tablename__ = "ticket_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    kind: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(64))  # "reporter", "system" or a staff id
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

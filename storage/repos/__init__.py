@@ -1,0 +1,1 @@
+"""Repositories: each takes a session and returns flow dataclasses."""

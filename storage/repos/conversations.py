@@ -1,0 +1,63 @@
+"""Conversation state per flow, keyed by an HMAC of the person's Telegram id (never the id).
+
+The flow brings its own codec (`dump`/`load`), so this module knows no particular flow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, Protocol, TypeVar
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Conversation
+
+S = TypeVar("S")
+
+
+class StateCodec(Protocol[S]):
+    """What storage needs of a flow: its name and how its state becomes JSON and back."""
+
+    @property
+    def name(self) -> str:
+        """The flow's stable name."""
+        ...
+
+    def dump(self, state: S) -> dict[str, Any]:
+        """JSON-safe form of `state`."""
+        ...
+
+    def load(self, data: Mapping[str, Any]) -> S | None:
+        """The state, or None when the data cannot be trusted."""
+        ...
+
+
+async def load(session: AsyncSession, flow: StateCodec[S], key: str) -> S | None:
+    """The saved state of `flow` for `key`, or None for a new (or unreadable) conversation."""
+    data = await session.scalar(select(Conversation.state).where(
+        Conversation.flow == flow.name, Conversation.key == key))
+    return None if data is None else flow.load(data)
+
+
+async def save(session: AsyncSession, flow: StateCodec[S], key: str, state: S,
+               now: datetime) -> None:
+    """Insert or replace the state of `flow` for `key`."""
+    row = await session.get(Conversation, (flow.name, key))
+    if row is None:
+        session.add(Conversation(flow=flow.name, key=key, state=flow.dump(state), updated_at=now))
+    else:
+        row.state = flow.dump(state)
+        row.updated_at = now
+
+
+async def forget(session: AsyncSession, key: str) -> None:
+    """Delete everything kept for `key`, in every flow."""
+    await session.execute(delete(Conversation).where(Conversation.key == key))
+
+
+async def expire(session: AsyncSession, before: datetime) -> int:
+    """Delete conversations untouched since `before` (abandoned drafts hold what was typed)."""
+    result = await session.execute(delete(Conversation).where(Conversation.updated_at < before))
+    return int(getattr(result, "rowcount", 0) or 0)
