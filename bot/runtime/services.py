@@ -15,6 +15,7 @@ from telegram.error import TelegramError
 
 from bot.effects.intake import IntakeEffects
 from bot.effects.registry import EffectRegistry
+from bot.effects.tickets import TicketAnnouncer
 from bot.infra.catalog import load_catalog
 from bot.infra.clock import Clock
 from bot.infra.crypto import Keys
@@ -71,7 +72,7 @@ class Services:
         intake = IntakeFlow(catalog, default_locale=settings.DEFAULT_LOCALE,
                             locales=translator.locales)
         effects = EffectRegistry()
-        IntakeEffects(settings, catalog, outgoing).register(effects)
+        IntakeEffects(settings, TicketAnnouncer(settings, catalog, outgoing)).register(effects)
         router = Router([Rule(intake.name, Place.PRIVATE)])
         handler = UpdateHandler(keys=keys, router=router, flows={intake.name: intake},
                                 effects=effects, outgoing=outgoing,
