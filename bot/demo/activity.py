@@ -76,11 +76,16 @@ class Activity:
             await asyncio.sleep(POLL)
 
     async def _look(self) -> None:
+        # Taken before the query: an update confirmed by then was stored by then, so if the
+        # query does not find it, it was handled and purged. Updates tracked while the query
+        # runs are judged next time.
         ids = {u for updates in self._pending.values() for u in updates}
+        stored_below = self._world.confirmed_below
         async with self._sessions() as session:
             statuses = await activity.update_statuses(session, ids)
             for chat_id, updates in list(self._pending.items()):
-                updates -= {u for u in updates if self._handled(u, statuses.get(u))}
+                updates -= {u for u in updates & ids
+                            if self._handled(u, statuses.get(u), stored_below)}
                 unsent = 0 if updates else await activity.unsent_count(
                     session, self._keys.identity_key(chat_id))
                 waited = time.monotonic() - self._since[chat_id]
@@ -93,9 +98,10 @@ class Activity:
                 self._idle[chat_id].set()
                 self._world.emit("busy", chat=chat_id, busy=False)
 
-    def _handled(self, update_id: int, status: str | None) -> bool:
+    @staticmethod
+    def _handled(update_id: int, status: str | None, stored_below: int) -> bool:
         if status is None:  # not stored yet, or stored, handled and long since purged
-            return update_id < self._world.confirmed_below
+            return update_id < stored_below
         return status != "pending"
 
     async def close(self) -> None:

@@ -108,7 +108,9 @@ class Player:
                 await self._press(person, message_id, button, pace)
                 return
         if not allowed:
-            raise ScenarioError(f"{person.name} has no button to press and nothing to say")
+            shown = [str(b.get("callback_data") or b.get("text")) for b in buttons]
+            raise ScenarioError(f"{person.name} has no button to press and nothing to say "
+                                f"(buttons shown: {shown or 'none'})")
         await self._press(person, message_id, allowed[0], pace)
 
     async def _do(self, person: Person, step: Step, pace: float) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from fastapi import APIRouter, FastAPI, HTTPException, Request
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
@@ -120,58 +120,51 @@ def _guard(request: Request) -> None:
 
 def mount_demo(app: FastAPI, parts: DemoParts) -> None:
     """Add the page (`/demo/`), its assets and its API to `app`."""
-    api = APIRouter(prefix="/demo/api")
+    # The guard runs before any body is read or validated.
+    api = APIRouter(prefix="/demo/api", dependencies=[Depends(_guard)])
 
     @api.get("/config")
-    async def config(request: Request) -> dict[str, Any]:
-        _guard(request)
+    async def config() -> dict[str, Any]:
         return _config(parts)
 
     @api.get("/events")
-    async def events(request: Request, after: int = 0) -> dict[str, Any]:
-        _guard(request)
+    async def events(after: int = 0) -> dict[str, Any]:
         found = await parts.world.changes_after(after, LONG_POLL)
         reset = bool(found) and found[0]["seq"] > after + 1
         return {"events": found, "reset": reset}
 
     @api.get("/clock")
-    async def clock(request: Request) -> dict[str, Any]:
-        _guard(request)
+    async def clock() -> dict[str, Any]:
         return _clock_view(parts)
 
     @api.post("/clock")
-    async def set_clock(request: Request, speed: Speed) -> dict[str, Any]:
-        _guard(request)
+    async def set_clock(speed: Speed) -> dict[str, Any]:
         parts.clock.set_factor(speed.factor)
         return _clock_view(parts)
 
     @api.post("/act")
-    async def act(request: Request, body: Act) -> dict[str, Any]:
-        _guard(request)
+    async def act(body: Act) -> dict[str, Any]:
         try:
             return {"update_id": _do(parts, body)}
         except ActError as exc:
             raise HTTPException(400, str(exc)) from None
 
     @api.post("/reporters")
-    async def add_reporter(request: Request) -> dict[str, Any]:
-        _guard(request)
+    async def add_reporter() -> dict[str, Any]:
         number = sum(p.role == "reporter" for p in parts.world.people.values()) + 1
         person = new_reporter(f"Pelapor {number}")
         parts.world.add_person(person)
         return person.view()
 
     @api.post("/scenarios/{scenario_id}")
-    async def scenario(request: Request, scenario_id: str) -> dict[str, Any]:
-        _guard(request)
+    async def scenario(scenario_id: str) -> dict[str, Any]:
         if scenario_id not in parts.player.book.scenarios:
             raise HTTPException(404, "no such scenario")
         parts.player.start(scenario_id, pace=0.6)
         return {"started": scenario_id}
 
     @api.get("/files/{file_id}")
-    async def file(request: Request, file_id: str) -> Response:
-        _guard(request)
+    async def file(file_id: str) -> Response:
         stored = parts.world.files.get(file_id)
         if stored is None:
             raise HTTPException(404, "no such file")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from telegram import Bot
@@ -14,6 +16,7 @@ from bot.demo.standin.acting import Acting
 from bot.demo.standin.http import standin_app
 from bot.demo.standin.methods import BotApi
 from bot.demo.standin.world import World
+from storage.db import upgrade
 from tests.fakes import serve_asgi
 
 
@@ -36,3 +39,11 @@ async def standin() -> AsyncIterator[StandIn]:
         bot = Bot(DEMO_TOKEN, base_url=f"{url}/bot", base_file_url=f"{url}/file/bot")
         async with bot:
             yield StandIn(world, api, Acting(api), bot, url)
+
+
+@pytest.fixture
+async def sqlite_url(tmp_path: Path) -> str:
+    """A migrated SQLite database in a temporary folder (the demo runs on SQLite only)."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'demo.db'}"
+    await asyncio.to_thread(upgrade, url)
+    return url

@@ -171,7 +171,7 @@ class BotApi:
             self.world.chat_changed(chat)
 
     def _post(self, chat: Chat, content: dict[str, Any], params: dict[str, Any],
-              method: str | None = None) -> dict[str, Any]:
+              **meta: Any) -> dict[str, Any]:
         """Put a bot message with `content` into `chat`, with the call's keyboard and options."""
         thread = self._thread(chat, params)
         self._markup(chat, params, content)
@@ -184,17 +184,15 @@ class BotApi:
         if target is not None:
             content["reply_to_message"] = {k: v for k, v in target.items()
                                            if k != "reply_to_message"}
-        message = self.world.add_message(chat, content, self.world.bot_user, thread)
-        if method is not None:  # a kind of message the page has no drawing for yet
-            chat.meta[message["message_id"]]["method"] = method
-        return message
+        return self.world.add_message(chat, content, self.world.bot_user, thread, **meta)
 
     def _send(self, method: str, params: dict[str, Any], uploads: Uploads) -> dict[str, Any]:
         chat = self._writable(params)
         tail = method[4:].lower()
         kind = _SEND_KINDS.get(tail, tail)
         content = self._content(kind, params, uploads)
-        return self._post(chat, content, params, None if content else method)
+        # A kind of message the page has no drawing for yet still shows, named by its method.
+        return self._post(chat, content, params, **({} if content else {"method": method}))
 
     def _send_group(self, params: dict[str, Any], uploads: Uploads) -> list[dict[str, Any]]:
         chat = self._writable(params)
@@ -226,8 +224,8 @@ class BotApi:
                            if k not in ("caption", "caption_entities")}
                 content |= c.formatted(params, "caption", "caption_entities")
             message = self._post(chat, content, params if not forward else {
-                k: v for k, v in params.items() if k != "reply_markup"})
-            chat.meta[message["message_id"]]["forwarded" if forward else "copied"] = True
+                k: v for k, v in params.items() if k != "reply_markup"},
+                **{"forwarded" if forward else "copied": True})
             results.append(message if forward else {"message_id": message["message_id"]})
         return results
 
@@ -391,19 +389,19 @@ class BotApi:
         reactions = params.get("reaction") or []
         meta = chat.meta[message["message_id"]]
         meta["reactions"] = [r.get("emoji", "?") for r in reactions if isinstance(r, dict)]
-        self.world.emit("message", chat=chat.id, message=message, meta=meta)
+        self.world.emit("message", chat=chat.id, message=message, meta=dict(meta))
         return True
 
     # --- settings and information -------------------------------------------------------------
 
     def _set_commands(self, params: dict[str, Any], uploads: Uploads) -> bool:
         self.world.commands[self._scope(params)] = list(params.get("commands") or [])
-        self.world.emit("commands", commands=self.world.commands)
+        self.world.emit("commands", commands=dict(self.world.commands))
         return True
 
     def _delete_commands(self, params: dict[str, Any], uploads: Uploads) -> bool:
         self.world.commands.pop(self._scope(params), None)
-        self.world.emit("commands", commands=self.world.commands)
+        self.world.emit("commands", commands=dict(self.world.commands))
         return True
 
     def _get_chat(self, params: dict[str, Any], uploads: Uploads) -> dict[str, Any]:

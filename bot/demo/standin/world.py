@@ -166,8 +166,9 @@ class World:
     # --- messages -----------------------------------------------------------------------------
 
     def add_message(self, chat: Chat, content: dict[str, Any], sender: dict[str, Any],
-                    thread_id: int | None = None) -> dict[str, Any]:
-        """A new message in `chat` from `sender` (a Telegram User object)."""
+                    thread_id: int | None = None, **meta: Any) -> dict[str, Any]:
+        """A new message in `chat` from `sender` (a Telegram User object); `meta` is what the
+        page should know that a Message does not say (copied, forwarded, the method)."""
         message_id = chat.next_id
         chat.next_id += 1
         message: dict[str, Any] = {"message_id": message_id, "date": int(time.time()),
@@ -176,8 +177,8 @@ class World:
             message |= {"message_thread_id": thread_id, "is_topic_message": True}
         message |= content
         chat.messages[message_id] = message
-        chat.meta[message_id] = {"from_bot": bool(sender.get("is_bot"))}
-        self.emit("message", chat=chat.id, message=message, meta=chat.meta[message_id])
+        chat.meta[message_id] = {"from_bot": bool(sender.get("is_bot")), **meta}
+        self.emit("message", chat=chat.id, message=message, meta=dict(chat.meta[message_id]))
         return message
 
     def replace_message(self, chat: Chat, message: dict[str, Any], *, edited: bool = True) -> None:
@@ -187,7 +188,8 @@ class World:
             meta = chat.meta[message["message_id"]]
             meta["edits"] = int(meta.get("edits", 0)) + 1
         chat.messages[message["message_id"]] = message
-        self.emit("message", chat=chat.id, message=message, meta=chat.meta[message["message_id"]])
+        self.emit("message", chat=chat.id, message=message,
+                  meta=dict(chat.meta[message["message_id"]]))
 
     def delete_message(self, chat: Chat, message_id: int) -> None:
         """Mark a message deleted (the page keeps a placeholder so trainers see it happen)."""

@@ -251,9 +251,15 @@ class Pane {
   topic() { return this.options.topic ? this.options.topic() : ""; }
 
   async act(body) {
+    // Busy at once: the stand-in's "answered" event clears it once the bot has replied.
+    const chatId = this.chatId();
+    state.busy.add(chatId);
+    this.decorate();
     try {
-      await api("act", {person: this.actor(), chat: this.chatId(), thread: this.topic() ? Number(this.topic()) : null, ...body});
+      await api("act", {person: this.actor(), chat: chatId, thread: this.topic() ? Number(this.topic()) : null, ...body});
     } catch (error) {
+      state.busy.delete(chatId);
+      this.decorate();
       this.toast(t("act_failed", {why: error.message}), true);
     }
   }
@@ -338,6 +344,13 @@ class Pane {
   }
 
   decorate() {
+    // Keyboard users tab through the newest question's buttons only, not every old keyboard
+    // in the chat (those stay clickable, as in Telegram).
+    const items = [...this.log.children];
+    const newest = items.filter((li) => li.querySelector(".kb, .command")).pop();
+    for (const li of items) {
+      for (const control of li.querySelectorAll("button, a")) control.tabIndex = li === newest ? 0 : -1;
+    }
     const chatState = chat(this.chatId());
     const view = chatState.view;
     const busy = state.busy.has(this.chatId());
