@@ -43,6 +43,13 @@ def _keygen() -> int:
     return 0
 
 
+def _speed(value: str) -> float:
+    speed = float(value)
+    if not 1 <= speed <= 3600:
+        raise argparse.ArgumentTypeError("use a number from 1 to 3600")
+    return speed
+
+
 def _demo(args: argparse.Namespace) -> int:
     from bot.demo.run import run
 
@@ -64,8 +71,9 @@ def parser() -> argparse.ArgumentParser:
         "task force's group, a built-in Bot API stand-in, no Telegram account needed")
     demo.add_argument("--port", type=int, default=None,
                       help="port of the demo page (default: 8080, or any free port)")
-    demo.add_argument("--speed", type=float, default=1.0,
-                      help="start the demo clock this many times faster (the page can change it)")
+    demo.add_argument("--speed", type=_speed, default=1.0,
+                      help="start the demo clock this many times faster, 1 to 3600 (the page "
+                      "can change it)")
     return root
 
 

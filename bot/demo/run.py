@@ -143,10 +143,11 @@ async def running_demo(folder: Path, *, port: int | None = None, factor: float =
         await activity.close()
 
 
-async def _until_stopped(port: int | None, factor: float, folder: Path) -> None:
+async def _until_stopped(port: int | None, factor: float, folder: Path,
+                         declared: Declared) -> None:
     import signal
 
-    async with running_demo(folder, port=port, factor=factor) as demo:
+    async with running_demo(folder, port=port, factor=factor, declared=declared) as demo:
         print("Lapor TPPO DEMO: nothing here reaches Telegram, and everything is deleted when it "
               "stops.", flush=True)
         for note in demo.notes:
@@ -166,9 +167,9 @@ def run(port: int | None = None, factor: float = 1.0) -> int:
 
     from bot.infra.logs import setup_logging
 
-    host_check = Declared()
-    refuse_production(host_check)  # before anything is created
-    setup_logging(host_check.LOG_LEVEL or "WARNING")
+    declared = Declared()
+    refuse_production(declared)  # before anything is created
+    setup_logging(declared.LOG_LEVEL or "WARNING")
     with tempfile.TemporaryDirectory(prefix="lapor-tppo-demo-") as folder:
-        asyncio.run(_until_stopped(port, factor, Path(folder)))
+        asyncio.run(_until_stopped(port, factor, Path(folder), declared))
     return 0

@@ -7,6 +7,7 @@ replays the stand-in's change log by long polling `/demo/api/events` and acts th
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -118,6 +119,26 @@ def _guard(request: Request) -> None:
         raise HTTPException(415, "send JSON")
 
 
+def _file_response(data: bytes, mime_type: str, asked: str | None) -> Response:
+    """A stored file; pictures and sound inline, the rest as a download. Byte ranges are
+    served, so that the browser's audio player can find a voice note's length."""
+    inline = mime_type in _SHOWN_INLINE
+    headers = {"Content-Disposition": "inline" if inline else "attachment",
+               "X-Content-Type-Options": "nosniff", "Accept-Ranges": "bytes"}
+    media_type = mime_type if inline else "application/octet-stream"
+    found = re.fullmatch(r"bytes=(\d*)-(\d*)", (asked or "").strip())
+    if found is None or not any(found.groups()):
+        return Response(data, media_type=media_type, headers=headers)
+    first, last = found.groups()
+    start = int(first) if first else max(len(data) - int(last), 0)
+    end = min(int(last), len(data) - 1) if first and last else len(data) - 1
+    if start > end:
+        return Response(status_code=416, headers={"Content-Range": f"bytes */{len(data)}"})
+    headers["Content-Range"] = f"bytes {start}-{end}/{len(data)}"
+    return Response(data[start:end + 1], status_code=206, media_type=media_type,
+                    headers=headers)
+
+
 def mount_demo(app: FastAPI, parts: DemoParts) -> None:
     """Add the page (`/demo/`), its assets and its API to `app`."""
     # The guard runs before any body is read or validated.
@@ -164,15 +185,11 @@ def mount_demo(app: FastAPI, parts: DemoParts) -> None:
         return {"started": scenario_id}
 
     @api.get("/files/{file_id}")
-    async def file(file_id: str) -> Response:
+    async def file(file_id: str, request: Request) -> Response:
         stored = parts.world.files.get(file_id)
         if stored is None:
             raise HTTPException(404, "no such file")
-        inline = stored.mime_type in _SHOWN_INLINE
-        return Response(stored.data, media_type=stored.mime_type if inline else
-                        "application/octet-stream", headers={
-                            "Content-Disposition": "inline" if inline else "attachment",
-                            "X-Content-Type-Options": "nosniff"})
+        return _file_response(stored.data, stored.mime_type, request.headers.get("range"))
 
     @app.get("/", include_in_schema=False)
     async def root() -> RedirectResponse:

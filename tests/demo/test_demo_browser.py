@@ -33,6 +33,12 @@ ANSWERS = ["no", "keluarga", "documents_held", "debt", "kecamatan", "sebatik_bar
            "this_week", "two_five", "13_17"]
 ADVANCE = ["!done", "send", "!skip"]
 STORY = "Paspor adik saya <ditahan> & gajinya dipotong."
+PLAYABLE_SECONDS = """audio => new Promise((done) => {
+  audio.onloadedmetadata = () => done(audio.duration);
+  audio.onerror = () => done(-1);
+  audio.preload = "auto";
+  audio.load();
+})"""
 
 
 def require_browser() -> None:
@@ -148,7 +154,7 @@ async def file_report(page: Any) -> tuple[str, dict[str, int]]:
 async def act_as_staff(page: Any, reference: str) -> str:
     """See the card arrive, claim it as the staff member on duty; return what became of it."""
     group = page.locator("#group")
-    card = group.locator("li.msg.from-bot", has_text=reference)
+    card = group.locator("li.msg.from-bot", has_text=reference).first  # later notes name it too
     await card.wait_for(timeout=120_000)
     assert await card.locator(".tag.protected").count() == 1  # cards go out protected
     assert await group.locator("li.msg", has_text=STORY.split("<")[0]).count() == 1
@@ -204,6 +210,10 @@ async def test_a_report_filed_through_the_page_and_handled_as_staff(tmp_path: Pa
             await settle(page, "reporter")
             photo = reporter.locator("li.msg.mine img").last
             assert await photo.evaluate("img => img.complete && img.naturalWidth") == 320
+            await reporter.get_by_role("button", name=re.compile("suara|voice")).click()
+            await settle(page, "reporter")
+            voice = reporter.locator("li.msg.mine audio").last
+            assert 1.5 < await voice.evaluate(PLAYABLE_SECONDS) < 2.5  # a real Ogg Opus note
             await reporter.get_by_role("button", name=re.compile("lokasi|location")).click()
             await settle(page, "reporter")
             assert await reporter.locator("li.msg.mine .place").count() == 1

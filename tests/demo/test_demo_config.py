@@ -13,6 +13,7 @@ import pytest
 from bot.cli.main import main
 from bot.demo.cast import DEMO_TOKEN, STAFF, STAFF_CHAT_ID, on_duty
 from bot.demo.config import Declared, DemoRefused, demo_settings, is_loopback, refuse_production
+from bot.demo.run import PortBusy, listen
 from bot.demo.seed import cli_commands, seed, seed_plan
 from bot.errors import SettingsError
 from bot.infra.crypto import new_data_key
@@ -126,3 +127,18 @@ def test_seeding_registers_staff_when_the_build_can_and_says_so_when_not(tmp_pat
         assert "registered" in note
     else:
         assert "not in this build yet" in note
+
+
+def test_a_taken_port_is_named_and_a_free_one_found(capsys: pytest.CaptureFixture[str]) -> None:
+    taken = listen("127.0.0.1", 0)
+    try:
+        with pytest.raises(PortBusy, match=str(taken.getsockname()[1])):
+            listen("127.0.0.1", taken.getsockname()[1])
+        fallback = listen("127.0.0.1", None)  # 8080, or any free port when 8080 is taken
+        assert fallback.getsockname()[1] > 0
+        fallback.close()
+    finally:
+        taken.close()
+    with pytest.raises(SystemExit):
+        main(["demo", "--speed", "0"])  # time must not stand still or run backwards
+    assert "1 to 3600" in capsys.readouterr().err

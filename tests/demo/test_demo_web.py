@@ -91,6 +91,17 @@ async def test_files_are_shown_only_when_harmless(tmp_path: Path) -> None:
         assert kept.headers["content-type"] == "application/octet-stream"
         assert kept.headers["content-disposition"] == "attachment"
         assert (await client.get("/demo/api/files/DEMO-FILE-nope")).status_code == 404
+        # Byte ranges, which the browser's audio player uses to find a voice note's length.
+        part = await client.get(f"/demo/api/files/{picture.file_id}",
+                                headers={"Range": "bytes=1-3"})
+        assert (part.status_code, part.content) == (206, b"PNG")
+        assert part.headers["content-range"] == "bytes 1-3/8"
+        tail = await client.get(f"/demo/api/files/{picture.file_id}",
+                                headers={"Range": "bytes=-2"})
+        assert tail.content == b"\x1a\n"
+        beyond = await client.get(f"/demo/api/files/{picture.file_id}",
+                                  headers={"Range": "bytes=9-"})
+        assert beyond.status_code == 416
 
 
 def test_the_page_speaks_indonesian_and_english_alike() -> None:

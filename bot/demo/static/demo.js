@@ -9,8 +9,9 @@
 const state = {
   strings: {}, lang: "id", config: null, after: 0,
   people: new Map(), chats: new Map(), busy: new Set(), commands: {},
-  scenarios: new Map(), clock: null, clockAt: 0,
+  scenarios: new Map(), clock: null, clockAt: 0, actions: new Map(),
 };
+const ACTION_SHOWN = 5000; // ms a sendChatAction ("typing", "upload_photo") stays on screen
 
 // --- small helpers ----------------------------------------------------------------------------
 
@@ -309,6 +310,9 @@ class Pane {
   redraw() {
     const chatState = chat(this.chatId());
     this.shown = this.chatId();
+    // A whole chat drawn at once is not news: keep screen readers from reading it all out.
+    this.log.setAttribute("aria-live", "off");
+    setTimeout(() => this.log.setAttribute("aria-live", "polite"), 0);
     const items = [...chatState.items.values()].filter((item) => this.visible(item)).sort((a, b) => a.order - b.order);
     this.log.replaceChildren(...items.map((item) => this.itemNode(item, chatState)));
     this.decorate();
@@ -355,16 +359,19 @@ class Pane {
     const view = chatState.view;
     const busy = state.busy.has(this.chatId());
     this.root.dataset.busy = busy ? "true" : "false";
-    this.log.setAttribute("aria-busy", busy ? "true" : "false");
-    this.typing.textContent = busy ? t("typing", {bot: state.config.bot.first_name}) : "";
+    const acting = Date.now() - (state.actions.get(this.chatId()) || 0) < ACTION_SHOWN;
+    this.typing.textContent = busy || acting ? t("typing", {bot: state.config.bot.first_name}) : "";
     const left = view.bot_is_member === false;
     this.root.querySelector(".left-note")?.remove();
     if (left) this.log.before(el("p", {class: "left-note", role: "note"}, t("bot_left")));
     const keyboard = view.reply_keyboard?.keyboard || [];
+    const used = () => {
+      if (view.reply_keyboard?.one_time_keyboard) { view.reply_keyboard = null; this.decorate(); }
+    };
     this.keys.replaceChildren(...keyboard.map((row) => el("div", {class: "kb-row"}, row.map((button) => {
       const label = typeof button === "string" ? button : button.text;
       const location = typeof button === "object" && button.request_location;
-      return el("button", {type: "button", onclick: () => location ? this.attach("location") : this.send(label)}, label);
+      return el("button", {type: "button", onclick: () => { used(); return location ? this.attach("location") : this.send(label); }}, label);
     }))));
     const pinnedId = view.pinned?.[view.pinned.length - 1];
     const pinned = pinnedId && chatState.items.get(`m${pinnedId}`);
@@ -444,7 +451,11 @@ function apply(event, changed) {
       break;
     }
     case "busy": if (event.busy) state.busy.add(event.chat); else state.busy.delete(event.chat); mark(event.chat, "busy"); break;
-    case "action": break;
+    case "action":
+      state.actions.set(event.chat, Date.now());
+      mark(event.chat, "action");
+      setTimeout(() => { for (const pane of panes()) pane.decorate(); }, ACTION_SHOWN + 50);
+      break;
     case "toast": if (state.live) for (const pane of panes()) if (pane.chatId() === event.chat) pane.toast(event.text, event.alert); break;
     case "commands": state.commands = event.commands; changed.set("commands", true); break;
     case "scenario": state.scenarios.set(event.id, event); changed.set("scenario", event.id); break;
@@ -461,7 +472,7 @@ function render(changed) {
   for (const pane of panes()) {
     const keys = changed.get(pane.chatId());
     if (pane.shown !== pane.chatId()) pane.redraw();
-    else if (keys) pane.update([...keys].filter((k) => k.startsWith("m") || k.startsWith("c")));
+    else if (keys) pane.update([...keys].filter((k) => /^[mc]\d/.test(k)));
   }
 }
 
