@@ -34,7 +34,8 @@ async def test_the_page_its_guard_and_the_fast_clock(tmp_path: Path) -> None:
         # The page may load nothing from anywhere but the demo itself.
         assert "default-src 'none'" in page.headers["content-security-policy"]
         assert "http" not in page.text.replace("http-equiv", "")
-        for asset in ("demo.js", "demo.css", "strings.json", "favicon.svg"):
+        for asset in ("demo.js", "base.js", "messages.js", "pane.js", "demo.css",
+                      "strings.json", "favicon.svg"):
             assert (await client.get(f"/demo/static/{asset}")).status_code == 200
         assert (await client.get("/")).headers["location"] == "/demo/"
         assert (await client.get("/healthz")).json() == {"status": "ok"}  # the real app
@@ -113,5 +114,6 @@ def test_the_page_speaks_indonesian_and_english_alike() -> None:
         assert re.findall(r"{\w+}", text) == re.findall(r"{\w+}", strings["en"][key]), key
     used = set(re.findall(r'data-t(?:-label|-placeholder)?="(\w+)"',
                           (static / "index.html").read_text(encoding="utf-8")))
-    used |= set(re.findall(r'\bt\("(\w+)"', (static / "demo.js").read_text(encoding="utf-8")))
+    for script in static.glob("*.js"):
+        used |= set(re.findall(r'\bt\("(\w+)"', script.read_text(encoding="utf-8")))
     assert used - set(strings["id"]) == set()
