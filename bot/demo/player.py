@@ -10,7 +10,16 @@ from typing import Any
 
 from bot.demo.activity import Activity
 from bot.demo.cast import new_reporter
-from bot.demo.scenarios import MAX_TURNS, Book, Played, Scenario, ScenarioError, Step, matches
+from bot.demo.scenarios import (
+    MAX_TURNS,
+    Book,
+    Played,
+    Scenario,
+    ScenarioError,
+    Step,
+    choose,
+    matches,
+)
 from bot.demo.scenarios import screen as look
 from bot.demo.standin.acting import Acting
 from bot.demo.standin.world import Person, World
@@ -81,37 +90,24 @@ class Player:
         used = [False] * len(scenario.answers)
         for _turn in range(MAX_TURNS):
             seen = look(chat, first)
-            if seen.reference is not None:
-                return seen.reference
-            await self._answer(person, scenario, used, seen.message_id, seen.buttons, pace)
+            # Once a reference is given, only answers and Done/Send/Skip-like buttons go on (a
+            # fast lane may file the ticket early and still ask for details); else it is done.
+            choice = choose(self.book, scenario, used, seen.buttons,
+                            any_button=seen.reference is None)
+            if choice is None:
+                if seen.reference is not None:
+                    return seen.reference
+                shown = [str(b.get("callback_data") or b.get("text")) for b in seen.buttons]
+                raise ScenarioError(f"{name} has no button to press and nothing to say "
+                                    f"(buttons shown: {shown or 'none'})")
+            if choice.answer is not None:
+                used[choice.answer] = True
+            if choice.text is not None:
+                await self._act(person, partial(self._acting.text, person.id, person.id,
+                                                choice.text), pace)
+            elif choice.button is not None:
+                await self._press(person, seen.message_id, choice.button, pace)
         raise ScenarioError(f"{name} was not given a reference after {MAX_TURNS} answers")
-
-    async def _answer(self, person: Person, scenario: Scenario, used: list[bool],
-                      message_id: int | None, buttons: list[dict[str, Any]],
-                      pace: float) -> None:
-        for n, answer in enumerate(scenario.answers):
-            if used[n]:
-                continue
-            rule = answer.press or answer.when or ""
-            button = next((b for b in buttons if matches(rule, b)), None)
-            if button is not None:
-                used[n] = True
-                if answer.type is not None:
-                    await self._act(person, partial(self._acting.text, person.id, person.id,
-                                                    answer.type), pace)
-                else:
-                    await self._press(person, message_id, button, pace)
-                return
-        allowed = [b for b in buttons if not any(matches(r, b) for r in self.book.avoid)]
-        for rule in self.book.advance:
-            if button := next((b for b in allowed if matches(rule, b)), None):
-                await self._press(person, message_id, button, pace)
-                return
-        if not allowed:
-            shown = [str(b.get("callback_data") or b.get("text")) for b in buttons]
-            raise ScenarioError(f"{person.name} has no button to press and nothing to say "
-                                f"(buttons shown: {shown or 'none'})")
-        await self._press(person, message_id, allowed[0], pace)
 
     async def _do(self, person: Person, step: Step, pace: float) -> None:
         if step.send is not None:

@@ -127,19 +127,47 @@ class Screen:
 
 
 def screen(chat: Chat, first_id: int) -> Screen:
-    """What a reporter sees in `chat` from message `first_id` on."""
+    """What a reporter sees in `chat` from message `first_id` on: the newest question's buttons
+    (none when the bot's newest word is a reference with no question after it)."""
     reference, keyboard = None, None
     for message_id in sorted(chat.messages, reverse=True):
         message = chat.live(message_id)
         if message_id < first_id or message is None or not chat.meta[message_id]["from_bot"]:
             continue
+        if keyboard is None and reference is None and message.get("reply_markup"):
+            keyboard = message
         found = REFERENCE.search(f"{message.get('text', '')} {message.get('caption', '')}")
         reference = reference or (found.group() if found else None)
-        if keyboard is None and message.get("reply_markup"):
-            keyboard = message
     buttons = [b for row in (keyboard or {}).get("reply_markup", {}).get("inline_keyboard", [])
                for b in row]
     typed = (chat.reply_keyboard or {}).get("keyboard", [])
     buttons += [{"text": b if isinstance(b, str) else b.get("text", ""), "reply": True}
                 for row in typed for b in row]
     return Screen(keyboard["message_id"] if keyboard else None, buttons, reference)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What a simulated reporter does next: press `button`, or type `text`."""
+
+    button: dict[str, Any] | None = None
+    text: str | None = None
+    answer: int | None = None  # the entry of `answers` this uses up
+
+
+def choose(book: Book, scenario: Scenario, used: list[bool], buttons: list[dict[str, Any]],
+           *, any_button: bool) -> Choice | None:
+    """The next move on screen: an unused answer that fits, else an `advance` button, else (with
+    `any_button`) the first button that is not to be avoided; None when there is nothing to do.
+    """
+    for n, answer in enumerate(scenario.answers):
+        rule = answer.press or answer.when or ""
+        button = None if used[n] else next((b for b in buttons if matches(rule, b)), None)
+        if button is not None:
+            return Choice(text=answer.type, answer=n) if answer.type is not None else Choice(
+                button, answer=n)
+    allowed = [b for b in buttons if not any(matches(r, b) for r in book.avoid)]
+    for rule in book.advance:
+        if button := next((b for b in allowed if matches(rule, b)), None):
+            return Choice(button)
+    return Choice(allowed[0]) if allowed and any_button else None

@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot.demo.cast import STAFF_CHAT_ID
+from bot.demo.cast import BOT_USER, STAFF_CHAT_ID
 from bot.demo.config import Declared
 from bot.demo.run import running_demo
-from bot.demo.scenarios import ScenarioError, load_book, matches
+from bot.demo.scenarios import ScenarioError, choose, load_book, matches, screen
+from bot.demo.standin.world import Person, World
 from storage.db import Database
 from storage.models import Ticket
 from storage.repos import tickets
@@ -98,3 +99,43 @@ async def test_every_scenario_files_its_tickets_through_the_real_app(tmp_path: P
     reporters = [p for p in world.people.values() if p.role == "reporter"]
     staff_text = " ".join(str(m) for m in group.messages.values())
     assert not [p.name for p in reporters if p.name in staff_text or str(p.id) in staff_text]
+
+
+def _buttons(*datas: str) -> list[dict[str, Any]]:
+    return [{"text": d, "callback_data": d} for d in datas]
+
+
+def test_a_simulated_reporter_answers_in_order_and_never_twice() -> None:
+    book = load_book()
+    scenario = book.scenarios["urgent_sabah"]
+    used = [False] * len(scenario.answers)
+    danger = _buttons("1|dg|yes", "1|dg|no", "1|dg|!skip", "1|x|stop")
+    choice = choose(book, scenario, used, danger, any_button=True)
+    assert choice is not None and choice.button == danger[0] and choice.answer == 0
+    used[0] = True
+    # Answered already: the same question again gets Skip (advance), never Stop (avoid).
+    again = choose(book, scenario, used, danger, any_button=True)
+    assert again is not None and again.button == danger[2] and again.answer is None
+    story = choose(book, scenario, used, _buttons("1|st|!skip", "1|x|stop"), any_button=True)
+    assert story is not None and story.text and "Sungai Nyamuk" in story.text
+    unknown = _buttons("9|zz|a", "1|x|stop")
+    fallback = choose(book, scenario, used, unknown, any_button=True)
+    assert fallback is not None and fallback.button == unknown[0]  # something new: go on
+    assert choose(book, scenario, used, unknown, any_button=False) is None
+    assert choose(book, scenario, used, _buttons("1|x|stop"), any_button=True) is None
+
+
+def test_after_a_reference_only_a_newer_question_is_on_screen() -> None:
+    world = World(BOT_USER)
+    chat = world.add_person(Person(7100000001, "Siti", "reporter"))
+    review = {"inline_keyboard": [_buttons("1|rv|send")]}
+    world.add_message(chat, {"text": "Kirim?", "reply_markup": review}, BOT_USER)
+    world.add_message(chat, {"text": "Nomor laporan: TPPO-ABC234"}, BOT_USER)
+    seen = screen(chat, 1)
+    assert (seen.reference, seen.buttons) == ("TPPO-ABC234", [])
+    # A fast lane may give the reference early and ask more: that question is on screen.
+    world.add_message(chat, {"text": "Siapa Anda?", "reply_markup": {
+        "inline_keyboard": [_buttons("1|ro|teman")]}}, BOT_USER)
+    seen = screen(chat, 1)
+    assert seen.reference == "TPPO-ABC234" and seen.buttons == _buttons("1|ro|teman")
+    assert screen(chat, 4).reference is None  # only this run's messages count
