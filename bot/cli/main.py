@@ -51,7 +51,7 @@ def _speed(value: str) -> float:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from bot.demo.run import run
+    from bot.cli.demo import run
 
     return run(port=args.port, factor=args.speed)
 

@@ -14,6 +14,7 @@ import socket
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 
@@ -103,73 +104,54 @@ async def _serve(server: _Server, sock: socket.socket) -> asyncio.Task[None]:
 async def running_demo(folder: Path, *, port: int | None = None, factor: float = 1.0,
                        declared: Declared | None = None) -> AsyncIterator[Demo]:
     """Start the demo with its data in `folder`; everything stops when the block ends."""
-    host = refuse_production(declared or Declared())
-    web_sock, api_sock = listen(host, port), listen(host, 0)
-    address = f"[{host}]" if ":" in host else host
-    settings = demo_settings(folder, host, web_sock.getsockname()[1],
-                             f"http://{address}:{api_sock.getsockname()[1]}",
-                             declared or Declared())
-    await asyncio.to_thread(upgrade, settings.DATABASE_URL)
-    notes = await asyncio.to_thread(seed, settings, folder)
-    world, api = build_world()
-    activity = Activity(world, settings.DATABASE_URL, settings.DATA_KEY or "")
-    acting = Acting(api, on_update=activity.track)
-    clock = ScaledClock(factor)
-    parts = DemoParts(settings, world, acting, activity, Player(load_book(), world, acting,
-                                                                activity), clock)
-    app = create_app(settings, Services.build(settings, clock))
-    mount_demo(app, parts)
-    standin = _Server(uvicorn.Config(standin_app(api, DEMO_TOKEN), log_config=None,
-                                     access_log=False, lifespan="off"))
-    web = _Server(uvicorn.Config(app, log_config=None, access_log=False, lifespan="on",
-                                 timeout_graceful_shutdown=5))
-    stop = asyncio.Event()
-    watcher = asyncio.create_task(activity.run(stop), name="demo-activity")
-    standin_task = await _serve(standin, api_sock)
-    try:
-        web_task = await _serve(web, web_sock)
-        try:
+    declared = declared or Declared()
+    host = refuse_production(declared)
+    # Closing twice is harmless: the servers close their sockets, this covers a failed start.
+    with contextlib.closing(listen(host, port)) as web_sock, \
+            contextlib.closing(listen(host, 0)) as api_sock:
+        address = f"[{host}]" if ":" in host else host
+        settings = demo_settings(folder, host, web_sock.getsockname()[1],
+                                 f"http://{address}:{api_sock.getsockname()[1]}", declared)
+        await asyncio.to_thread(upgrade, settings.DATABASE_URL)
+        notes = await asyncio.to_thread(seed, settings, folder)
+        world, api = build_world()
+        activity = Activity(world, settings.DATABASE_URL, settings.DATA_KEY or "")
+        acting = Acting(api, on_update=activity.track)
+        clock = ScaledClock(factor)
+        player = Player(load_book(), world, acting, activity)
+        parts = DemoParts(settings, world, acting, activity, player, clock)
+        app = create_app(settings, Services.build(settings, clock))
+        mount_demo(app, parts)
+        async with _serving(parts, standin_app(api, DEMO_TOKEN), api_sock, app, web_sock):
             yield Demo(f"http://{address}:{settings.PORT}/demo/", parts, notes)
+
+
+@contextlib.asynccontextmanager
+async def _serving(parts: DemoParts, standin: Any, api_sock: socket.socket, app: Any,
+                   web_sock: socket.socket) -> AsyncIterator[None]:
+    """The stand-in first (the app calls it while starting), then the app; stopped in reverse."""
+    api_server = _Server(uvicorn.Config(standin, log_config=None, access_log=False,
+                                        lifespan="off"))
+    web_server = _Server(uvicorn.Config(app, log_config=None, access_log=False, lifespan="on",
+                                        timeout_graceful_shutdown=5))
+    stop = asyncio.Event()
+    watcher = asyncio.create_task(parts.activity.run(stop), name="demo-activity")
+    try:
+        api_task = await _serve(api_server, api_sock)
+        try:
+            web_task = await _serve(web_server, web_sock)
+            try:
+                yield
+            finally:
+                await parts.player.stop()
+                parts.world.close_page()  # the page's long polls end, so the server can stop
+                web_server.should_exit = True
+                await asyncio.wait_for(web_task, timeout=60)
         finally:
-            await parts.player.stop()
-            world.close_page()
-            web.should_exit = True
-            await asyncio.wait_for(web_task, timeout=60)
+            parts.world.close()  # the bot has stopped: release its getUpdates too
+            api_server.should_exit = True
+            await asyncio.wait_for(api_task, timeout=30)
     finally:
-        world.close()
-        standin.should_exit = True
         stop.set()
-        await asyncio.wait_for(asyncio.gather(standin_task, watcher), timeout=30)
-        await activity.close()
-
-
-async def _until_stopped(port: int | None, factor: float, folder: Path,
-                         declared: Declared) -> None:
-    import signal
-
-    async with running_demo(folder, port=port, factor=factor, declared=declared) as demo:
-        print("Lapor TPPO DEMO: nothing here reaches Telegram, and everything is deleted when it "
-              "stops.", flush=True)
-        for note in demo.notes:
-            print(f"  {note}", flush=True)
-        print(f"  open {demo.url} in a browser; stop with Ctrl-C", flush=True)
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
-        await stop.wait()
-        print("stopping the demo…", flush=True)
-
-
-def run(port: int | None = None, factor: float = 1.0) -> int:
-    """`lapor-tppo demo`: serve until Ctrl-C, then delete the demo's data."""
-    import tempfile
-
-    from bot.infra.logs import setup_logging
-
-    declared = Declared()
-    refuse_production(declared)  # before anything is created
-    setup_logging(declared.LOG_LEVEL or "WARNING")
-    with tempfile.TemporaryDirectory(prefix="lapor-tppo-demo-") as folder:
-        asyncio.run(_until_stopped(port, factor, Path(folder), declared))
-    return 0
+        await watcher
+        await parts.activity.close()
