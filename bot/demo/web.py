@@ -82,7 +82,7 @@ def _clock_view(parts: DemoParts) -> dict[str, Any]:
 
 def _config(parts: DemoParts) -> dict[str, Any]:
     return {
-        "bot": BOT_USER, "locale": parts.settings.DEFAULT_LOCALE,
+        "run": parts.world.run_id, "bot": BOT_USER, "locale": parts.settings.DEFAULT_LOCALE,
         "timezone": parts.settings.TIMEZONE, "staff_chat": STAFF_CHAT_ID,
         "staff": [m.person.view() | {"register_role": m.role, "shifts": [
             f"{s.day} {s.start:%H:%M}-{s.end:%H:%M} {s.role}" for s in m.shifts]} for m in STAFF],
@@ -149,10 +149,12 @@ def mount_demo(app: FastAPI, parts: DemoParts) -> None:
         return _config(parts)
 
     @api.get("/events")
-    async def events(after: int = 0) -> dict[str, Any]:
-        found = await parts.world.changes_after(after, LONG_POLL)
-        reset = bool(found) and found[0]["seq"] > after + 1
-        return {"events": found, "reset": reset}
+    async def events(after: int = 0, run: str = "") -> dict[str, Any]:
+        world = parts.world
+        if (run and run != world.run_id) or after > world.seq:
+            return {"events": [], "reset": True}  # another run of the demo: start over
+        found = await world.changes_after(after, LONG_POLL)
+        return {"events": found, "reset": bool(found) and found[0]["seq"] > after + 1}
 
     @api.get("/clock")
     async def clock() -> dict[str, Any]:

@@ -63,6 +63,10 @@ async def test_the_page_its_guard_and_the_fast_clock(tmp_path: Path) -> None:
         kinds = {e["kind"] for e in events["events"]}
         assert {"person", "chat", "message", "busy", "commands"} <= kinds
         assert not events["reset"]
+        # A page left open across a restart of the demo starts over.
+        for stale in ({"after": 0, "run": "earlier-run"}, {"after": 10**6}):
+            assert (await client.get("/demo/api/events", params=stale)).json() == {
+                "events": [], "reset": True}
 
         before = (await client.post("/demo/api/clock", json={"factor": 60})).json()
         assert before["factor"] == 60 and before["on_duty"] is not None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import secrets
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -94,6 +95,7 @@ class World:
 
     def __init__(self, bot_user: dict[str, Any]) -> None:
         self.bot_user = bot_user
+        self.run_id = secrets.token_hex(6)  # a page left open across a restart starts over
         self.people: dict[int, Person] = {}
         self.chats: dict[int, Chat] = {}
         self.files: dict[str, StoredFile] = {}

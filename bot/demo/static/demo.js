@@ -106,7 +106,7 @@ function render(changed) {
 async function follow() {
   for (;;) {
     try {
-      const data = await api(`events?after=${state.after}`);
+      const data = await api(`events?after=${state.after}&run=${state.config.run}`);
       if (data.reset) { location.reload(); return; }
       const changed = new Map();
       for (const event of data.events) { apply(event, changed); state.after = event.seq; }
