@@ -19,8 +19,8 @@ from bot.demo.scenarios import (
     Step,
     choose,
     matches,
+    screen,
 )
-from bot.demo.scenarios import screen as look
 from bot.demo.standin.acting import Acting
 from bot.demo.standin.world import Person, World
 
@@ -89,7 +89,7 @@ class Player:
             await self._do(person, step, pace)
         used = [False] * len(scenario.answers)
         for _turn in range(MAX_TURNS):
-            seen = look(chat, first)
+            seen = screen(chat, first)
             # Once a reference is given, only answers and Done/Send/Skip-like buttons go on (a
             # fast lane may file the ticket early and still ask for details); else it is done.
             choice = choose(self.book, scenario, used, seen.buttons,
@@ -114,7 +114,7 @@ class Player:
             await self._act(person, partial(self._acting.text, person.id, person.id, step.send),
                             pace)
             return
-        seen = look(self._world.chats[person.id], 0)
+        seen = screen(self._world.chats[person.id], 0)
         button = next((b for b in seen.buttons if matches(step.press or "", b)), None)
         if button is None:
             if step.optional:
