@@ -1,10 +1,11 @@
-# Lapor TPPO: `make run` to try it, `make test` to check everything. Both set up .venv first.
+# Lapor TPPO: `make demo` to try it without Telegram, `make run` to serve it, `make test` to check
+# everything. Each sets up .venv first.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest i18n bench clean
+.PHONY: demo run test lint typecheck pytest i18n bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,6 +17,9 @@ $(STAMP): pyproject.toml
 	@echo "Creating .env with fresh secrets (edit TELEGRAM_BOT_TOKEN and STAFF_CHAT_ID)."
 	@$(BIN)/lapor-tppo keygen > .env
 	@printf 'TELEGRAM_BOT_TOKEN=\nSTAFF_CHAT_ID=\n' >> .env
+
+demo: $(STAMP)
+	$(BIN)/lapor-tppo demo
 
 run: $(STAMP) .env
 	$(BIN)/lapor-tppo run

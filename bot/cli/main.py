@@ -1,4 +1,4 @@
-"""The `lapor-tppo` command line: run, db upgrade, keygen."""
+"""The `lapor-tppo` command line: run, db upgrade, keygen, demo."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot.errors import SettingsError
+from bot.errors import BotError, SettingsError
 from bot.infra.crypto import new_data_key, new_standard_webhook_secret, new_webhook_secret
 from bot.infra.settings import Settings, load_settings
 
@@ -43,6 +43,19 @@ def _keygen() -> int:
     return 0
 
 
+def _speed(value: str) -> float:
+    speed = float(value)
+    if not 1 <= speed <= 3600:
+        raise argparse.ArgumentTypeError("use a number from 1 to 3600")
+    return speed
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from bot.cli.demo import run
+
+    return run(port=args.port, factor=args.speed)
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser (also used to print help)."""
     root = argparse.ArgumentParser(prog="lapor-tppo",
@@ -53,21 +66,35 @@ def parser() -> argparse.ArgumentParser:
     db.add_subparsers(dest="db_command", required=True).add_parser(
         "upgrade", help="apply pending migrations")
     commands.add_parser("keygen", help="print fresh secrets as NAME=value lines for .env")
+    demo = commands.add_parser(
+        "demo", help="try everything on this machine: a web page with a reporter's chat and the "
+        "task force's group, a built-in Bot API stand-in, no Telegram account needed")
+    demo.add_argument("--port", type=int, default=None,
+                      help="port of the demo page (default: 8080, or any free port)")
+    demo.add_argument("--speed", type=_speed, default=1.0,
+                      help="start the demo clock this many times faster, 1 to 3600 (the page "
+                      "can change it)")
     return root
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `lapor-tppo` console script."""
+def main(argv: Sequence[str] | None = None, settings: Settings | None = None) -> int:
+    """Entry point of the `lapor-tppo` console script; `settings` replaces the environment's
+    (the demo runs commands against its own)."""
     args = parser().parse_args(argv)
     if args.command == "keygen":
         return _keygen()
     try:
-        settings = load_settings()
+        if args.command == "demo":
+            return _demo(args)
+        settings = settings or load_settings()
         if args.command == "run":
             return _run(settings)
         return _db_upgrade(settings)
     except SettingsError as exc:
         print(f"lapor-tppo: {exc}", file=sys.stderr)
+        return 2
+    except BotError as exc:  # the demo refusing production settings, or a busy port
+        print(f"lapor-tppo: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 2
 
 
