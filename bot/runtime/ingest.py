@@ -11,9 +11,10 @@ from typing import Any
 
 from bot.infra.clock import Clock
 from bot.infra.crypto import Keys
+from bot.telegram.clean import clean
 from bot.telegram.updates import chat_id_of
 from storage.db import Database
-from storage.errors import DatabaseUnavailable
+from storage.errors import DatabaseUnavailable, is_data_error
 from storage.repos import inbox
 from storage.repos.inbox import NewUpdate
 
@@ -41,11 +42,17 @@ class InboxWriter:
         return time.monotonic() < self._flood_until
 
     def to_row(self, raw: dict[str, Any], text: str | None = None) -> NewUpdate:
-        """The inbox row for a raw update (`text`: its JSON as received); its chat is keyed."""
+        """The inbox row for a raw update (`text`: its JSON as received); its chat is keyed.
+
+        Code points that could never be stored or sent on (lone surrogates, NUL) become U+FFFD
+        here, at the edge, so that nothing downstream meets them.
+        """
+        raw, changed = clean(raw)
+        if changed or text is None:
+            text = json.dumps(raw, ensure_ascii=False)
         chat_id = chat_id_of(raw)
         chat_key = self._keys.identity_key(chat_id) if chat_id is not None else "-"
-        return NewUpdate(int(raw["update_id"]), chat_key,
-                         text if text is not None else json.dumps(raw, ensure_ascii=False))
+        return NewUpdate(int(raw["update_id"]), chat_key, text)
 
     async def submit(self, raw: dict[str, Any], text: str | None = None) -> None:
         """Return once `raw` is committed; raises `DatabaseUnavailable` when it could not be."""
@@ -59,7 +66,7 @@ class InboxWriter:
             async with self._db.transaction(urgent=True) as session:
                 await inbox.add(session, rows, self._clock.now())
         except Exception as exc:
-            raise DatabaseUnavailable(type(exc).__name__) from exc
+            raise DatabaseUnavailable(type(exc).__name__, data_error=is_data_error(exc)) from exc
         self.on_commit()
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -80,11 +87,36 @@ class InboxWriter:
         try:
             await self.store([row for row, _ in batch])
         except DatabaseUnavailable as exc:
+            if len(batch) > 1 and exc.data_error:
+                # One bad row must not fail the requests that shared its commit: each row
+                # alone, so that only the bad one answers 503.
+                await self._commit_one_by_one(batch)
+                return
             log.error("inbox write of %d updates failed: %s", len(batch), exc)
-            for _, future in batch:
-                if not future.done():
-                    future.set_exception(exc)
+            _settle(batch, exc)
             return
-        for _, future in batch:
-            if not future.done():
-                future.set_result(None)
+        _settle(batch, None)
+
+    async def _commit_one_by_one(self, batch: list[tuple[NewUpdate, asyncio.Future[None]]]) -> None:
+        for n, (row, future) in enumerate(batch):
+            try:
+                await self.store([row])
+            except DatabaseUnavailable as exc:
+                log.error("inbox write of update %d failed: %s", row.update_id, exc)
+                if not exc.data_error:  # the database itself failed: the rest would too
+                    _settle(batch[n:], exc)
+                    return
+                _settle([(row, future)], exc)
+            else:
+                _settle([(row, future)], None)
+
+
+def _settle(batch: list[tuple[NewUpdate, asyncio.Future[None]]],
+            error: Exception | None) -> None:
+    for _, future in batch:
+        if future.done():
+            continue
+        if error is None:
+            future.set_result(None)
+        else:
+            future.set_exception(error)

@@ -133,7 +133,9 @@ async def test_a_card_always_fits_and_survives_a_formatting_refusal(fake: FakeBo
         await file_report(user, Walk(story=story))
         await fake.wait_for(lambda: fake.messages_in(STAFF_CHAT_ID), timeout=10, what="card")
         (card,) = fake.messages_in(STAFF_CHAT_ID)
-        assert len(card["text"].encode("utf-16-le")) // 2 <= 4096
+        units = len(card["text"].encode("utf-16-le")) // 2
+        # Filled to the limit: one more emoji (2 units) would not fit.
+        assert 4096 - 3 <= units <= 4096, units
         assert "😢😢😢…" in card["text"]
         # Telegram refuses the formatting of the next messages (the confirmation and the card,
         # sent concurrently): they come as plain text instead.

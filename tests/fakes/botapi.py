@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import json
 import time
 from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any
@@ -191,13 +192,16 @@ class FakeBotApi(AsgiEndpoint):
             return None
         if not is_allowed(update_type(update), webhook.allowed_updates):
             return None
-        headers = {}
+        # ASCII escapes, as valid JSON as raw UTF-8, and the only way to carry what a hostile
+        # client can put in a string (a lone surrogate such as "\ud800").
+        body = json.dumps(update).encode("ascii")
+        headers = {"Content-Type": "application/json"}
         if webhook.secret_token:
             headers["X-Telegram-Bot-Api-Secret-Token"] = webhook.secret_token
         url = self.webhook_redirect or webhook.url
         if self._http is None:
             self._http = httpx.AsyncClient(timeout=30.0)
-        response = await self._http.post(url, json=update, headers=headers)
+        response = await self._http.post(url, content=body, headers=headers)
         self.webhook_deliveries.append(
             WebhookDelivery(update, url, response.status_code, headers)
         )
