@@ -20,6 +20,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage.owner import Owner
+
 _MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -159,6 +161,8 @@ class Database:
         self.engine = create_engine(url, **kwargs)
         self.sessions = session_factory(self.engine)
         self.gate = WriteGate(enabled=is_sqlite(url))
+        # Who leases outbox rows on behalf of this process (see storage.owner).
+        self.owner = Owner(self.engine, postgres=not is_sqlite(url))
 
     @contextlib.asynccontextmanager
     async def transaction(self, urgent: bool = False) -> AsyncIterator[AsyncSession]:
@@ -167,5 +171,6 @@ class Database:
             yield session
 
     async def dispose(self) -> None:
-        """Close every connection."""
+        """Release the lease-owner lock, close every connection."""
+        await self.owner.release()
         await self.engine.dispose()

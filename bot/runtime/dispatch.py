@@ -1,9 +1,11 @@
 """The outbox dispatcher: delivers committed calls with retries, backoff and each channel's limits.
 
 A row is marked sent only after the other side accepted it, so a crash in between repeats at
-most that one call. Rows of one chat go strictly in order; different chats go concurrently.
+most that one call. Rows of one chat go strictly in order; different chats go concurrently;
+rows outside any order (button acknowledgements, rows set aside after failing) go on their own.
 The row's `channel` picks its transport; what is particular to Telegram lives in
-bot/telegram/transport.py.
+bot/telegram/transport.py. While a transport's far side is down, one probe at a time checks it,
+and once it answers every row that waited only for that is due at once (bot/runtime/health.py).
 """
 
 from __future__ import annotations
@@ -14,8 +16,11 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.infra.clock import Clock
-from bot.runtime.aio import Wakeable, describe
+from bot.runtime.aio import Wakeable, backoff, describe, wait_for_event
+from bot.runtime.health import Health
 from bot.runtime.outcomes import Failed, Outcome, Retry, Rewrite, Sent, Transport
 from bot.telegram.outgoing import Outgoing
 from storage.db import Database
@@ -25,22 +30,29 @@ from storage.repos.timers import NewTimer
 
 log = logging.getLogger(__name__)
 
-# Long enough for a send that waits its turn and then times out (well under a minute), short
-# enough that rows leased by a process that died free up soon on a shared PostgreSQL.
-LEASE = timedelta(seconds=60)
+# A lease ends with its process (storage.owner); this caps it even for a live one.
+LEASE = timedelta(minutes=10)
 MAX_BACKOFF = 300.0
 MAX_ROW_ATTEMPTS = 10
 STAFF_RETRY = 600.0  # seconds between tries of a ticket message the group will not take
-
-
-def backoff(attempts: int) -> float:
-    """Seconds before retry number `attempts` + 1: 1, 2, 4 ... capped at five minutes."""
-    return min(2.0 ** attempts, MAX_BACKOFF)
+WINDOW = 2048  # rows looked at per pass: enough to see every waiting chat in a large burst
 
 
 def essential(row: Due) -> bool:
     """A ticket's message to the staff group: it is never given up."""
     return row.ticket_ref is not None and row.is_group
+
+
+def urgency(row: Due) -> int:
+    """Button acknowledgements first (Telegram's window is short), then staff cards."""
+    return 0 if row.method == "answerCallbackQuery" else 1 if essential(row) else 2
+
+
+def answered(outcome: Outcome) -> bool:
+    """Whether the far side answered at all (even with a refusal)."""
+    if isinstance(outcome, Retry):
+        return not outcome.transient
+    return not (isinstance(outcome, (Failed, Rewrite)) and outcome.local)
 
 
 class Dispatcher(Wakeable):
@@ -51,21 +63,35 @@ class Dispatcher(Wakeable):
                  clock: Clock | None = None) -> None:
         self._db = db
         self._transports = dict(transports)
+        self.health = {name: Health() for name in self._transports}
         self._out = outgoing
-        self._inflight: set[str] = set()
+        self._inflight: set[str] = set()  # chats with an in-order row in flight
         self._max_inflight = max_inflight
         self._slots = asyncio.Semaphore(concurrency)
         self._finished: list[tuple[Due, Outcome, asyncio.Future[None]]] = []
         self._flush = asyncio.Lock()
         self._clock = clock or Clock()
         self._tasks: set[asyncio.Task[None]] = set()
+        self._stop = asyncio.Event()
+        self._recovered: set[str] = set()  # channels that answered again after an outage
         super().__init__()
+        self._clock.on_change(self.wake)
+
+    @property
+    def _owner(self) -> int:
+        return self._db.owner.id
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Deliver until `stop` is set, then let in-flight sends finish."""
+        """Deliver until `stop` is set, then let in-flight sends finish and free our leases."""
+        self._stop = stop
         await self.loop(stop, self._turn, log)
         if self._tasks:
             await asyncio.wait(self._tasks, timeout=10)
+        try:
+            async with self._db.transaction() as session:
+                await outbox.release(session, self._owner)
+        except Exception as exc:  # they free themselves once this process is gone
+            log.warning("could not release outbox leases at shutdown: %s", describe(exc))
 
     async def _turn(self) -> float:
         return min(await self.pump(), 1.0)
@@ -73,81 +99,122 @@ class Dispatcher(Wakeable):
     def _transport(self, row: Due) -> Transport:
         return self._transports[row.channel]
 
-    async def pump(self) -> float:
-        """Start sends for rows that may go soon; return seconds until it is worth looking again.
+    def _seconds(self) -> float:
+        """The wall clock in seconds (health and probes follow simulated time in tests)."""
+        return self._clock.now().timestamp()
 
-        Rows are only picked here; each send takes its place under the rate limits right before
-        its request, so the requests themselves, not the decisions, keep to the limits.
-        In-flight rows are capped so that none waits anywhere near its lease. Among the chats
-        that may go, those we have not written to lately go first: in a burst, every reporter
-        gets a first reply before anyone gets a second.
+    async def pump(self) -> float:
+        """Start sends for rows that may go now; return seconds until it is worth looking again.
+
+        Rows are only picked here; each send takes its turn under the rate limits right before
+        its request, so the requests themselves, not the decisions, keep to the limits. Among
+        the rows that may go, button acknowledgements and staff cards go first, then the chats
+        we have not written to lately: in a burst, every reporter gets a first reply before
+        anyone gets a second.
         """
-        room = self._max_inflight - len(self._inflight)
+        room = self._max_inflight - len(self._tasks)
         if room <= 0:
             return 1.0  # a finishing send wakes us
-        now = self._clock.now()
-        ready: list[Due] = []
+        if not self._db.owner.held:
+            return 1.0  # others could not see that our leases are alive: take none
+        now, mono, seconds = self._clock.now(), self._clock.monotonic(), self._seconds()
+        probe_due = any(not h.up and h.probe_in(seconds) == 0 for h in self.health.values())
+        ready: list[tuple[Due, bool]] = []
         delay = 1.0
-        mono = self._clock.monotonic()
-        window = 2048  # enough to see every waiting chat in a burst of this scale
         async with self._db.transaction() as session:  # pick and lease in one commit
-            rows = await outbox.due(session, now, limit=window,
-                                    skip_chats=frozenset(self._inflight))
-            rows = [r for r in rows if r.channel in self._transports]
+            rows = await outbox.due(session, now, limit=WINDOW, owner=self._owner,
+                                    skip_chats=frozenset(self._inflight), stalled_too=probe_due)
             for row in rows:
+                if row.channel not in self._transports:
+                    continue
+                health = self.health[row.channel]
+                if not health.up:  # one probe at a time while the far side is down
+                    if health.probe_in(seconds) == 0:
+                        health.probing = True
+                        ready.append((row, True))
+                    continue
+                if row.due_at is not None and row.due_at > now:
+                    continue  # stalled but not due, picked only for a probe of another channel
                 wait = self._wait(row, mono, chat_only=True)
                 if wait > 0:
                     delay = min(delay, wait)
                 else:
-                    ready.append(row)
-            ready.sort(key=lambda r: self._transport(r).last_sent(r.chat_key))  # stable
+                    ready.append((row, False))
+            ready.sort(key=lambda r: (urgency(r[0]),
+                                      self._transport(r[0]).last_sent(r[0].chat_key)))
             chosen = ready[:room]
-            leased = [r for r in chosen if await outbox.lease(session, r.id, now, LEASE)]
-        for row in leased:
-            self._inflight.add(row.chat_key)
-            task = asyncio.create_task(self._deliver(row))
+            leased = [(r, probe) for r, probe in chosen
+                      if await outbox.lease(session, r.id, now, LEASE, owner=self._owner)]
+        for row, probe in leased:
+            if row.in_order:
+                self._inflight.add(row.chat_key)
+            task = asyncio.create_task(self._deliver(row, probe))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
+        for row, probe in chosen:
+            if probe and (row, probe) not in leased:
+                self.health[row.channel].probing = False
         for transport in self._transports.values():
             transport.forget_idle(mono)
-        return 0.0 if len(ready) > room or (ready and len(rows) == window) else delay
+        for health in self.health.values():
+            if not health.up:
+                delay = min(delay, max(health.probe_in(seconds), 0.05))
+        busy = len(ready) > room or (bool(ready) and len(rows) == WINDOW)
+        return 0.0 if busy else delay
 
     def _wait(self, row: Due, mono: float, *, chat_only: bool = False) -> float:
         return self._transport(row).wait(row.method, row.chat_key, row.is_group, mono,
                                          chat_only=chat_only)
 
     async def _take_turn(self, row: Due, method: str) -> None:
-        """Sleep until this call fits every limit, then count it."""
+        """Sleep until this call fits every limit (shared by all processes), then count it."""
         transport = self._transport(row)
         # The limits are computed, not signalled: sleeping the computed wait is the point.
-        while (wait := transport.wait(method, row.chat_key, row.is_group,  # noqa: ASYNC110
-                                      self._clock.monotonic())) > 0:
+        while (wait := await transport.reserve(method, row.chat_key,  # noqa: ASYNC110
+                                               row.is_group, self._clock.monotonic())) > 0:
             await asyncio.sleep(wait)
-        transport.record(method, row.chat_key, row.is_group, self._clock.monotonic())
 
-    async def _deliver(self, row: Due) -> None:
+    async def _deliver(self, row: Due, probe: bool) -> None:
         try:
             async with self._slots:
                 outcome = await self._attempt(row)
-                await self._apply(row, outcome)
+            self._observe(row, outcome, probe)
+            await self._settle(row, outcome, probe)
         except Exception as exc:
             log.error("outbox row %d: delivery bookkeeping failed: %s", row.id, describe(exc))
         finally:
-            self._inflight.discard(row.chat_key)
+            if probe:
+                self.health[row.channel].probing = False
+            if row.in_order:
+                self._inflight.discard(row.chat_key)
             self._wake.set()
 
+    def _observe(self, row: Due, outcome: Outcome, probe: bool) -> None:
+        """Feed the far side's health: down after transient failures, up on any answer."""
+        health = self.health[row.channel]
+        if isinstance(outcome, Retry) and outcome.transient:
+            was_up = health.up
+            health.failed(self._seconds())
+            if was_up and not health.up:
+                log.error("%s is not answering (%s): holding its messages and checking every "
+                          "few seconds", row.channel, outcome.error)
+        elif answered(outcome) and health.succeeded():
+            log.warning("%s answers again: sending what waited", row.channel)
+            self._recovered.add(row.channel)
+
     async def _attempt(self, row: Due) -> Outcome:
-        """Open, fill and send one row; a row we cannot even express is a failed attempt."""
+        """Open, fill and send one row; a row we cannot even express fails honestly."""
         transport = self._transport(row)
         try:
             method, params = await self._prepared(row, transport)
             await self._take_turn(row, method)
-            return await transport.send(method, params, chat_key=row.chat_key,
-                                        now=self._clock.monotonic(), essential=essential(row))
+        except (SQLAlchemyError, OSError) as exc:  # the database, not the row: try again soon
+            return Retry(None, describe(exc), count=False)
         except Exception as exc:  # a row we cannot open or express (a bug, a changed DATA_KEY)
-            if row.attempts + 1 >= MAX_ROW_ATTEMPTS and not essential(row):
-                return Failed(describe(exc))
-            return Retry(None, describe(exc))
+            return Failed(f"cannot prepare: {describe(exc)}", group_unreachable=essential(row),
+                          local=True)
+        return await transport.send(method, params, chat_key=row.chat_key,
+                                    now=self._clock.monotonic(), essential=essential(row))
 
     async def _prepared(self, row: Due, transport: Transport) -> tuple[str, dict[str, Any]]:
         params = self._out.open(row.sealed)
@@ -158,35 +225,84 @@ class Dispatcher(Wakeable):
         return transport.fill(row.method, params,
                               {name: known.get(track) for name, track in row.fill.items()})
 
-    async def _apply(self, row: Due, outcome: Outcome) -> None:
+    async def _settle(self, row: Due, outcome: Outcome, probe: bool) -> None:
+        """Record the outcome, trying again while the database refuses: the call was made, so
+        giving up here would send it twice. Only a stop ends the tries (the lease then ends
+        with the process, and the row is sent again: at least once, never lost)."""
+        attempt = 0
+        while True:
+            try:
+                await self._apply(row, outcome, probe)
+                if self._recovered:
+                    await self._wake_stalled()
+                return
+            except Exception as exc:
+                attempt += 1
+                pause = max(backoff(attempt, base=0.1, cap=2.0), 0.05)
+                log.error("outbox row %d: recording its outcome failed (%s); trying again in "
+                          "%.1f s", row.id, describe(exc), pause)
+                if await wait_for_event(self._stop, pause):
+                    return
+
+    async def _wake_stalled(self) -> None:
+        channels, self._recovered = self._recovered, set()
+        async with self._db.transaction() as session:
+            for channel in channels:
+                woken = await outbox.wake_stalled(session, channel, self._clock.now())
+                if woken:
+                    log.info("%d outbox rows that waited for %s are due now", woken, channel)
+        self.wake()
+
+    async def _apply(self, row: Due, outcome: Outcome, probe: bool) -> None:
         if isinstance(outcome, Retry):
-            seconds = backoff(row.attempts) if outcome.after is None else outcome.after
-            await self._retry(row, seconds, outcome.error, count=outcome.count)
+            await self._retry_outcome(row, outcome, probe)
         elif isinstance(outcome, Rewrite):
             if outcome.error:
                 log.error("outbox row %d (%s): refused (%s); sending it another way", row.id,
                           row.ticket_ref, outcome.error)
             async with self._db.transaction() as session:
                 await outbox.replace(session, row.id, outcome.method,
-                                     self._out.seal(outcome.params))
+                                     self._out.seal(outcome.params), owner=self._owner)
         elif isinstance(outcome, Failed) and essential(row):
             log.error("outbox row %d (%s) cannot be delivered (%s): check STAFF_CHAT_ID and "
                       "that the bot is in the group; retrying every %d min", row.id,
                       row.ticket_ref, outcome.reason, int(STAFF_RETRY // 60))
-            await self._retry(row, STAFF_RETRY, outcome.reason)
+            await self._retry(row, STAFF_RETRY, outcome.reason, aside=True)
         else:
             if isinstance(outcome, Failed):
                 log.warning("outbox row %d (%s): given up: %s", row.id, row.method,
                             outcome.reason)
             await self._finish(row, outcome)
 
-    async def _retry(self, row: Due, seconds: float, error: str, *, count: bool = True) -> None:
+    async def _retry_outcome(self, row: Due, outcome: Retry, probe: bool) -> None:
+        if outcome.transient:
+            # Attempts count only while the far side otherwise answers: an outage is nobody's
+            # row's fault, and recovery wakes these rows anyway.
+            counted = self.health[row.channel].up and not probe
+            if counted and row.attempts + 1 >= MAX_ROW_ATTEMPTS and not essential(row):
+                log.warning("outbox row %d (%s): given up after %d attempts: %s", row.id,
+                            row.method, row.attempts + 1, outcome.error)
+                await self._finish(row, Failed(outcome.error))
+                return
+            await self._retry(row, backoff(row.attempts, cap=MAX_BACKOFF), outcome.error,
+                              count=counted, stalled=True)
+            return
+        seconds = backoff(row.attempts, cap=MAX_BACKOFF) if outcome.after is None \
+            else outcome.after
+        # A long wait (the group moved, a long 429) holds up nothing behind it.
+        await self._retry(row, seconds, outcome.error, count=outcome.count,
+                          aside=seconds >= STAFF_RETRY)
+
+    async def _retry(self, row: Due, seconds: float, error: str, *, count: bool = True,
+                     stalled: bool = False, aside: bool = False) -> None:
         log.warning("outbox row %d (%s): %s, retrying in %.0f s", row.id, row.ticket_ref, error,
                     seconds)
         async with self._db.transaction() as session:
-            await outbox.retry_later(session, row.id,
-                                     self._clock.now() + timedelta(seconds=seconds),
-                                     error, count_attempt=count)
+            kept = await outbox.retry_later(
+                session, row.id, self._clock.now() + timedelta(seconds=seconds), error,
+                owner=self._owner, count_attempt=count, stalled=stalled, aside=aside)
+        if not kept:
+            log.warning("outbox row %d: its lease was lost; leaving it to its new owner", row.id)
 
     async def _finish(self, row: Due, outcome: Outcome) -> None:
         """Record the outcome; concurrent outcomes share one commit (one fsync on SQLite)."""
@@ -204,18 +320,25 @@ class Dispatcher(Wakeable):
             async with self._db.transaction() as session:
                 for done, outcome, _ in batch:
                     if isinstance(outcome, Sent):
-                        await outbox.mark_sent(session, done.id, now)
+                        if not await outbox.mark_sent(session, done.id, now, owner=self._owner):
+                            log.warning("outbox row %d was sent after its lease was lost: it "
+                                        "may arrive twice", done.id)
+                            continue
                         if done.track and outcome.result_id is not None:
                             await tracked.remember(session, done.track, outcome.result_id, now)
                     elif isinstance(outcome, Failed):
-                        await outbox.mark_failed(session, done.id, now, outcome.reason)
+                        if not await outbox.mark_failed(session, done.id, now, outcome.reason,
+                                                        owner=self._owner):
+                            continue
                         if done.on_fail:
                             await timers.schedule(session, [NewTimer(
                                 done.on_fail, f"{done.on_fail}:outbox:{done.id}", now,
                                 done.ticket_ref, {"track": done.track})], now)
         except Exception as exc:
             for *_, future in batch:
-                future.set_exception(exc)
+                if not future.done():
+                    future.set_exception(exc)
         else:
             for *_, future in batch:
-                future.set_result(None)
+                if not future.done():
+                    future.set_result(None)

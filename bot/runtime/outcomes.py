@@ -18,19 +18,27 @@ class Retry:
     """Not delivered this time: try again after `after` seconds (None: the backoff decides).
 
     `count=False` when the other side asked us to wait (429): that is not a failed attempt.
+    `transient`: the other side could not be reached or failed (network, 5xx), which says
+    nothing about this row; such rows go again as soon as the other side answers.
     """
 
     after: float | None
     error: str
     count: bool = True
+    transient: bool = False
 
 
 @dataclass(frozen=True)
 class Failed:
-    """Refused for good. `group_unreachable`: an essential row that must be kept trying."""
+    """Refused for good. `group_unreachable`: an essential row that must be kept trying.
+
+    `local`: it never reached the other side (we could not express the call), so it says
+    nothing about whether the other side answers.
+    """
 
     reason: str
     group_unreachable: bool = False
+    local: bool = False
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,7 @@ class Rewrite:
     method: str
     params: dict[str, Any]
     error: str | None = None
+    local: bool = False
 
 
 Outcome: TypeAlias = Sent | Retry | Failed | Rewrite
@@ -59,7 +68,14 @@ class Transport(Protocol):
         ...
 
     def record(self, method: str, chat_key: str, is_group: bool, now: float) -> None:
-        """Count a call that is about to go."""
+        """Count a call that is about to go (this process's own view, for `wait`)."""
+        ...
+
+    async def reserve(self, method: str, chat_key: str, is_group: bool, now: float) -> float:
+        """Take this call's turn under limits shared by every process of the bot.
+
+        0: the turn is taken (and counted); otherwise the seconds to wait before asking again.
+        """
         ...
 
     def last_sent(self, chat_key: str) -> float:

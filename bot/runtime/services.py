@@ -21,12 +21,14 @@ from bot.infra.clock import Clock
 from bot.infra.crypto import Keys
 from bot.infra.i18n import Translator
 from bot.infra.settings import Settings
+from bot.runtime.aio import wait_for_event
 from bot.runtime.dispatch import Dispatcher
 from bot.runtime.handler import UpdateHandler
 from bot.runtime.ingest import InboxWriter
 from bot.runtime.janitor import Janitor
 from bot.runtime.timers import TimerLoop
 from bot.runtime.worker import Worker
+from bot.telegram.budget import DatabaseBudget, SendBudget, shared_clock
 from bot.telegram.client import make_bot
 from bot.telegram.commands import publish_commands
 from bot.telegram.outgoing import Outgoing
@@ -36,9 +38,17 @@ from bot.telegram.updates import ALLOWED_UPDATES
 from flows.core import Place, Router, Rule
 from flows.intake import IntakeFlow
 from storage.db import Database, is_sqlite
-from storage.repos import outbox
 
 log = logging.getLogger(__name__)
+
+OWNER_CHECK = 5.0  # seconds between checks that the lease-owner lock is still held
+
+
+def shared_budget(settings: Settings, db: Database, clock: Clock) -> SendBudget | None:
+    """The send budget every process shares, or None when this process is the only one."""
+    if is_sqlite(settings.DATABASE_URL):
+        return None  # one process per SQLite database: its own limits are the whole truth
+    return DatabaseBudget(db, shared_clock(clock.monotonic))
 
 
 @dataclass
@@ -68,7 +78,8 @@ class Services:
         catalog = load_catalog(settings.CATALOG_FILE)
         outgoing = Outgoing(keys, translator)
         bot = make_bot(settings)
-        dispatcher = Dispatcher(db, {"telegram": TelegramTransport(bot)}, outgoing, clock=clock)
+        transport = TelegramTransport(bot, budget=shared_budget(settings, db, clock))
+        dispatcher = Dispatcher(db, {"telegram": transport}, outgoing, clock=clock)
         intake = IntakeFlow(catalog, default_locale=settings.DEFAULT_LOCALE,
                             locales=translator.locales)
         effects = EffectRegistry()
@@ -104,14 +115,12 @@ class Services:
             await publish_commands(self.bot, self.translator, self.settings.DEFAULT_LOCALE)
         except TelegramError as exc:  # a menu is a convenience: never a reason not to start
             log.warning("could not publish the command menu: %s", type(exc).__name__)
-        if is_sqlite(self.settings.DATABASE_URL):
-            # One process owns a SQLite database, so a lease found now was left by a run that
-            # died mid-send (SIGKILL, power cut); kept, it would hold that row's chat, and the
-            # staff group's cards, for the whole lease. Sending it again repeats one message.
-            async with self.db.transaction() as session:
-                released = await outbox.release_leases(session)
-            if released:
-                log.warning("released %d outbox rows leased by a previous run", released)
+        # Outbox leases are held in this process's name; on PostgreSQL a lock proves it alive
+        # (storage.owner). Leases left by a run that died are free: sending one again repeats
+        # one message, never loses it.
+        if not await self.db.owner.hold():
+            log.error("the database does not answer: nothing is sent until it does")
+        self._spawn("lease-owner", self._keep_owner)
         self._spawn("inbox-writer", self.writer.run)
         self._spawn("dispatcher", self.dispatcher.run)
         self._spawn("timers", self.timers.run)
@@ -131,6 +140,11 @@ class Services:
             await self.bot.delete_webhook()
             self._spawn("poller", Poller(self.bot, self.writer).run)
             log.info("long polling started")
+
+    async def _keep_owner(self, stop: asyncio.Event) -> None:
+        """Check the lease-owner lock now and then, and take it again if it was lost."""
+        while not await wait_for_event(stop, OWNER_CHECK if self.db.owner.held else 1.0):
+            await self.db.owner.hold()
 
     async def close(self) -> None:
         """Stop the loops, let in-flight work finish briefly, release connections."""

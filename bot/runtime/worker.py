@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.infra.clock import Clock
-from bot.runtime.aio import Wakeable, describe
+from bot.runtime.aio import Wakeable, backoff, describe
 from bot.runtime.handler import UpdateHandler
 from bot.telegram.updates import chat_id_of
 from storage.db import Database
@@ -41,6 +41,7 @@ class Worker(Wakeable):
         self._locale = default_locale
         self._clock = clock or Clock()
         super().__init__()
+        self._clock.on_change(self.wake)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Process until `stop` is set."""
@@ -106,7 +107,7 @@ class Worker(Wakeable):
         log.error("update %d failed (attempt %d/%d): %s%s", item.update_id, attempt,
                   self._max_attempts, describe(exc),
                   "; parked" if park else "")
-        retry_in = None if park else timedelta(seconds=min(2 ** attempt, 60))
+        retry_in = None if park else timedelta(seconds=max(backoff(attempt, cap=60.0), 0.5))
         chat_id = chat_id_of(item.payload) if park else None
         await inbox.mark_failed(session, item.update_id, now, type(exc).__name__, retry_in)
         if chat_id is not None and chat_id > 0:

@@ -8,7 +8,7 @@ import logging
 from telegram import Bot
 from telegram.error import Conflict, TelegramError
 
-from bot.runtime.aio import wait_for_event
+from bot.runtime.aio import backoff, wait_for_event
 from bot.runtime.ingest import InboxWriter
 from bot.telegram.updates import ALLOWED_UPDATES
 from storage.errors import DatabaseUnavailable
@@ -39,7 +39,7 @@ class Poller:
                 failures += 1
                 level = logging.ERROR if isinstance(exc, Conflict) else logging.WARNING
                 log.log(level, "polling: %s; retrying", type(exc).__name__)
-                await wait_for_event(stop, min(2.0 ** failures, 30.0))
+                await wait_for_event(stop, max(backoff(failures, cap=30.0), 0.5))
                 continue
             failures = 0
             if rows:

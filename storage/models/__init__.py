@@ -7,6 +7,7 @@ from storage.models.pipeline import (
     Conversation,
     InboxUpdate,
     OutboxMessage,
+    SendBudget,
     Timer,
     TrackedMessage,
 )
@@ -17,6 +18,7 @@ __all__ = [
     "Conversation",
     "InboxUpdate",
     "OutboxMessage",
+    "SendBudget",
     "Ticket",
     "TicketEvent",
     "Timer",
