@@ -70,6 +70,7 @@ class Dispatcher(Wakeable):
         self._slots = asyncio.Semaphore(concurrency)
         self._finished: list[tuple[Due, Outcome, asyncio.Future[None]]] = []
         self._flush = asyncio.Lock()
+        self._turns = asyncio.Lock()  # FIFO: the queue for the overall sending limit
         self._clock = clock or Clock()
         self._tasks: set[asyncio.Task[None]] = set()
         self._stop = asyncio.Event()
@@ -167,11 +168,27 @@ class Dispatcher(Wakeable):
                                          chat_only=chat_only)
 
     async def _take_turn(self, row: Due, method: str) -> None:
-        """Sleep until this call fits every limit (shared by all processes), then count it."""
+        """Sleep until this call fits every limit (shared by all processes), then count it.
+
+        Calls queue for the overall limit in the order they were picked (most urgent first),
+        so a reporter's second message cannot overtake another's first; a call held by its own
+        chat's limit waits outside the queue and lets the others go meanwhile.
+        """
         transport = self._transport(row)
-        # The limits are computed, not signalled: sleeping the computed wait is the point.
-        while (wait := await transport.reserve(method, row.chat_key,  # noqa: ASYNC110
-                                               row.is_group, self._clock.monotonic())) > 0:
+
+        async def reserve() -> float:
+            return await transport.reserve(method, row.chat_key, row.is_group,
+                                           self._clock.monotonic())
+
+        while True:
+            async with self._turns:
+                # The limits are computed, not signalled: sleeping the computed wait is the point.
+                while (wait := await reserve()) > 0:
+                    if self._wait(row, self._clock.monotonic(), chat_only=True) > 0:
+                        break
+                    await asyncio.sleep(wait)
+                else:
+                    return
             await asyncio.sleep(wait)
 
     async def _deliver(self, row: Due, probe: bool) -> None:

@@ -134,6 +134,14 @@ class AsgiEndpoint:
         """Delay the answer to the next calls of `method` by `seconds`."""
         self._faults.append(Fault(method.lower(), "delay", times, seconds=seconds))
 
+    def outage(self, status: int = 502) -> None:
+        """Answer every call with `status` (502: nginx's Bad Gateway page) until `restore()`."""
+        self._faults.append(Fault("*", "status", 10**12, status))
+
+    def restore(self) -> None:
+        """End an outage: forget every pending fault."""
+        self._faults.clear()
+
     def _take_faults(self, method: str) -> list[Fault]:
         """Consume the pending faults matching `method`."""
         taken = []
