@@ -11,7 +11,6 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
 
 from bot.infra.settings import Settings
 from bot.runtime.services import Services
@@ -107,12 +106,11 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
 
     @app.get("/readyz")
     async def readyz(request: Request) -> JSONResponse:
-        try:
-            async with request.app.state.services.db.transaction() as session:
-                await session.execute(text("SELECT 1"))
-        except Exception as exc:
-            log.warning("readiness check failed: %s", type(exc).__name__)
-            return JSONResponse({"status": "unavailable"}, status_code=503)
+        problems = await request.app.state.services.problems()
+        if problems:
+            log.warning("not ready: %s", "; ".join(problems))
+            return JSONResponse({"status": "unavailable", "problems": problems},
+                                status_code=503)
         return JSONResponse({"status": "ready"})
 
     return app

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import Bot
-from telegram.error import TelegramError
 
 from bot.effects.intake import IntakeEffects
 from bot.effects.registry import EffectRegistry
@@ -30,18 +29,21 @@ from bot.runtime.timers import TimerLoop
 from bot.runtime.worker import Worker
 from bot.telegram.budget import DatabaseBudget, SendBudget, shared_clock
 from bot.telegram.client import make_bot
-from bot.telegram.commands import publish_commands
 from bot.telegram.outgoing import Outgoing
-from bot.telegram.poller import Poller
+from bot.telegram.setup import TelegramSetup
 from bot.telegram.transport import TelegramTransport
-from bot.telegram.updates import ALLOWED_UPDATES
 from flows.core import Place, Router, Rule
 from flows.intake import IntakeFlow
 from storage.db import Database, is_sqlite
+from storage.repos import budget, outbox
 
 log = logging.getLogger(__name__)
 
 OWNER_CHECK = 5.0  # seconds between checks that the lease-owner lock is still held
+READY_WRITE_TIMEOUT = 3.0  # seconds a readiness check waits for its test write
+# A message waiting longer than this (3 minutes) means delivery is stuck: Telegram refuses,
+# the staff group is unreachable, or nothing sends. Bursts drain well within it.
+READY_OUTBOX_AGE = 180.0
 
 
 def shared_budget(settings: Settings, db: Database, clock: Clock) -> SendBudget | None:
@@ -64,6 +66,7 @@ class Services:
     timers: TimerLoop
     translator: Translator
     clock: Clock
+    telegram: TelegramSetup
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
@@ -103,18 +106,15 @@ class Services:
                 worker.wake()
 
         writer.on_commit = wake_workers
-        return cls(settings, db, bot, writer, workers, dispatcher, timer_loop, translator, clock)
+        telegram = TelegramSetup(bot, settings, translator, writer)
+        return cls(settings, db, bot, writer, workers, dispatcher, timer_loop, translator, clock,
+                   telegram)
 
     def _spawn(self, name: str, run: Callable[[asyncio.Event], Coroutine[Any, Any, None]]) -> None:
         self.tasks.append(asyncio.create_task(run(self.stop), name=name))
 
     async def start(self) -> None:
-        """Connect to Telegram, register the webhook or start polling, start the workers."""
-        await self.bot.initialize()
-        try:
-            await publish_commands(self.bot, self.translator, self.settings.DEFAULT_LOCALE)
-        except TelegramError as exc:  # a menu is a convenience: never a reason not to start
-            log.warning("could not publish the command menu: %s", type(exc).__name__)
+        """Start the workers, connect to Telegram (in the background if it fails at first)."""
         # Outbox leases are held in this process's name; on PostgreSQL a lock proves it alive
         # (storage.owner). Leases left by a run that died are free: sending one again repeats
         # one message, never loses it.
@@ -130,16 +130,32 @@ class Services:
         # Start-up objects (catalogs, PTB, SQLAlchemy) live for the whole run: moving them out
         # of the collector's reach shortens the full collections that otherwise pause everything.
         gc.freeze()
-        if self.settings.webhook_mode:
-            await self.bot.set_webhook(
-                f"{self.settings.PUBLIC_URL}/telegram/webhook",
-                secret_token=self.settings.TELEGRAM_WEBHOOK_SECRET,
-                allowed_updates=list(ALLOWED_UPDATES), max_connections=40)
-            log.info("webhook registered; waiting for updates")
-        else:
-            await self.bot.delete_webhook()
-            self._spawn("poller", Poller(self.bot, self.writer).run)
-            log.info("long polling started")
+        # One try now, so that a healthy start is ready when start() returns; the rest (and
+        # polling) in the background, so that a Telegram outage never stops the service.
+        await self.telegram.attempt()
+        if not (self.telegram.ready and self.settings.webhook_mode):
+            self._spawn("telegram", self.telegram.run)
+
+    async def problems(self) -> list[str]:
+        """What keeps the service from doing its job now (empty: ready), for /readyz."""
+        found: list[str] = []
+        try:
+            async with asyncio.timeout(READY_WRITE_TIMEOUT):
+                async with self.db.transaction(urgent=True) as session:
+                    await budget.touch(session, "readiness", self.clock.now().timestamp())
+                async with self.db.sessions() as session:
+                    oldest = await outbox.oldest_pending(session)
+        except Exception as exc:
+            return [f"the database refuses writes ({type(exc).__name__})"]
+        if oldest is not None:
+            waiting = (self.clock.now() - oldest).total_seconds()
+            if waiting > READY_OUTBOX_AGE:
+                found.append(f"the oldest outgoing message has waited {waiting:.0f} s")
+        if self.telegram.problem is not None:
+            found.append(f"Telegram: {self.telegram.problem}")
+        if not self.db.owner.held:
+            found.append("the lease-owner lock is not held")
+        return found
 
     async def _keep_owner(self, stop: asyncio.Event) -> None:
         """Check the lease-owner lock now and then, and take it again if it was lost."""
@@ -156,7 +172,7 @@ class Services:
         for task in self.tasks:
             # Uvicorn has finished every request before shutdown, so the writer holds nothing;
             # a long poll would otherwise hold shutdown for its whole timeout.
-            if task.get_name() in ("poller", "inbox-writer"):
+            if task.get_name() in ("telegram", "inbox-writer"):
                 task.cancel()
         if self.tasks:
             _done, pending = await asyncio.wait(self.tasks, timeout=15)

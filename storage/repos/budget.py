@@ -70,6 +70,12 @@ async def pause(session: AsyncSession, key: str, until: float) -> None:
         paused_until=until))
 
 
+async def touch(session: AsyncSession, key: str, now: float) -> None:
+    """Write `key`'s row (readiness checks that the database takes writes)."""
+    await _ensure(session, [key], now)
+    await session.execute(update(SendBudget).where(SendBudget.key == key).values(last_at=now))
+
+
 async def purge(session: AsyncSession, before: float) -> int:
     """Forget keys unused since `before` (quiet chats)."""
     result = await session.execute(delete(SendBudget).where(SendBudget.last_at < before))

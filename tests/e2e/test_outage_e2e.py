@@ -88,7 +88,8 @@ ALLOW = {"sqlite": ["DROP TRIGGER refuse_sent"],
          "postgresql": ["DROP TRIGGER refuse_sent ON outbox", "DROP FUNCTION refuse()"]}
 
 
-async def _execute(database_url: str, statements: list[str]) -> None:
+async def execute(database_url: str, statements: list[str]) -> None:
+    """Run SQL statements (e.g. triggers that make writes fail) on the database."""
     engine = create_engine(database_url)
     try:
         async with engine.begin() as conn:
@@ -103,11 +104,11 @@ async def test_a_failed_write_after_a_send_holds_nothing_and_sends_nothing_twice
     dialect = "sqlite" if database_url.startswith("sqlite") else "postgresql"
     async with running_app(make_settings(fake, database_url), fake):
         user = fake.user(user_id=5601)
-        await _execute(database_url, REFUSE[dialect])  # sends go, recording them fails
+        await execute(database_url, REFUSE[dialect])  # sends go, recording them fails
         await user.send_text("/start")
         (_welcome,) = await user.wait_for_reply(timeout=15)
         await asyncio.sleep(1.0)  # recording fails meanwhile; the question waits behind it
-        await _execute(database_url, ALLOW[dialect])
+        await execute(database_url, ALLOW[dialect])
         (question,) = await user.wait_for_reply(timeout=10)  # not after a 60 s lease
         assert "in danger" in question["text"]
         await asyncio.sleep(1.0)
