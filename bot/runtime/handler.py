@@ -9,7 +9,7 @@ into the same flow.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -18,9 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.effects.registry import EffectContext, EffectRegistry, EffectResult
 from bot.errors import BotError
 from bot.infra.crypto import Keys
-from bot.telegram.outgoing import Outgoing
+from bot.telegram.outgoing import PROMPT, Outgoing
 from bot.telegram.updates import Inbound, parse_update, to_inbound
-from flows.core import Flow, Reply, Route, Router, Where, t
+from flows.core import CommandEvent, Flow, Place, Reply, Route, Router, Where, t
 from storage.repos import conversations
 from storage.repos.outbox import NewMessage
 from storage.repos.timers import NewTimer
@@ -115,8 +115,11 @@ class UpdateHandler:
         return Handled(messages, done.timers, done.references)
 
     def _acknowledge(self, inbound: Inbound) -> list[NewMessage]:
-        """Stop the spinner on a pressed button, even when nobody acts on it."""
-        if inbound.callback_query_id is None:
+        """Stop the spinner on a pressed button, even when nobody acts on it.
+
+        In private chats the inbox writer answered it on arrival (bot/runtime/ingest.py).
+        """
+        if inbound.callback_query_id is None or inbound.place is Place.PRIVATE:
             return []
         return [self._out.answer_callback(inbound.chat_id, inbound.callback_query_id)]
 
@@ -124,6 +127,10 @@ class UpdateHandler:
         out = self._acknowledge(inbound)
         out.extend(self._out.reply(inbound.chat_id, r, locale, inbound.message_id)
                    for r in replies)
+        if isinstance(inbound.event, CommandEvent) and inbound.place is Place.PRIVATE:
+            # A command (/batal, /start...) changes course: prompts still queued for the old
+            # course are moot, so its answer does not wait behind them.
+            out = [replace(m, replaces=PROMPT) if m.in_order else m for m in out]
         return out
 
     def apology(self, chat_id: int, locale: str | None = None) -> NewMessage:

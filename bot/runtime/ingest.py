@@ -12,11 +12,13 @@ from typing import Any
 from bot.infra.clock import Clock
 from bot.infra.crypto import Keys
 from bot.telegram.clean import clean
-from bot.telegram.updates import chat_id_of
+from bot.telegram.outgoing import Outgoing
+from bot.telegram.updates import chat_id_of, private_callback
 from storage.db import Database
 from storage.errors import DatabaseUnavailable, is_data_error
 from storage.repos import inbox
 from storage.repos.inbox import NewUpdate
+from storage.repos.outbox import NewMessage
 
 log = logging.getLogger(__name__)
 
@@ -29,9 +31,12 @@ class InboxWriter:
     """Stores updates in batches: one commit (one fsync) acknowledges many concurrent requests."""
 
     def __init__(self, db: Database, keys: Keys,
-                 on_commit: Callable[[], None] = lambda: None, clock: Clock | None = None) -> None:
+                 on_commit: Callable[[], None] = lambda: None, clock: Clock | None = None,
+                 outgoing: Outgoing | None = None) -> None:
         self._db = db
         self._keys = keys
+        # Answers buttons pressed in private chats as they arrive (see `to_row`).
+        self._out = outgoing
         self._clock = clock or Clock()
         self.on_commit = on_commit  # set once the worker exists: wakes it after each commit
         self._queue: asyncio.Queue[tuple[NewUpdate, asyncio.Future[None]]] = asyncio.Queue()
@@ -52,7 +57,16 @@ class InboxWriter:
             text = json.dumps(raw, ensure_ascii=False)
         chat_id = chat_id_of(raw)
         chat_key = self._keys.identity_key(chat_id) if chat_id is not None else "-"
-        return NewUpdate(int(raw["update_id"]), chat_key, text)
+        return NewUpdate(int(raw["update_id"]), chat_key, text, self._ack(raw))
+
+    def _ack(self, raw: dict[str, Any]) -> NewMessage | None:
+        """A button pressed in a private chat is answered now, not once the chat's earlier
+        updates are handled: Telegram shows the spinner only for a few seconds, and a reporter
+        who typed a lot meanwhile must not see it spin."""
+        pressed = private_callback(raw) if self._out is not None else None
+        if pressed is None or self._out is None:
+            return None
+        return self._out.answer_callback(*pressed)
 
     async def submit(self, raw: dict[str, Any], text: str | None = None) -> None:
         """Return once `raw` is committed; raises `DatabaseUnavailable` when it could not be."""

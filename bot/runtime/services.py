@@ -92,7 +92,7 @@ class Services:
                                 effects=effects, outgoing=outgoing,
                                 staff_chat_id=settings.STAFF_CHAT_ID,
                                 default_locale=settings.DEFAULT_LOCALE)
-        writer = InboxWriter(db, keys, clock=clock)
+        writer = InboxWriter(db, keys, clock=clock, outgoing=outgoing)
         timer_loop = TimerLoop(db, clock=clock, on_commit=dispatcher.wake)
         # SQLite has one writer at a time: one worker. PostgreSQL serves several, each with its
         # own wake-up flag so that one cannot swallow another's.
@@ -104,6 +104,7 @@ class Services:
         def wake_workers() -> None:
             for worker in workers:
                 worker.wake()
+            dispatcher.wake()  # a pressed button's answer may have been queued
 
         writer.on_commit = wake_workers
         telegram = TelegramSetup(bot, settings, translator, writer)

@@ -42,6 +42,19 @@ def chat_id_of(raw: dict[str, Any]) -> int | None:
     return None
 
 
+def private_callback(raw: dict[str, Any]) -> tuple[int, str] | None:
+    """(chat id, query id) of a button pressed in a private chat, read from the raw JSON."""
+    query = raw.get("callback_query")
+    if not isinstance(query, dict) or not isinstance(query.get("id"), str):
+        return None
+    message = query.get("message")
+    chat = message.get("chat") if isinstance(message, dict) else None
+    if not isinstance(chat, dict) or chat.get("type") != "private" \
+            or not isinstance(chat.get("id"), int):
+        return None
+    return int(chat["id"]), str(query["id"])
+
+
 def parse_update(raw: dict[str, Any]) -> Update | None:
     """PTB's view of a raw update, or None when it is junk."""
     try:

@@ -4,6 +4,7 @@ dataclasses. Every table module is imported here so that `Base.metadata` knows t
 
 from storage.models.base import Base
 from storage.models.pipeline import (
+    FORGOTTEN,
     Conversation,
     InboxUpdate,
     OutboxMessage,
@@ -14,6 +15,7 @@ from storage.models.pipeline import (
 from storage.models.tickets import Ticket, TicketEvent
 
 __all__ = [
+    "FORGOTTEN",
     "Base",
     "Conversation",
     "InboxUpdate",

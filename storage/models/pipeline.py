@@ -23,6 +23,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from storage.models.base import Base
 from storage.types import UTCDateTime
 
+# What a handled row keeps instead of its chat's key: kept, the key would tie the rows of one
+# reporter together (and to their ticket's outbox rows) long after they are handled.
+FORGOTTEN = "-"
+
 
 class InboxUpdate(Base):
     """A raw Telegram update, stored before we answer 200 so that nothing acknowledged is lost.

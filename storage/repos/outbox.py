@@ -14,9 +14,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, and_, case, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import OutboxMessage
+from storage.models import FORGOTTEN, OutboxMessage
 from storage.owner import live_owners
-from storage.repos.inbox import FORGOTTEN
 
 # A row given up as moot: a newer prompt to the same chat replaced it before it was sent.
 SKIPPED = "skipped"
