@@ -27,13 +27,15 @@ SETTINGS_NAMES = frozenset(Settings.model_fields)
 class BotProcess:
     """`lapor-tppo run` (as a module), webhook mode; the same env and DATA_KEY on every restart."""
 
-    def __init__(self, fake: FakeBotApi, workdir: Path) -> None:
+    def __init__(self, fake: FakeBotApi, workdir: Path, *, database_url: str | None = None,
+                 data_key: str | None = None, **settings: str) -> None:
         self.fake = fake
         self.workdir = workdir
+        workdir.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
-        self.database_url = f"sqlite+aiosqlite:///{workdir / 'lapor.db'}"
+        self.database_url = database_url or f"sqlite+aiosqlite:///{workdir / 'lapor.db'}"
         self.log_path = workdir / "bot.log"
-        self.env = self._environment(new_data_key())
+        self.env = self._environment(data_key or new_data_key()) | settings
         self.popen: subprocess.Popen[bytes] | None = None
         self.runs = 0
         self.up = asyncio.Event()
