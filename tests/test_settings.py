@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import subprocess
 import sys
@@ -10,12 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli import main
 from bot.errors import SettingsError
-from bot.infra.settings import load_settings, parse_duration
+from bot.infra.crypto import new_data_key
+from bot.infra.settings import load_settings, parse_duration, reveal
 
 ROOT = Path(__file__).resolve().parent.parent
 ALL = ("TELEGRAM_BOT_TOKEN", "STAFF_CHAT_ID", "DATA_KEY", "PUBLIC_URL", "TELEGRAM_WEBHOOK_SECRET",
-       "SLA_URGENT", "DATABASE_URL", "TIMEZONE")
+       "SLA_URGENT", "DATABASE_URL", "TIMEZONE", "REDIS_URL")
 
 
 @pytest.fixture(autouse=True)
@@ -89,3 +92,32 @@ def test_keygen_output_is_accepted(tmp_path: Path, monkeypatch: pytest.MonkeyPat
                              STAFF_CHAT_ID=-100)
     settings.require_for_run()
     assert _cli(tmp_path, "keygen").stdout != result.stdout
+
+
+def test_secrets_never_show_in_a_repr() -> None:
+    secrets = {"TELEGRAM_BOT_TOKEN": "123:very-secret-token", "DATA_KEY": new_data_key(),
+               "TELEGRAM_WEBHOOK_SECRET": "hook-secret-value", "CASE_WEBHOOK_SECRET": "whsec_abc",
+               "CASE_INBOUND_SECRET": "whsec_def",
+               "DATABASE_URL": "postgresql+asyncpg://app:db-password@db/lapor",
+               "REDIS_URL": "redis://:redis-password@cache:6379/0"}
+    settings = load_settings(**secrets)
+    shown = repr(settings) + str(settings)
+    for value in ("very-secret-token", secrets["DATA_KEY"], "hook-secret-value", "whsec_abc",
+                  "whsec_def", "db-password", "redis-password"):
+        assert value not in shown
+    assert reveal(settings.TELEGRAM_BOT_TOKEN) == "123:very-secret-token"
+
+
+def test_every_command_the_parser_accepts_runs_its_own_handler(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    extra = main.parser()
+    subcommands = next(a for a in extra._actions if isinstance(a, argparse._SubParsersAction))
+    subcommands.add_parser("frobnicate")  # a command someone added to the parser only
+    monkeypatch.setattr(main, "parser", lambda: extra)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")
+    with pytest.raises(SystemExit) as exited:
+        main.main(["frobnicate"])
+    assert exited.value.code == 2
+    assert not (tmp_path / "x.db").exists()  # it did not fall through to `db upgrade`
+    assert main.main(["db", "upgrade"]) == 0
+    assert (tmp_path / "x.db").exists()

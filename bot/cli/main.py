@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from bot.errors import SettingsError
 from bot.infra.crypto import new_data_key, new_standard_webhook_secret, new_webhook_secret
@@ -56,16 +56,26 @@ def parser() -> argparse.ArgumentParser:
     return root
 
 
+# Every command the parser accepts, and what runs it; a command missing here is refused, never
+# mistaken for another (an unknown command once fell through to `db upgrade`).
+COMMANDS: dict[tuple[str, ...], Callable[[Settings], int]] = {
+    ("run",): _run,
+    ("db", "upgrade"): _db_upgrade,
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `lapor-tppo` console script."""
-    args = parser().parse_args(argv)
+    root = parser()
+    args = root.parse_args(argv)
     if args.command == "keygen":
         return _keygen()
+    command = (args.command, *([args.db_command] if args.command == "db" else []))
+    handler = COMMANDS.get(command)
+    if handler is None:
+        root.error(f"no such command: {' '.join(command)}")
     try:
-        settings = load_settings()
-        if args.command == "run":
-            return _run(settings)
-        return _db_upgrade(settings)
+        return handler(load_settings())
     except SettingsError as exc:
         print(f"lapor-tppo: {exc}", file=sys.stderr)
         return 2

@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from bot.infra.settings import Settings
+from bot.infra.settings import Settings, reveal
 from bot.runtime.services import Services
 from storage.errors import DatabaseUnavailable
 
@@ -29,7 +29,7 @@ def _error(status: int, detail: str) -> JSONResponse:
 
 
 def _secret_ok(settings: Settings, given: str | None) -> bool:
-    expected = settings.TELEGRAM_WEBHOOK_SECRET
+    expected = reveal(settings.TELEGRAM_WEBHOOK_SECRET)
     if not expected or given is None:
         return False
     return hmac.compare_digest(given.encode(), expected.encode())

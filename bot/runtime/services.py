@@ -19,7 +19,7 @@ from bot.infra.catalog import load_catalog
 from bot.infra.clock import Clock
 from bot.infra.crypto import Keys
 from bot.infra.i18n import Translator
-from bot.infra.settings import Settings
+from bot.infra.settings import Settings, reveal
 from bot.runtime.aio import wait_for_event
 from bot.runtime.dispatch import Dispatcher
 from bot.runtime.handler import UpdateHandler
@@ -75,7 +75,7 @@ class Services:
         """Wire everything from `settings` (nothing starts yet); `clock` is the one clock."""
         settings.require_for_run()
         clock = clock or Clock()
-        keys = Keys(settings.DATA_KEY or "")
+        keys = Keys(reveal(settings.DATA_KEY))
         db = Database(settings.DATABASE_URL)
         translator = Translator()
         catalog = load_catalog(settings.CATALOG_FILE)

@@ -15,7 +15,7 @@ from telegram import Bot
 from telegram.error import TelegramError
 
 from bot.infra.i18n import Translator
-from bot.infra.settings import Settings
+from bot.infra.settings import Settings, reveal
 from bot.runtime.aio import backoff, wait_for_event
 from bot.runtime.ingest import InboxWriter
 from bot.telegram.commands import publish_commands
@@ -49,7 +49,7 @@ class TelegramSetup:
             if self._settings.webhook_mode:
                 await self._bot.set_webhook(
                     f"{self._settings.PUBLIC_URL}/telegram/webhook",
-                    secret_token=self._settings.TELEGRAM_WEBHOOK_SECRET,
+                    secret_token=reveal(self._settings.TELEGRAM_WEBHOOK_SECRET),
                     allowed_updates=list(ALLOWED_UPDATES), max_connections=40)
                 log.info("webhook registered; waiting for updates")
             else:

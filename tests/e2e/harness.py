@@ -27,7 +27,7 @@ TOKEN = "123456:TEST-token"
 STAFF_CHAT_ID = -1001234567890
 WEBHOOK_SECRET = "s3cret-Token_for-tests"
 # A reporter whose identity must never leave the private chat (DESIGN.md §3).
-SENTINEL = {"user_id": 987654321, "first_name": "Zorgwyn", "last_name": "Quillbeck",
+SENTINEL: dict[str, Any] = {"user_id": 987654321, "first_name": "Zorgwyn", "last_name": "Quillbeck",
             "username": "zorgwyn_q_sentinel"}
 
 

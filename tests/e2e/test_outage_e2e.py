@@ -16,6 +16,7 @@ from sqlalchemy import text
 from bot.infra.clock import ManualClock
 from bot.infra.crypto import Keys
 from bot.infra.i18n import Translator
+from bot.infra.settings import reveal
 from bot.telegram.outgoing import Outgoing
 from flows.domain.ticket import REFERENCE_PATTERN
 from storage.db import Database, create_engine
@@ -119,7 +120,7 @@ async def test_a_failed_write_after_a_send_holds_nothing_and_sends_nothing_twice
 async def test_rows_that_cannot_be_sent_as_they_are_end_and_block_nothing(
         fake: FakeBotApi, sqlite_url: str) -> None:
     settings = make_settings(fake, sqlite_url)
-    out = Outgoing(Keys(settings.DATA_KEY or ""), Translator())
+    out = Outgoing(Keys(reveal(settings.DATA_KEY)), Translator())
     user = fake.user(user_id=5701, started=True)
     garbage = out.call(user.id, "sendMessage", {"text": "x"})
     rows = [

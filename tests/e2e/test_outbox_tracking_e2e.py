@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from bot.infra.crypto import Keys
 from bot.infra.i18n import Translator
+from bot.infra.settings import reveal
 from bot.telegram.outgoing import Outgoing
 from storage.db import Database
 from storage.models import Timer
@@ -22,7 +23,7 @@ from tests.fakes import FakeBotApi
 async def test_tracked_results_fill_later_calls_and_failures_schedule_timers(
         fake: FakeBotApi, sqlite_url: str) -> None:
     settings = make_settings(fake, sqlite_url)
-    out = Outgoing(Keys(settings.DATA_KEY or ""), Translator())
+    out = Outgoing(Keys(reveal(settings.DATA_KEY)), Translator())
     reporter = fake.user(user_id=6001, started=True)
     reporter.block()
     rows = [

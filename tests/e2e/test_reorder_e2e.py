@@ -24,8 +24,9 @@ async def test_a_lower_update_id_arriving_50_ms_late_is_still_handled_first(
         start: dict[str, Any] = {"update_id": start_id, "message": {
             "message_id": 900, "date": 0, "from": user.user_json, "chat": chat, "text": "/start",
             "entities": [{"type": "bot_command", "offset": 0, "length": 6}]}}
-        query = {"id": "77001", "from": user.user_json, "chat_instance": "1", "data": "1|dg|no",
-                 "message": {"message_id": 901, "date": 0, "chat": chat, "text": "?"}}
+        query: dict[str, Any] = {
+            "id": "77001", "from": user.user_json, "chat_instance": "1", "data": "1|dg|no",
+            "message": {"message_id": 901, "date": 0, "chat": chat, "text": "?"}}
         fake.callback_queries[query["id"]] = query
         press = {"update_id": press_id, "callback_query": query}
         # The press (sent after /start by the reporter) overtakes it on the way.

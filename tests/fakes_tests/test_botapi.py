@@ -285,7 +285,7 @@ async def test_photo_upload_get_file_download_and_copy(fake: FakeBotApi, bot: Bo
 
 
 async def test_media_group_uploads_via_attach_uris(fake: FakeBotApi, bot: Bot) -> None:
-    album = [
+    album: list[InputMediaPhoto | InputMediaVideo] = [
         InputMediaPhoto(b"photo-1", caption="<b>1</b>", parse_mode="HTML"),
         InputMediaVideo(b"video-2"),
     ]

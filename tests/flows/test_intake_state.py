@@ -131,7 +131,7 @@ def test_load_state_of_garbage_is_none(data):
 
 @pytest.mark.parametrize("data", [None, [], "state", 42, b"{}"])
 def test_load_state_of_non_mappings_is_none(data):
-    assert load_state(data) is None  # type: ignore[arg-type]
+    assert load_state(data) is None
 
 
 def test_load_state_fills_missing_answers_with_defaults():

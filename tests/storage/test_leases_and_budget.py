@@ -94,11 +94,12 @@ async def test_a_newer_prompt_supersedes_unsent_ones_of_its_chat_only(
 
 async def test_the_budget_counts_every_taker_and_pauses(engine: AsyncEngine) -> None:
     sessions = session_factory(engine)
-    rules = [("global", (Rule(3, 1.0),)), ("chat:x", (Rule(2, 1.0),))]
+    rules: list[tuple[str, tuple[Rule, ...]]] = [("global", (Rule(3, 1.0),)),
+                                                 ("chat:x", (Rule(2, 1.0),))]
 
-    async def take(at: float, keys: list[tuple[str, tuple[Rule, ...]]] = rules) -> float:
+    async def take(at: float, keys: list[tuple[str, tuple[Rule, ...]]] | None = None) -> float:
         async with sessions() as s, s.begin():
-            return await budget.take(s, keys, at)
+            return await budget.take(s, rules if keys is None else keys, at)
 
     assert [await take(100.0), await take(100.1)] == [0.0, 0.0]
     assert abs(await take(100.2) - 0.8) < 1e-9  # the chat's two are taken until 101.0
