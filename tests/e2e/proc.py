@@ -28,7 +28,8 @@ class BotProcess:
     """`lapor-tppo run` (as a module), webhook mode; the same env and DATA_KEY on every restart."""
 
     def __init__(self, fake: FakeBotApi, workdir: Path, *, database_url: str | None = None,
-                 data_key: str | None = None, **settings: str) -> None:
+                 data_key: str | None = None, command: list[str] | None = None,
+                 **settings: str) -> None:
         self.fake = fake
         self.workdir = workdir
         workdir.mkdir(parents=True, exist_ok=True)
@@ -36,6 +37,10 @@ class BotProcess:
         self.database_url = database_url or f"sqlite+aiosqlite:///{workdir / 'lapor.db'}"
         self.log_path = workdir / "bot.log"
         self.env = self._environment(data_key or new_data_key()) | settings
+        # The installed console script runs without this source tree on its path.
+        self.command = command or [sys.executable, "-m", "bot.cli.main", "run"]
+        if command is not None:
+            self.env.pop("PYTHONPATH", None)
         self.popen: subprocess.Popen[bytes] | None = None
         self.runs = 0
         self.up = asyncio.Event()
@@ -79,7 +84,7 @@ class BotProcess:
             log.write(f"===== run {self.runs} =====\n".encode())
             log.flush()
             self.popen = subprocess.Popen(
-                [sys.executable, "-m", "bot.cli.main", "run"], cwd=self.workdir, env=self.env,
+                self.command, cwd=self.workdir, env=self.env,
                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
         deadline = started + timeout
         async with httpx.AsyncClient(timeout=1.0) as client:
