@@ -27,7 +27,7 @@ from bot.runtime.ingest import InboxWriter
 from bot.runtime.janitor import Janitor
 from bot.runtime.timers import TimerLoop
 from bot.runtime.worker import Worker
-from bot.telegram.budget import DatabaseBudget, SendBudget, shared_clock
+from bot.telegram.budget import DatabaseBudget, RedisBudget, SendBudget, shared_clock
 from bot.telegram.client import make_bot
 from bot.telegram.outgoing import Outgoing
 from bot.telegram.setup import TelegramSetup
@@ -48,9 +48,13 @@ READY_OUTBOX_AGE = 180.0
 
 def shared_budget(settings: Settings, db: Database, clock: Clock) -> SendBudget | None:
     """The send budget every process shares, or None when this process is the only one."""
+    now = shared_clock(clock.monotonic)
+    if settings.REDIS_URL is not None:
+        bot_id = reveal(settings.TELEGRAM_BOT_TOKEN).split(":", 1)[0]  # public, unlike the rest
+        return RedisBudget.from_url(settings.REDIS_URL, f"lapor:{bot_id}:budget:", now)
     if is_sqlite(settings.DATABASE_URL):
         return None  # one process per SQLite database: its own limits are the whole truth
-    return DatabaseBudget(db, shared_clock(clock.monotonic))
+    return DatabaseBudget(db, now)
 
 
 @dataclass
@@ -67,6 +71,7 @@ class Services:
     translator: Translator
     clock: Clock
     telegram: TelegramSetup
+    budget: SendBudget | None = None
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
@@ -81,7 +86,8 @@ class Services:
         catalog = load_catalog(settings.CATALOG_FILE)
         outgoing = Outgoing(keys, translator)
         bot = make_bot(settings)
-        transport = TelegramTransport(bot, budget=shared_budget(settings, db, clock))
+        budget = shared_budget(settings, db, clock)
+        transport = TelegramTransport(bot, budget=budget)
         dispatcher = Dispatcher(db, {"telegram": transport}, outgoing, clock=clock)
         intake = IntakeFlow(catalog, default_locale=settings.DEFAULT_LOCALE,
                             locales=translator.locales)
@@ -109,7 +115,7 @@ class Services:
         writer.on_commit = wake_workers
         telegram = TelegramSetup(bot, settings, translator, writer)
         return cls(settings, db, bot, writer, workers, dispatcher, timer_loop, translator, clock,
-                   telegram)
+                   telegram, budget)
 
     def _spawn(self, name: str, run: Callable[[asyncio.Event], Coroutine[Any, Any, None]]) -> None:
         self.tasks.append(asyncio.create_task(run(self.stop), name=name))
@@ -181,4 +187,7 @@ class Services:
                 task.cancel()
         with contextlib.suppress(Exception):
             await self.bot.shutdown()
+        if self.budget is not None:
+            with contextlib.suppress(Exception):
+                await self.budget.close()
         await self.db.dispose()

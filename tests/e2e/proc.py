@@ -29,14 +29,14 @@ class BotProcess:
 
     def __init__(self, fake: FakeBotApi, workdir: Path, *, database_url: str | None = None,
                  data_key: str | None = None, command: list[str] | None = None,
-                 **settings: str) -> None:
+                 settings: dict[str, str] | None = None) -> None:
         self.fake = fake
         self.workdir = workdir
         workdir.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
         self.database_url = database_url or f"sqlite+aiosqlite:///{workdir / 'lapor.db'}"
         self.log_path = workdir / "bot.log"
-        self.env = self._environment(data_key or new_data_key()) | settings
+        self.env = self._environment(data_key or new_data_key()) | (settings or {})
         # The installed console script runs without this source tree on its path.
         self.command = command or [sys.executable, "-m", "bot.cli.main", "run"]
         if command is not None:

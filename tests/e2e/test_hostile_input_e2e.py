@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+import pytest
 
 from bot.infra.crypto import Keys, new_data_key
 from bot.runtime.ingest import InboxWriter
@@ -37,6 +38,7 @@ def _message(update_id: int, chat_id: int, text: str) -> dict[str, Any]:
         "chat": {"id": chat_id, "type": "private", "first_name": "A"}}}
 
 
+@pytest.mark.chaos
 async def test_a_lone_surrogate_in_a_story_files_the_report(fake: FakeBotApi,
                                                             sqlite_url: str) -> None:
     story = "Mereka ambil paspor \ud800 dan \udfff\x00 selesai"
@@ -73,6 +75,7 @@ async def test_surrogates_anywhere_in_an_update_are_cleaned(database_url: str) -
     assert claimed.payload["message"]["x\ufffd"] == ["\ufffd", {"y": "ok \ufffd"}]
 
 
+@pytest.mark.chaos
 async def test_a_huge_update_id_is_refused_alone(fake: FakeBotApi, database_url: str) -> None:
     async with running_app(make_settings(fake, database_url), fake) as url, \
             httpx.AsyncClient(timeout=30) as client:
@@ -91,6 +94,7 @@ async def test_a_huge_update_id_is_refused_alone(fake: FakeBotApi, database_url:
                                 what=f"a reply to chat {chat}")
 
 
+@pytest.mark.chaos
 async def test_a_row_the_database_refuses_fails_alone_in_its_batch(database_url: str) -> None:
     # Past the webhook's checks (the poller, a future route): the writer's own safety net.
     db = Database(database_url)
@@ -113,6 +117,7 @@ async def test_a_row_the_database_refuses_fails_alone_in_its_batch(database_url:
     assert pending == 6
 
 
+@pytest.mark.chaos
 async def test_an_endless_chunked_body_is_cut_off_early(fake: FakeBotApi, sqlite_url: str) -> None:
     settings = make_settings(fake, sqlite_url)
     total = 50 * 1024 * 1024

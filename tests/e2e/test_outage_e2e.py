@@ -11,6 +11,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from sqlalchemy import text
 
 from bot.infra.clock import ManualClock
@@ -21,6 +22,7 @@ from bot.telegram.outgoing import Outgoing
 from flows.domain.ticket import REFERENCE_PATTERN
 from storage.db import Database, create_engine
 from storage.repos import outbox
+from tests.conftest import CHAOS_SCALE
 from tests.e2e.harness import (
     STAFF_CHAT_ID,
     file_report_until_send,
@@ -35,6 +37,7 @@ def _sends(fake: FakeBotApi, since: int) -> list[Any]:
     return [c for c in fake.calls[since:] if c.ok and c.method == "sendMessage"]
 
 
+@pytest.mark.chaos
 async def test_after_a_minute_of_502s_the_backlog_goes_within_seconds(
         fake: FakeBotApi, database_url: str) -> None:
     clock = ManualClock(datetime.now(UTC), monotonic=fake.clock)
@@ -49,7 +52,7 @@ async def test_after_a_minute_of_502s_the_backlog_goes_within_seconds(
             await user.send_text("/start")
         await fake.wait_for(lambda: len([c for c in fake.calls if c.status == 502]) >= 2,
                             timeout=15, what="sends failing with 502")
-        for _ in range(12):  # a minute of outage, probed now and then
+        for _ in range(12 * CHAOS_SCALE):  # a minute (or more) of outage, probed now and then
             clock.advance(5)
             await asyncio.sleep(0.2)
         fake.restore()
@@ -100,6 +103,7 @@ async def execute(database_url: str, statements: list[str]) -> None:
         await engine.dispose()
 
 
+@pytest.mark.chaos
 async def test_a_failed_write_after_a_send_holds_nothing_and_sends_nothing_twice(
         fake: FakeBotApi, database_url: str) -> None:
     dialect = "sqlite" if database_url.startswith("sqlite") else "postgresql"
@@ -117,6 +121,7 @@ async def test_a_failed_write_after_a_send_holds_nothing_and_sends_nothing_twice
     assert await outbox_settled(database_url) == (0, 0)
 
 
+@pytest.mark.chaos
 async def test_rows_that_cannot_be_sent_as_they_are_end_and_block_nothing(
         fake: FakeBotApi, sqlite_url: str) -> None:
     settings = make_settings(fake, sqlite_url)

@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from redis.asyncio import Redis
 
 from bot.infra.crypto import new_data_key
 from tests.conftest import PG_SKIP, reset_postgres
@@ -56,11 +57,30 @@ def busiest_second(times: list[float]) -> int:
                default=0)
 
 
+async def budget_settings(backend: str) -> dict[str, str]:
+    """The settings that pick the shared budget's home (Redis emptied of this bot's keys)."""
+    if backend == "postgresql":
+        return {}
+    url = os.environ.get("TEST_REDIS_URL", "")
+    if not url:
+        pytest.skip("TEST_REDIS_URL is not set")
+    redis = Redis.from_url(url)
+    async for key in redis.scan_iter(f"lapor:{TOKEN.split(':')[0]}:*"):
+        await redis.delete(key)
+    await redis.aclose()
+    return {"REDIS_URL": url}
+
+
+@pytest.mark.chaos
+@pytest.mark.parametrize("backend", ["postgresql", "redis"])
 async def test_two_processes_keep_telegrams_limits_together(quick_fake: FakeBotApi,
-                                                            pg_url: str, tmp_path: Path) -> None:
+                                                            pg_url: str, tmp_path: Path,
+                                                            backend: str) -> None:
     fake = quick_fake
     key = new_data_key()
-    bots = [BotProcess(fake, tmp_path / f"bot{n}", database_url=pg_url, data_key=key)
+    extra = await budget_settings(backend)
+    bots = [BotProcess(fake, tmp_path / f"bot{n}", database_url=pg_url, data_key=key,
+                       settings=extra)
             for n in range(2)]
     try:
         for bot in bots:

@@ -30,6 +30,7 @@ async def _until_ready(client: httpx.AsyncClient, url: str, timeout: float = 30.
 
 
 @pytest.mark.parametrize("webhook", [True, False])
+@pytest.mark.chaos
 async def test_the_bot_starts_while_telegram_is_down_and_connects_later(
         fake: FakeBotApi, sqlite_url: str, webhook: bool,
         caplog: pytest.LogCaptureFixture) -> None:
@@ -69,6 +70,7 @@ ALLOW_WRITES = {
 }
 
 
+@pytest.mark.chaos
 async def test_not_ready_while_the_database_refuses_writes(fake: FakeBotApi,
                                                            database_url: str) -> None:
     dialect = "sqlite" if database_url.startswith("sqlite") else "postgresql"
@@ -82,6 +84,7 @@ async def test_not_ready_while_the_database_refuses_writes(fake: FakeBotApi,
         await _until_ready(client, url)
 
 
+@pytest.mark.chaos
 async def test_not_ready_while_messages_wait_too_long(fake: FakeBotApi, sqlite_url: str) -> None:
     clock = ManualClock(datetime.now(UTC), monotonic=fake.clock)
     async with running_app(make_settings(fake, sqlite_url), clock=clock) as url, \

@@ -6,6 +6,7 @@ import asyncio
 from typing import Any
 
 import httpx
+import pytest
 
 from tests.e2e.harness import WEBHOOK_SECRET, make_settings, running_app, step
 from tests.fakes import FakeBotApi
@@ -13,6 +14,7 @@ from tests.fakes import FakeBotApi
 HEADERS = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
 
 
+@pytest.mark.chaos
 async def test_a_lower_update_id_arriving_50_ms_late_is_still_handled_first(
         fake: FakeBotApi, database_url: str) -> None:
     async with running_app(make_settings(fake, database_url), fake) as url, \

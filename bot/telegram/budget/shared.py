@@ -3,7 +3,7 @@
 One process alone (SQLite) keeps its limits in memory (bot.telegram.ratelimit). Several
 processes on one PostgreSQL database must count each other's sends: each send first takes its
 turn from a budget they share, in PostgreSQL (storage.repos.budget) or in Redis when
-`REDIS_URL` is set (bot.telegram.budget_redis). The limits are the same everywhere: 28
+`REDIS_URL` is set (bot.telegram.budget.redis_store). The limits are the same everywhere: 28
 messages a second overall, evenly spaced; per private chat a burst of 3, then about 1 a second;
 per group 20 a minute and 1 a second.
 """
@@ -41,6 +41,10 @@ class SendBudget(Protocol):
         """Telegram answered 429 for this chat: no process sends to it for `seconds`."""
         ...
 
+    async def close(self) -> None:
+        """Release connections."""
+        ...
+
 
 def shared_clock(monotonic: Callable[[], float]) -> Callable[[], float]:
     """Seconds that every process of the bot agrees on: wall time, read through `monotonic`.
@@ -68,3 +72,6 @@ class DatabaseBudget:
         """Hold every process's messages to this chat for `seconds`."""
         async with self._db.transaction() as session:
             await repo.pause(session, f"chat:{chat_key}", self._now() + seconds)
+
+    async def close(self) -> None:
+        """Nothing to release: the database is closed by its owner."""
