@@ -22,6 +22,7 @@ run: $(STAMP) .env
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot flows storage tests benchmarks
+	$(BIN)/ruff format --check bot flows storage tests benchmarks
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -33,8 +33,12 @@ from benchmarks.stats import ms, percentile
 Samples = dict[str, list[float]]
 
 
-def _timed(owner: Any, original: Callable[..., Any], samples: list[float],
-           keep: Callable[[Any], bool] = lambda _result: True) -> None:
+def _timed(
+    owner: Any,
+    original: Callable[..., Any],
+    samples: list[float],
+    keep: Callable[[Any], bool] = lambda _result: True,
+) -> None:
     name = original.__name__
 
     @wraps(original)
@@ -50,8 +54,16 @@ def _timed(owner: Any, original: Callable[..., Any], samples: list[float],
 
 def install(mode: str) -> Samples:
     """Wrap the services' methods; return the lists they fill."""
-    s: Samples = {"inbox_commit": [], "inbox_batch": [], "worker_txn": [], "lease_txn": [],
-                  "send_lag": [], "pump": [], "gc_pause": [], "gc_pause_gen2": []}
+    s: Samples = {
+        "inbox_commit": [],
+        "inbox_batch": [],
+        "worker_txn": [],
+        "lease_txn": [],
+        "send_lag": [],
+        "pump": [],
+        "gc_pause": [],
+        "gc_pause_gen2": [],
+    }
     gc_started = [0.0]
 
     def on_gc(phase: str, info: dict[str, Any]) -> None:  # every collection stops the world
@@ -62,10 +74,10 @@ def install(mode: str) -> Samples:
         s["gc_pause_gen2" if info.get("generation") == 2 else "gc_pause"].append(pause)
 
     gc.callbacks.append(on_gc)
-    _timed(bot.runtime.ingest.InboxWriter, bot.runtime.ingest.InboxWriter.store,
-           s["inbox_commit"])
-    _timed(bot.runtime.worker.Worker, bot.runtime.worker.Worker.process_one, s["worker_txn"],
-           keep=bool)
+    _timed(bot.runtime.ingest.InboxWriter, bot.runtime.ingest.InboxWriter.store, s["inbox_commit"])
+    _timed(
+        bot.runtime.worker.Worker, bot.runtime.worker.Worker.process_one, s["worker_txn"], keep=bool
+    )
     _timed(storage.repos.outbox, storage.repos.outbox.lease, s["lease_txn"], keep=bool)
     _timed(bot.runtime.dispatch.Dispatcher, bot.runtime.dispatch.Dispatcher.pump, s["pump"])
 
@@ -87,16 +99,23 @@ def install(mode: str) -> Samples:
     bot.telegram.ratelimit.TelegramLimits.record = stamping_record  # type: ignore[method-assign]
     send = bot.telegram.transport.TelegramTransport.send
 
-    async def lagged_send(self: Any, method: str, params: dict[str, Any], *, chat_key: str,
-                          now: float, essential: bool) -> Any:
+    async def lagged_send(
+        self: Any,
+        method: str,
+        params: dict[str, Any],
+        *,
+        chat_key: str,
+        now: float,
+        essential: bool,
+    ) -> Any:
         if chat_key in stamped:  # when the limiter counted it -> when the HTTP call starts
             s["send_lag"].append(time.monotonic() - stamped.pop(chat_key))
-        return await send(self, method, params, chat_key=chat_key, now=now,
-                          essential=essential)
+        return await send(self, method, params, chat_key=chat_key, now=now, essential=essential)
 
     bot.telegram.transport.TelegramTransport.send = lagged_send  # type: ignore[method-assign]
 
     if "no-worker" in mode:
+
         async def idle(self: Any, stop: Any) -> None:
             await stop.wait()
 
@@ -113,8 +132,10 @@ def summary(path: Path, wall: float) -> list[str]:
 
     def dist(key: str) -> str:
         v = s.get(key, [])
-        return (f"n={len(v)}, p50 {ms(percentile(v, 50))}, p99 {ms(percentile(v, 99))}, "
-                f"max {ms(percentile(v, 100))}")
+        return (
+            f"n={len(v)}, p50 {ms(percentile(v, 50))}, p99 {ms(percentile(v, 99))}, "
+            f"max {ms(percentile(v, 100))}"
+        )
 
     batches = s.get("inbox_batch", [])
     worker = sum(s.get("worker_txn", []))

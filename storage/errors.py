@@ -6,8 +6,15 @@ from asyncpg.exceptions import DataError as PgDataError
 from asyncpg.exceptions import IntegrityConstraintViolationError
 from sqlalchemy.exc import DataError, IntegrityError
 
-_DATA_ERRORS = (DataError, IntegrityError, PgDataError, IntegrityConstraintViolationError,
-                OverflowError, ValueError, TypeError)
+_DATA_ERRORS = (
+    DataError,
+    IntegrityError,
+    PgDataError,
+    IntegrityConstraintViolationError,
+    OverflowError,
+    ValueError,
+    TypeError,
+)
 
 
 class StorageError(Exception):

@@ -28,11 +28,17 @@ def new_owner_id() -> int:
 def live_owners() -> ColumnElement[int]:
     """SQL: the ids whose processes are alive (PostgreSQL: their advisory locks are held)."""
     # pg_advisory_lock(bigint) shows its key split in two 32-bit halves, classid and objid.
-    return select(literal_column("((l.classid::bigint << 32) | l.objid::bigint)")).select_from(
-        text("pg_locks AS l")).where(text(
-            "l.locktype = 'advisory' AND l.objsubid = 1 AND l.granted AND l.database = "
-            "(SELECT oid FROM pg_database WHERE datname = current_database())"),
-    ).scalar_subquery()
+    return (
+        select(literal_column("((l.classid::bigint << 32) | l.objid::bigint)"))
+        .select_from(text("pg_locks AS l"))
+        .where(
+            text(
+                "l.locktype = 'advisory' AND l.objsubid = 1 AND l.granted AND l.database = "
+                "(SELECT oid FROM pg_database WHERE datname = current_database())"
+            ),
+        )
+        .scalar_subquery()
+    )
 
 
 class Owner:
@@ -65,8 +71,9 @@ class Owner:
                     await self._conn.commit()  # never sit idle in a transaction
                     return True
             except Exception as exc:
-                log.warning("the lease-owner connection was lost (%s); taking it again",
-                            type(exc).__name__)
+                log.warning(
+                    "the lease-owner connection was lost (%s); taking it again", type(exc).__name__
+                )
                 await self._drop()
             try:
                 conn = await self._engine.connect()

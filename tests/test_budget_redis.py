@@ -12,7 +12,9 @@ from redis.asyncio import Redis
 
 from bot.telegram.budget import RedisBudget
 
-REDIS_SKIP = "TEST_REDIS_URL is not set: start Redis and export TEST_REDIS_URL=redis://127.0.0.1:6379/5"
+REDIS_SKIP = (
+    "TEST_REDIS_URL is not set: start Redis and export TEST_REDIS_URL=redis://127.0.0.1:6379/5"
+)
 
 
 class Now:
@@ -55,8 +57,7 @@ async def test_a_private_chat_gets_three_then_waits(client: tuple[Redis, str]) -
     assert await budget.take("a", False) == 0.0
 
 
-async def test_a_group_gets_twenty_a_minute_and_a_pause_holds_it(
-        client: tuple[Redis, str]) -> None:
+async def test_a_group_gets_twenty_a_minute_and_a_pause_holds_it(client: tuple[Redis, str]) -> None:
     redis, prefix = client
     now = Now()
     budget = RedisBudget(redis, prefix, now)
@@ -75,8 +76,7 @@ async def test_concurrent_takers_share_one_budget(client: tuple[Redis, str]) -> 
     redis, prefix = client
     now = Now()
     budgets = [RedisBudget(redis, prefix, now) for _ in range(4)]  # four "processes"
-    answers = await asyncio.gather(*(budgets[n % 4].take(f"chat{n}", False)
-                                     for n in range(40)))
+    answers = await asyncio.gather(*(budgets[n % 4].take(f"chat{n}", False) for n in range(40)))
     assert sum(1 for a in answers if a == 0.0) == 1  # evenly spaced: one per 1/30 s
     granted: list[float] = []
     for n in range(200):  # attempts every 10 ms for 2 s, from four "processes"

@@ -41,9 +41,12 @@ def _parse(body: bytes) -> tuple[dict[str, Any], str] | None:
         data = json.loads(text)
     except (ValueError, UnicodeDecodeError, RecursionError):
         return None
-    if not isinstance(data, dict) or not isinstance(data.get("update_id"), int) \
-            or isinstance(data.get("update_id"), bool) \
-            or not 0 <= data["update_id"] <= MAX_UPDATE_ID:
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("update_id"), int)
+        or isinstance(data.get("update_id"), bool)
+        or not 0 <= data["update_id"] <= MAX_UPDATE_ID
+    ):
         return None
     return data, text
 
@@ -77,8 +80,9 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         finally:
             await svc.close()
 
-    app = FastAPI(title="Lapor TPPO", lifespan=lifespan, docs_url=None, redoc_url=None,
-                  openapi_url=None)
+    app = FastAPI(
+        title="Lapor TPPO", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None
+    )
 
     @app.post("/telegram/webhook")
     async def telegram_webhook(request: Request) -> JSONResponse:
@@ -109,8 +113,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         problems = await request.app.state.services.problems()
         if problems:
             log.warning("not ready: %s", "; ".join(problems))
-            return JSONResponse({"status": "unavailable", "problems": problems},
-                                status_code=503)
+            return JSONResponse({"status": "unavailable", "problems": problems}, status_code=503)
         return JSONResponse({"status": "ready"})
 
     return app

@@ -13,8 +13,9 @@ from pathlib import Path
 _OURS = str(Path(__file__).resolve().parents[2])
 
 
-def backoff(attempt: int, *, base: float = 1.0, cap: float = 300.0,
-            rng: Callable[[], float] = random.random) -> float:
+def backoff(
+    attempt: int, *, base: float = 1.0, cap: float = 300.0, rng: Callable[[], float] = random.random
+) -> float:
     """Seconds before retry number `attempt` + 1 (`attempt` >= 0), with full jitter.
 
     A random wait between 0 and min(cap, base * 2**attempt): the one backoff of every loop
@@ -56,8 +57,9 @@ class Wakeable:
         """Something new is there: take a turn now."""
         self._wake.set()
 
-    async def loop(self, stop: asyncio.Event, turn: Callable[[], Awaitable[float]],
-                   log: logging.Logger) -> None:
+    async def loop(
+        self, stop: asyncio.Event, turn: Callable[[], Awaitable[float]], log: logging.Logger
+    ) -> None:
         """Run `turn` (it returns seconds to sleep, 0 for at once) until `stop` is set."""
         failures = 0
         while not stop.is_set():

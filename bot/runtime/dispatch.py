@@ -58,9 +58,16 @@ def answered(outcome: Outcome) -> bool:
 class Dispatcher(Wakeable):
     """Sends pending outbox rows until stopped; `wake()` makes it look again at once."""
 
-    def __init__(self, db: Database, transports: Mapping[str, Transport], outgoing: Outgoing,
-                 *, concurrency: int = 16, max_inflight: int = 16,
-                 clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        transports: Mapping[str, Transport],
+        outgoing: Outgoing,
+        *,
+        concurrency: int = 16,
+        max_inflight: int = 16,
+        clock: Clock | None = None,
+    ) -> None:
         self._db = db
         self._transports = dict(transports)
         self.health = {name: Health() for name in self._transports}
@@ -123,8 +130,14 @@ class Dispatcher(Wakeable):
         ready: list[tuple[Due, bool]] = []
         delay = 1.0
         async with self._db.transaction() as session:  # pick and lease in one commit
-            rows = await outbox.due(session, now, limit=WINDOW, owner=self._owner,
-                                    skip_chats=frozenset(self._inflight), stalled_too=probe_due)
+            rows = await outbox.due(
+                session,
+                now,
+                limit=WINDOW,
+                owner=self._owner,
+                skip_chats=frozenset(self._inflight),
+                stalled_too=probe_due,
+            )
             for row in rows:
                 if row.channel not in self._transports:
                     continue
@@ -141,11 +154,15 @@ class Dispatcher(Wakeable):
                     delay = min(delay, wait)
                 else:
                     ready.append((row, False))
-            ready.sort(key=lambda r: (urgency(r[0]),
-                                      self._transport(r[0]).last_sent(r[0].chat_key)))
+            ready.sort(
+                key=lambda r: (urgency(r[0]), self._transport(r[0]).last_sent(r[0].chat_key))
+            )
             chosen = ready[:room]
-            leased = [(r, probe) for r, probe in chosen
-                      if await outbox.lease(session, r.id, now, LEASE, owner=self._owner)]
+            leased = [
+                (r, probe)
+                for r, probe in chosen
+                if await outbox.lease(session, r.id, now, LEASE, owner=self._owner)
+            ]
         for row, probe in leased:
             if row.in_order:
                 self._inflight.add(row.chat_key)
@@ -164,8 +181,9 @@ class Dispatcher(Wakeable):
         return 0.0 if busy else delay
 
     def _wait(self, row: Due, mono: float, *, chat_only: bool = False) -> float:
-        return self._transport(row).wait(row.method, row.chat_key, row.is_group, mono,
-                                         chat_only=chat_only)
+        return self._transport(row).wait(
+            row.method, row.chat_key, row.is_group, mono, chat_only=chat_only
+        )
 
     async def _take_turn(self, row: Due, method: str) -> None:
         """Sleep until this call fits every limit (shared by all processes), then count it.
@@ -177,8 +195,9 @@ class Dispatcher(Wakeable):
         transport = self._transport(row)
 
         async def reserve() -> float:
-            return await transport.reserve(method, row.chat_key, row.is_group,
-                                           self._clock.monotonic())
+            return await transport.reserve(
+                method, row.chat_key, row.is_group, self._clock.monotonic()
+            )
 
         while True:
             async with self._turns:
@@ -213,8 +232,11 @@ class Dispatcher(Wakeable):
             was_up = health.up
             health.failed(self._seconds())
             if was_up and not health.up:
-                log.error("%s is not answering (%s): holding its messages and checking every "
-                          "few seconds", row.channel, outcome.error)
+                log.error(
+                    "%s is not answering (%s): holding its messages and checking every few seconds",
+                    row.channel,
+                    outcome.error,
+                )
         elif answered(outcome) and health.succeeded():
             log.warning("%s answers again: sending what waited", row.channel)
             self._recovered.add(row.channel)
@@ -228,10 +250,16 @@ class Dispatcher(Wakeable):
         except (SQLAlchemyError, OSError) as exc:  # the database, not the row: try again soon
             return Retry(None, describe(exc), count=False)
         except Exception as exc:  # a row we cannot open or express (a bug, a changed DATA_KEY)
-            return Failed(f"cannot prepare: {describe(exc)}", group_unreachable=essential(row),
-                          local=True)
-        return await transport.send(method, params, chat_key=row.chat_key,
-                                    now=self._clock.monotonic(), essential=essential(row))
+            return Failed(
+                f"cannot prepare: {describe(exc)}", group_unreachable=essential(row), local=True
+            )
+        return await transport.send(
+            method,
+            params,
+            chat_key=row.chat_key,
+            now=self._clock.monotonic(),
+            essential=essential(row),
+        )
 
     async def _prepared(self, row: Due, transport: Transport) -> tuple[str, dict[str, Any]]:
         params = self._out.open(row.sealed)
@@ -239,8 +267,9 @@ class Dispatcher(Wakeable):
             return row.method, params
         async with self._db.sessions() as session:
             known = await tracked.lookup(session, row.fill.values())
-        return transport.fill(row.method, params,
-                              {name: known.get(track) for name, track in row.fill.items()})
+        return transport.fill(
+            row.method, params, {name: known.get(track) for name, track in row.fill.items()}
+        )
 
     async def _settle(self, row: Due, outcome: Outcome, probe: bool) -> None:
         """Record the outcome, trying again while the database refuses: the call was made, so
@@ -256,8 +285,12 @@ class Dispatcher(Wakeable):
             except Exception as exc:
                 attempt += 1
                 pause = max(backoff(attempt, base=0.1, cap=2.0), 0.05)
-                log.error("outbox row %d: recording its outcome failed (%s); trying again in "
-                          "%.1f s", row.id, describe(exc), pause)
+                log.error(
+                    "outbox row %d: recording its outcome failed (%s); trying again in %.1f s",
+                    row.id,
+                    describe(exc),
+                    pause,
+                )
                 if await wait_for_event(self._stop, pause):
                     return
 
@@ -275,20 +308,33 @@ class Dispatcher(Wakeable):
             await self._retry_outcome(row, outcome, probe)
         elif isinstance(outcome, Rewrite):
             if outcome.error:
-                log.error("outbox row %d (%s): refused (%s); sending it another way", row.id,
-                          row.ticket_ref, outcome.error)
+                log.error(
+                    "outbox row %d (%s): refused (%s); sending it another way",
+                    row.id,
+                    row.ticket_ref,
+                    outcome.error,
+                )
             async with self._db.transaction() as session:
-                await outbox.replace(session, row.id, outcome.method,
-                                     self._out.seal(outcome.params), owner=self._owner)
+                await outbox.replace(
+                    session,
+                    row.id,
+                    outcome.method,
+                    self._out.seal(outcome.params),
+                    owner=self._owner,
+                )
         elif isinstance(outcome, Failed) and essential(row):
-            log.error("outbox row %d (%s) cannot be delivered (%s): check STAFF_CHAT_ID and "
-                      "that the bot is in the group; retrying every %d min", row.id,
-                      row.ticket_ref, outcome.reason, int(STAFF_RETRY // 60))
+            log.error(
+                "outbox row %d (%s) cannot be delivered (%s): check STAFF_CHAT_ID and "
+                "that the bot is in the group; retrying every %d min",
+                row.id,
+                row.ticket_ref,
+                outcome.reason,
+                int(STAFF_RETRY // 60),
+            )
             await self._retry(row, STAFF_RETRY, outcome.reason, aside=True)
         else:
             if isinstance(outcome, Failed):
-                log.warning("outbox row %d (%s): given up: %s", row.id, row.method,
-                            outcome.reason)
+                log.warning("outbox row %d (%s): given up: %s", row.id, row.method, outcome.reason)
             await self._finish(row, outcome)
 
     async def _retry_outcome(self, row: Due, outcome: Retry, probe: bool) -> None:
@@ -297,27 +343,53 @@ class Dispatcher(Wakeable):
             # row's fault, and recovery wakes these rows anyway.
             counted = self.health[row.channel].up and not probe
             if counted and row.attempts + 1 >= MAX_ROW_ATTEMPTS and not essential(row):
-                log.warning("outbox row %d (%s): given up after %d attempts: %s", row.id,
-                            row.method, row.attempts + 1, outcome.error)
+                log.warning(
+                    "outbox row %d (%s): given up after %d attempts: %s",
+                    row.id,
+                    row.method,
+                    row.attempts + 1,
+                    outcome.error,
+                )
                 await self._finish(row, Failed(outcome.error))
                 return
-            await self._retry(row, backoff(row.attempts, cap=MAX_BACKOFF), outcome.error,
-                              count=counted, stalled=True)
+            await self._retry(
+                row,
+                backoff(row.attempts, cap=MAX_BACKOFF),
+                outcome.error,
+                count=counted,
+                stalled=True,
+            )
             return
-        seconds = backoff(row.attempts, cap=MAX_BACKOFF) if outcome.after is None \
-            else outcome.after
+        seconds = backoff(row.attempts, cap=MAX_BACKOFF) if outcome.after is None else outcome.after
         # A long wait (the group moved, a long 429) holds up nothing behind it.
-        await self._retry(row, seconds, outcome.error, count=outcome.count,
-                          aside=seconds >= STAFF_RETRY)
+        await self._retry(
+            row, seconds, outcome.error, count=outcome.count, aside=seconds >= STAFF_RETRY
+        )
 
-    async def _retry(self, row: Due, seconds: float, error: str, *, count: bool = True,
-                     stalled: bool = False, aside: bool = False) -> None:
-        log.warning("outbox row %d (%s): %s, retrying in %.0f s", row.id, row.ticket_ref, error,
-                    seconds)
+    async def _retry(
+        self,
+        row: Due,
+        seconds: float,
+        error: str,
+        *,
+        count: bool = True,
+        stalled: bool = False,
+        aside: bool = False,
+    ) -> None:
+        log.warning(
+            "outbox row %d (%s): %s, retrying in %.0f s", row.id, row.ticket_ref, error, seconds
+        )
         async with self._db.transaction() as session:
             kept = await outbox.retry_later(
-                session, row.id, self._clock.now() + timedelta(seconds=seconds), error,
-                owner=self._owner, count_attempt=count, stalled=stalled, aside=aside)
+                session,
+                row.id,
+                self._clock.now() + timedelta(seconds=seconds),
+                error,
+                owner=self._owner,
+                count_attempt=count,
+                stalled=stalled,
+                aside=aside,
+            )
         if not kept:
             log.warning("outbox row %d: its lease was lost; leaving it to its new owner", row.id)
 
@@ -338,19 +410,33 @@ class Dispatcher(Wakeable):
                 for done, outcome, _ in batch:
                     if isinstance(outcome, Sent):
                         if not await outbox.mark_sent(session, done.id, now, owner=self._owner):
-                            log.warning("outbox row %d was sent after its lease was lost: it "
-                                        "may arrive twice", done.id)
+                            log.warning(
+                                "outbox row %d was sent after its lease was lost: it "
+                                "may arrive twice",
+                                done.id,
+                            )
                             continue
                         if done.track and outcome.result_id is not None:
                             await tracked.remember(session, done.track, outcome.result_id, now)
                     elif isinstance(outcome, Failed):
-                        if not await outbox.mark_failed(session, done.id, now, outcome.reason,
-                                                        owner=self._owner):
+                        if not await outbox.mark_failed(
+                            session, done.id, now, outcome.reason, owner=self._owner
+                        ):
                             continue
                         if done.on_fail:
-                            await timers.schedule(session, [NewTimer(
-                                done.on_fail, f"{done.on_fail}:outbox:{done.id}", now,
-                                done.ticket_ref, {"track": done.track})], now)
+                            await timers.schedule(
+                                session,
+                                [
+                                    NewTimer(
+                                        done.on_fail,
+                                        f"{done.on_fail}:outbox:{done.id}",
+                                        now,
+                                        done.ticket_ref,
+                                        {"track": done.track},
+                                    )
+                                ],
+                                now,
+                            )
         except Exception as exc:
             for *_, future in batch:
                 if not future.done():

@@ -30,9 +30,14 @@ _FLOOD = 8
 class InboxWriter:
     """Stores updates in batches: one commit (one fsync) acknowledges many concurrent requests."""
 
-    def __init__(self, db: Database, keys: Keys,
-                 on_commit: Callable[[], None] = lambda: None, clock: Clock | None = None,
-                 outgoing: Outgoing | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        keys: Keys,
+        on_commit: Callable[[], None] = lambda: None,
+        clock: Clock | None = None,
+        outgoing: Outgoing | None = None,
+    ) -> None:
         self._db = db
         self._keys = keys
         # Answers buttons pressed in private chats as they arrive (see `to_row`).
@@ -125,8 +130,7 @@ class InboxWriter:
                 _settle([(row, future)], None)
 
 
-def _settle(batch: list[tuple[NewUpdate, asyncio.Future[None]]],
-            error: Exception | None) -> None:
+def _settle(batch: list[tuple[NewUpdate, asyncio.Future[None]]], error: Exception | None) -> None:
     for _, future in batch:
         if future.done():
             continue

@@ -89,23 +89,37 @@ class Services:
         budget = shared_budget(settings, db, clock)
         transport = TelegramTransport(bot, budget=budget)
         dispatcher = Dispatcher(db, {"telegram": transport}, outgoing, clock=clock)
-        intake = IntakeFlow(catalog, default_locale=settings.DEFAULT_LOCALE,
-                            locales=translator.locales)
+        intake = IntakeFlow(
+            catalog, default_locale=settings.DEFAULT_LOCALE, locales=translator.locales
+        )
         effects = EffectRegistry()
         IntakeEffects(settings, TicketAnnouncer(settings, catalog, outgoing)).register(effects)
         router = Router([Rule(intake.name, Place.PRIVATE)])
-        handler = UpdateHandler(keys=keys, router=router, flows={intake.name: intake},
-                                effects=effects, outgoing=outgoing,
-                                staff_chat_id=settings.STAFF_CHAT_ID,
-                                default_locale=settings.DEFAULT_LOCALE)
+        handler = UpdateHandler(
+            keys=keys,
+            router=router,
+            flows={intake.name: intake},
+            effects=effects,
+            outgoing=outgoing,
+            staff_chat_id=settings.STAFF_CHAT_ID,
+            default_locale=settings.DEFAULT_LOCALE,
+        )
         writer = InboxWriter(db, keys, clock=clock, outgoing=outgoing)
         timer_loop = TimerLoop(db, clock=clock, on_commit=dispatcher.wake)
         # SQLite has one writer at a time: one worker. PostgreSQL serves several, each with its
         # own wake-up flag so that one cannot swallow another's.
-        workers = [Worker(db, handler, on_commit=dispatcher.wake, flooded=writer.flooded,
-                          max_attempts=settings.MAX_ATTEMPTS,
-                          default_locale=settings.DEFAULT_LOCALE, clock=clock)
-                   for _ in range(1 if is_sqlite(settings.DATABASE_URL) else 4)]
+        workers = [
+            Worker(
+                db,
+                handler,
+                on_commit=dispatcher.wake,
+                flooded=writer.flooded,
+                max_attempts=settings.MAX_ATTEMPTS,
+                default_locale=settings.DEFAULT_LOCALE,
+                clock=clock,
+            )
+            for _ in range(1 if is_sqlite(settings.DATABASE_URL) else 4)
+        ]
 
         def wake_workers() -> None:
             for worker in workers:
@@ -114,8 +128,19 @@ class Services:
 
         writer.on_commit = wake_workers
         telegram = TelegramSetup(bot, settings, translator, writer)
-        return cls(settings, db, bot, writer, workers, dispatcher, timer_loop, translator, clock,
-                   telegram, budget)
+        return cls(
+            settings,
+            db,
+            bot,
+            writer,
+            workers,
+            dispatcher,
+            timer_loop,
+            translator,
+            clock,
+            telegram,
+            budget,
+        )
 
     def _spawn(self, name: str, run: Callable[[asyncio.Event], Coroutine[Any, Any, None]]) -> None:
         self.tasks.append(asyncio.create_task(run(self.stop), name=name))

@@ -28,10 +28,19 @@ log = logging.getLogger(__name__)
 class Worker(Wakeable):
     """Processes inbox rows until stopped; `wake()` makes it look again at once."""
 
-    def __init__(self, db: Database, handler: UpdateHandler, *,
-                 on_commit: Callable[[], None], max_attempts: int, default_locale: str,
-                 batch: int = 8, run: int = 8, flooded: Callable[[], bool] = lambda: False,
-                 clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        handler: UpdateHandler,
+        *,
+        on_commit: Callable[[], None],
+        max_attempts: int,
+        default_locale: str,
+        batch: int = 8,
+        run: int = 8,
+        flooded: Callable[[], bool] = lambda: False,
+        clock: Clock | None = None,
+    ) -> None:
         self._db = db
         self._handler = handler
         self._on_commit = on_commit
@@ -80,8 +89,7 @@ class Worker(Wakeable):
         touched: list[tuple[int, list[str]]] = []
         async with self._db.transaction() as session:
             below = await self._horizon(session)
-            items = await inbox.claim_batch(session, now, self._batch, run=self._run,
-                                            below=below)
+            items = await inbox.claim_batch(session, now, self._batch, run=self._run, below=below)
             failed: set[str] = set()
             for item in items:
                 if item.chat_key in failed:
@@ -107,8 +115,9 @@ class Worker(Wakeable):
         below, self._held = window.horizon(arrived, self._clock.monotonic())
         return below
 
-    async def _process(self, session: AsyncSession, item: ClaimedUpdate,
-                       now: datetime) -> list[str] | None:
+    async def _process(
+        self, session: AsyncSession, item: ClaimedUpdate, now: datetime
+    ) -> list[str] | None:
         """Handle one update in a savepoint; the tickets it touched (None when it failed)."""
         try:
             async with session.begin_nested():
@@ -122,13 +131,19 @@ class Worker(Wakeable):
         log.debug("update %d processed", item.update_id)
         return handled.references
 
-    async def _failed(self, session: AsyncSession, item: ClaimedUpdate, exc: Exception,
-                      now: datetime) -> None:
+    async def _failed(
+        self, session: AsyncSession, item: ClaimedUpdate, exc: Exception, now: datetime
+    ) -> None:
         attempt = item.attempts + 1
         park = attempt >= self._max_attempts
-        log.error("update %d failed (attempt %d/%d): %s%s", item.update_id, attempt,
-                  self._max_attempts, describe(exc),
-                  "; parked" if park else "")
+        log.error(
+            "update %d failed (attempt %d/%d): %s%s",
+            item.update_id,
+            attempt,
+            self._max_attempts,
+            describe(exc),
+            "; parked" if park else "",
+        )
         retry_in = None if park else timedelta(seconds=max(backoff(attempt, cap=60.0), 0.5))
         chat_id = chat_id_of(item.payload) if park else None
         await inbox.mark_failed(session, item.update_id, now, type(exc).__name__, retry_in)

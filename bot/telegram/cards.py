@@ -14,8 +14,9 @@ from flows.domain.ticket import Ticket
 CARD_LIMIT = TEXT_LIMIT  # Telegram's 4096 UTF-16 units; visible_length counts exactly that
 
 
-def card_html(ticket: Ticket, catalog: Catalog, zone: tzinfo, outgoing: Outgoing,
-              locale: str) -> str:
+def card_html(
+    ticket: Ticket, catalog: Catalog, zone: tzinfo, outgoing: Outgoing, locale: str
+) -> str:
     """The card as HTML, its story as long as the whole can be within Telegram's limit.
 
     Telegram counts UTF-16 units and the story is cut in characters (an emoji is one character

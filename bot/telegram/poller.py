@@ -31,7 +31,8 @@ class Poller:
         while not stop.is_set():
             try:
                 updates = await self._bot.get_updates(
-                    offset=offset, timeout=self._timeout, allowed_updates=list(ALLOWED_UPDATES))
+                    offset=offset, timeout=self._timeout, allowed_updates=list(ALLOWED_UPDATES)
+                )
                 rows = [self._writer.to_row(u.to_dict()) for u in updates]
                 if rows:
                     await self._writer.store(rows)
@@ -44,4 +45,3 @@ class Poller:
             failures = 0
             if rows:
                 offset = max(r.update_id for r in rows) + 1
-

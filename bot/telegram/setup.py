@@ -30,8 +30,9 @@ RETRY_CAP = 60.0  # seconds: the longest wait between two registration tries
 class TelegramSetup:
     """Registers the webhook (or prepares long polling), trying again until it succeeds."""
 
-    def __init__(self, bot: Bot, settings: Settings, translator: Translator,
-                 writer: InboxWriter) -> None:
+    def __init__(
+        self, bot: Bot, settings: Settings, translator: Translator, writer: InboxWriter
+    ) -> None:
         self._bot = bot
         self._settings = settings
         self._translator = translator
@@ -50,7 +51,9 @@ class TelegramSetup:
                 await self._bot.set_webhook(
                     f"{self._settings.PUBLIC_URL}/telegram/webhook",
                     secret_token=reveal(self._settings.TELEGRAM_WEBHOOK_SECRET),
-                    allowed_updates=list(ALLOWED_UPDATES), max_connections=40)
+                    allowed_updates=list(ALLOWED_UPDATES),
+                    max_connections=40,
+                )
                 log.info("webhook registered; waiting for updates")
             else:
                 await self._bot.delete_webhook()
@@ -74,9 +77,14 @@ class TelegramSetup:
         while not self.ready:
             pause = max(backoff(tries, cap=RETRY_CAP), 1.0)
             what = "the webhook" if self._settings.webhook_mode else "long polling"
-            log.error("could not set up %s with Telegram (%s); updates cannot arrive until it "
-                      "works: check TELEGRAM_BOT_TOKEN, TELEGRAM_API_URL and the network; "
-                      "trying again in %.0f s", what, self.problem, pause)
+            log.error(
+                "could not set up %s with Telegram (%s); updates cannot arrive until it "
+                "works: check TELEGRAM_BOT_TOKEN, TELEGRAM_API_URL and the network; "
+                "trying again in %.0f s",
+                what,
+                self.problem,
+                pause,
+            )
             if await wait_for_event(stop, pause):
                 return
             tries += 1

@@ -34,13 +34,18 @@ class Rule:
 async def _ensure(session: AsyncSession, keys: Sequence[str], now: float) -> None:
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    await session.execute(insert(SendBudget).values(
-        [{"key": k, "times": [], "paused_until": None, "last_at": now} for k in keys],
-    ).on_conflict_do_nothing(index_elements=["key"]))
+    await session.execute(
+        insert(SendBudget)
+        .values(
+            [{"key": k, "times": [], "paused_until": None, "last_at": now} for k in keys],
+        )
+        .on_conflict_do_nothing(index_elements=["key"])
+    )
 
 
-async def take(session: AsyncSession, keys: Sequence[tuple[str, Sequence[Rule]]],
-               now: float) -> float:
+async def take(
+    session: AsyncSession, keys: Sequence[tuple[str, Sequence[Rule]]], now: float
+) -> float:
     """0 when a send fits every rule of every key (and is recorded), else seconds to wait."""
     rules = dict(keys)
     names = sorted(rules)
@@ -52,22 +57,29 @@ async def take(session: AsyncSession, keys: Sequence[tuple[str, Sequence[Rule]]]
     wait = 0.0
     for row in rows:
         times = list(row.times or [])
-        wait = max(wait, (row.paused_until or 0.0) - now,
-                   *(rule.wait(times, now) for rule in rules[row.key]))
+        wait = max(
+            wait,
+            (row.paused_until or 0.0) - now,
+            *(rule.wait(times, now) for rule in rules[row.key]),
+        )
     if wait > 0:
         return wait
     for row in rows:
         keep = max(rule.count for rule in rules[row.key])
-        await session.execute(update(SendBudget).where(SendBudget.key == row.key).values(
-            times=[now, *(row.times or [])][:keep], last_at=now))
+        await session.execute(
+            update(SendBudget)
+            .where(SendBudget.key == row.key)
+            .values(times=[now, *(row.times or [])][:keep], last_at=now)
+        )
     return 0.0
 
 
 async def pause(session: AsyncSession, key: str, until: float) -> None:
     """No send under `key` before `until`."""
     await _ensure(session, [key], until)
-    await session.execute(update(SendBudget).where(SendBudget.key == key).values(
-        paused_until=until))
+    await session.execute(
+        update(SendBudget).where(SendBudget.key == key).values(paused_until=until)
+    )
 
 
 async def touch(session: AsyncSession, key: str, now: float) -> None:

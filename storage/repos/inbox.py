@@ -52,9 +52,18 @@ async def add(session: AsyncSession, updates: Sequence[NewUpdate], now: datetime
     """
     if not updates:
         return 0
-    rows = [{"update_id": u.update_id, "chat_key": u.chat_key, "payload": u.payload,
-             "status": "pending", "attempts": 0, "received_at": now, "next_attempt_at": now}
-            for u in updates]
+    rows = [
+        {
+            "update_id": u.update_id,
+            "chat_key": u.chat_key,
+            "payload": u.payload,
+            "status": "pending",
+            "attempts": 0,
+            "received_at": now,
+            "next_attempt_at": now,
+        }
+        for u in updates
+    ]
     insert = postgresql.insert if _dialect(session) == "postgresql" else sqlite.insert
     stmt = insert(InboxUpdate).values(rows).on_conflict_do_nothing(index_elements=["update_id"])
     acks = {u.update_id: u.ack for u in updates if u.ack is not None}
@@ -72,8 +81,9 @@ async def claim_next(session: AsyncSession, now: datetime) -> ClaimedUpdate | No
     return batch[0] if batch else None
 
 
-async def claim_batch(session: AsyncSession, now: datetime, limit: int, *, run: int = 1,
-                      below: int | None = None) -> list[ClaimedUpdate]:
+async def claim_batch(
+    session: AsyncSession, now: datetime, limit: int, *, run: int = 1, below: int | None = None
+) -> list[ClaimedUpdate]:
     """Lock up to `limit` chats' due updates, the oldest pending ones of each, in id order.
 
     Per-chat order holds across worker processes: on PostgreSQL a row another worker holds is
@@ -84,9 +94,13 @@ async def claim_batch(session: AsyncSession, now: datetime, limit: int, *, run: 
     bot/runtime/reorder.py).
     """
     earlier = aliased(InboxUpdate)
-    blocked = exists().where(and_(earlier.chat_key == InboxUpdate.chat_key,
-                                  earlier.status == "pending",
-                                  earlier.update_id < InboxUpdate.update_id))
+    blocked = exists().where(
+        and_(
+            earlier.chat_key == InboxUpdate.chat_key,
+            earlier.status == "pending",
+            earlier.update_id < InboxUpdate.update_id,
+        )
+    )
     where = [InboxUpdate.status == "pending", InboxUpdate.next_attempt_at <= now, ~blocked]
     if below is not None:
         where.append(InboxUpdate.update_id < below)
@@ -96,20 +110,26 @@ async def claim_batch(session: AsyncSession, now: datetime, limit: int, *, run: 
     heads = list(await session.scalars(stmt))
     rows = heads + (await _runs(session, heads, now, run, below) if run > 1 else [])
     rows.sort(key=lambda r: r.update_id)
-    return [ClaimedUpdate(r.update_id, r.chat_key, _payload(r.payload), r.attempts)
-            for r in rows]
+    return [ClaimedUpdate(r.update_id, r.chat_key, _payload(r.payload), r.attempts) for r in rows]
 
 
-async def _runs(session: AsyncSession, heads: list[InboxUpdate], now: datetime, run: int,
-                below: int | None) -> list[InboxUpdate]:
+async def _runs(
+    session: AsyncSession, heads: list[InboxUpdate], now: datetime, run: int, below: int | None
+) -> list[InboxUpdate]:
     """The due updates right after each head in its chat, up to `run` per chat in all."""
     if not heads:
         return []
     first = {h.chat_key: h.update_id for h in heads}
-    stmt = (select(InboxUpdate)
-            .where(InboxUpdate.chat_key.in_(first), InboxUpdate.status == "pending",
-                   InboxUpdate.update_id > min(first.values()))
-            .order_by(InboxUpdate.update_id).limit(len(heads) * run * 2))
+    stmt = (
+        select(InboxUpdate)
+        .where(
+            InboxUpdate.chat_key.in_(first),
+            InboxUpdate.status == "pending",
+            InboxUpdate.update_id > min(first.values()),
+        )
+        .order_by(InboxUpdate.update_id)
+        .limit(len(heads) * run * 2)
+    )
     taken: dict[str, int] = dict.fromkeys(first, 1)
     stopped: set[str] = set()
     out: list[InboxUpdate] = []
@@ -117,8 +137,11 @@ async def _runs(session: AsyncSession, heads: list[InboxUpdate], now: datetime, 
         chat = row.chat_key
         if chat in stopped or row.update_id <= first[chat]:
             continue
-        if row.next_attempt_at > now or (below is not None and row.update_id >= below) \
-                or taken[chat] >= run:
+        if (
+            row.next_attempt_at > now
+            or (below is not None and row.update_id >= below)
+            or taken[chat] >= run
+        ):
             stopped.add(chat)  # the run ends at the first update that may not go now
             continue
         taken[chat] += 1
@@ -128,9 +151,14 @@ async def _runs(session: AsyncSession, heads: list[InboxUpdate], now: datetime, 
 
 async def arrived_after(session: AsyncSession, update_id: int, limit: int) -> list[int]:
     """Ids of stored updates above `update_id`, in order (handled ones too)."""
-    return list(await session.scalars(
-        select(InboxUpdate.update_id).where(InboxUpdate.update_id > update_id)
-        .order_by(InboxUpdate.update_id).limit(limit)))
+    return list(
+        await session.scalars(
+            select(InboxUpdate.update_id)
+            .where(InboxUpdate.update_id > update_id)
+            .order_by(InboxUpdate.update_id)
+            .limit(limit)
+        )
+    )
 
 
 async def highest(session: AsyncSession) -> int | None:
@@ -149,13 +177,16 @@ def _payload(text: str | None) -> dict[str, Any]:
 
 async def mark_done(session: AsyncSession, update_id: int, now: datetime) -> None:
     """The update is handled: erase its payload (it names the sender) and keep the id."""
-    await session.execute(update(InboxUpdate).where(InboxUpdate.update_id == update_id)
-                          .values(status="done", payload=None, processed_at=now, error=None,
-                                  chat_key=FORGOTTEN))
+    await session.execute(
+        update(InboxUpdate)
+        .where(InboxUpdate.update_id == update_id)
+        .values(status="done", payload=None, processed_at=now, error=None, chat_key=FORGOTTEN)
+    )
 
 
-async def mark_failed(session: AsyncSession, update_id: int, now: datetime, error: str,
-                      retry_in: timedelta | None) -> None:
+async def mark_failed(
+    session: AsyncSession, update_id: int, now: datetime, error: str, retry_in: timedelta | None
+) -> None:
     """Record a failed attempt: retry after `retry_in`, or park it (payload erased) when None."""
     row = await session.get(InboxUpdate, update_id)
     if row is None:
@@ -171,12 +202,19 @@ async def mark_failed(session: AsyncSession, update_id: int, now: datetime, erro
 
 async def purge(session: AsyncSession, before: datetime) -> int:
     """Forget processed ids older than `before` (Telegram stops re-delivering after a day)."""
-    result = await session.execute(delete(InboxUpdate).where(
-        InboxUpdate.status.in_(("done", "parked")), InboxUpdate.processed_at < before))
+    result = await session.execute(
+        delete(InboxUpdate).where(
+            InboxUpdate.status.in_(("done", "parked")), InboxUpdate.processed_at < before
+        )
+    )
     return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def pending_count(session: AsyncSession) -> int:
     """How many updates wait to be processed."""
-    return int(await session.scalar(select(func.count()).select_from(InboxUpdate)
-                                    .where(InboxUpdate.status == "pending")) or 0)
+    return int(
+        await session.scalar(
+            select(func.count()).select_from(InboxUpdate).where(InboxUpdate.status == "pending")
+        )
+        or 0
+    )

@@ -82,9 +82,22 @@ def _free(session: AsyncSession, owner: int, now: datetime) -> ColumnElement[boo
 
 
 def _due_row(r: OutboxMessage) -> Due:
-    return Due(r.id, r.chat_key, r.is_group, r.channel, r.method, r.payload or b"", r.attempts,
-               r.ticket_ref, r.track, r.fill, r.on_fail, r.in_order, r.stalled,
-               r.next_attempt_at)
+    return Due(
+        r.id,
+        r.chat_key,
+        r.is_group,
+        r.channel,
+        r.method,
+        r.payload or b"",
+        r.attempts,
+        r.ticket_ref,
+        r.track,
+        r.fill,
+        r.on_fail,
+        r.in_order,
+        r.stalled,
+        r.next_attempt_at,
+    )
 
 
 async def add(session: AsyncSession, messages: Sequence[NewMessage], now: datetime) -> None:
@@ -93,61 +106,104 @@ async def add(session: AsyncSession, messages: Sequence[NewMessage], now: dateti
     for chat_key, key in sorted(replaced):
         await session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.chat_key == chat_key, OutboxMessage.supersede == key,
-                   OutboxMessage.status == "pending", OutboxMessage.lease_owner.is_(None))
-            .values(status=SKIPPED, payload=None, sent_at=now, chat_key=FORGOTTEN,
-                    error="superseded"))
+            .where(
+                OutboxMessage.chat_key == chat_key,
+                OutboxMessage.supersede == key,
+                OutboxMessage.status == "pending",
+                OutboxMessage.lease_owner.is_(None),
+            )
+            .values(
+                status=SKIPPED, payload=None, sent_at=now, chat_key=FORGOTTEN, error="superseded"
+            )
+        )
     for m in messages:
-        session.add(OutboxMessage(channel=m.channel, chat_key=m.chat_key, is_group=m.is_group,
-                                  method=m.method, payload=m.sealed, status="pending",
-                                  attempts=0, created_at=now, next_attempt_at=now,
-                                  ticket_ref=m.ticket_ref, track=m.track, fill=m.fill,
-                                  on_fail=m.on_fail, supersede=m.supersede,
-                                  in_order=m.in_order, stalled=False))
+        session.add(
+            OutboxMessage(
+                channel=m.channel,
+                chat_key=m.chat_key,
+                is_group=m.is_group,
+                method=m.method,
+                payload=m.sealed,
+                status="pending",
+                attempts=0,
+                created_at=now,
+                next_attempt_at=now,
+                ticket_ref=m.ticket_ref,
+                track=m.track,
+                fill=m.fill,
+                on_fail=m.on_fail,
+                supersede=m.supersede,
+                in_order=m.in_order,
+                stalled=False,
+            )
+        )
 
 
 def _urgency() -> ColumnElement[int]:
     """Sort key: button acknowledgements, then the staff group's ticket messages, then the rest."""
     m = OutboxMessage
-    return case((m.method == "answerCallbackQuery", 0),
-                (and_(m.is_group, m.ticket_ref.is_not(None)), 1), else_=2)
+    return case(
+        (m.method == "answerCallbackQuery", 0),
+        (and_(m.is_group, m.ticket_ref.is_not(None)), 1),
+        else_=2,
+    )
 
 
-async def due(session: AsyncSession, now: datetime, limit: int, *, owner: int,
-              skip_chats: frozenset[str] = frozenset(), stalled_too: bool = False) -> list[Due]:
+async def due(
+    session: AsyncSession,
+    now: datetime,
+    limit: int,
+    *,
+    owner: int,
+    skip_chats: frozenset[str] = frozenset(),
+    stalled_too: bool = False,
+) -> list[Due]:
     """Up to `limit` free rows that may go now: each chat's earliest pending row in order, and
     rows outside the order; most urgent first, then oldest. `stalled_too`: rows waiting only
     for the other side to answer count as due (to probe it)."""
     m = OutboxMessage
-    heads = (select(func.min(m.id)).where(m.status == "pending", m.in_order)
-             .group_by(m.chat_key))
+    heads = select(func.min(m.id)).where(m.status == "pending", m.in_order).group_by(m.chat_key)
     when: ColumnElement[bool] = m.next_attempt_at <= now
     if stalled_too:
         when = or_(when, m.stalled)
-    stmt = (select(m)
-            .where(m.status == "pending", or_(and_(m.in_order, m.id.in_(heads)), ~m.in_order),
-                   when, _free(session, owner, now))
-            .order_by(_urgency(), m.id).limit(limit + len(skip_chats)))
-    rows = [r for r in await session.scalars(stmt)
-            if not (r.in_order and r.chat_key in skip_chats)]
+    stmt = (
+        select(m)
+        .where(
+            m.status == "pending",
+            or_(and_(m.in_order, m.id.in_(heads)), ~m.in_order),
+            when,
+            _free(session, owner, now),
+        )
+        .order_by(_urgency(), m.id)
+        .limit(limit + len(skip_chats))
+    )
+    rows = [r for r in await session.scalars(stmt) if not (r.in_order and r.chat_key in skip_chats)]
     return [_due_row(r) for r in rows[:limit]]
 
 
-async def lease(session: AsyncSession, row_id: int, now: datetime, length: timedelta, *,
-                owner: int) -> bool:
+async def lease(
+    session: AsyncSession, row_id: int, now: datetime, length: timedelta, *, owner: int
+) -> bool:
     """Take a row for sending; False when a live process holds it. `length` caps the lease
     even for a live owner (a send never takes that long)."""
     result = await session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == row_id, OutboxMessage.status == "pending",
-               _free(session, owner, now))
-        .values(lease_owner=owner, locked_until=now + length))
+        .where(
+            OutboxMessage.id == row_id,
+            OutboxMessage.status == "pending",
+            _free(session, owner, now),
+        )
+        .values(lease_owner=owner, locked_until=now + length)
+    )
     return _count(result) == 1
 
 
 def _owned(row_id: int, owner: int) -> ColumnElement[bool]:
-    return and_(OutboxMessage.id == row_id, OutboxMessage.status == "pending",
-                OutboxMessage.lease_owner == owner)
+    return and_(
+        OutboxMessage.id == row_id,
+        OutboxMessage.status == "pending",
+        OutboxMessage.lease_owner == owner,
+    )
 
 
 def _count(result: object) -> int:
@@ -159,7 +215,8 @@ async def release(session: AsyncSession, owner: int) -> int:
     result = await session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.status == "pending", OutboxMessage.lease_owner == owner)
-        .values(lease_owner=None, locked_until=None))
+        .values(lease_owner=None, locked_until=None)
+    )
     return _count(result)
 
 
@@ -169,45 +226,83 @@ async def mark_sent(session: AsyncSession, row_id: int, now: datetime, *, owner:
     False (and nothing changed) when `owner` no longer holds the lease.
     """
     result = await session.execute(
-        update(OutboxMessage).where(_owned(row_id, owner))
-        .values(status="sent", payload=None, sent_at=now, locked_until=None, lease_owner=None,
-                error=None, chat_key=FORGOTTEN, stalled=False))
+        update(OutboxMessage)
+        .where(_owned(row_id, owner))
+        .values(
+            status="sent",
+            payload=None,
+            sent_at=now,
+            locked_until=None,
+            lease_owner=None,
+            error=None,
+            chat_key=FORGOTTEN,
+            stalled=False,
+        )
+    )
     return _count(result) == 1
 
 
-async def retry_later(session: AsyncSession, row_id: int, at: datetime, error: str, *,
-                      owner: int, count_attempt: bool = True, stalled: bool = False,
-                      aside: bool = False) -> bool:
+async def retry_later(
+    session: AsyncSession,
+    row_id: int,
+    at: datetime,
+    error: str,
+    *,
+    owner: int,
+    count_attempt: bool = True,
+    stalled: bool = False,
+    aside: bool = False,
+) -> bool:
     """Not delivered this time; try again at `at`. `stalled`: only because the other side was
     unreachable; `aside`: take it out of its chat's order so it holds up nothing behind it."""
-    values: dict[str, object] = {"next_attempt_at": at, "locked_until": None,
-                                 "lease_owner": None, "error": error[:200], "stalled": stalled}
+    values: dict[str, object] = {
+        "next_attempt_at": at,
+        "locked_until": None,
+        "lease_owner": None,
+        "error": error[:200],
+        "stalled": stalled,
+    }
     if count_attempt:
         values["attempts"] = OutboxMessage.attempts + 1
     if aside:
         values["in_order"] = False
-    result = await session.execute(update(OutboxMessage).where(_owned(row_id, owner))
-                                   .values(**values))
+    result = await session.execute(
+        update(OutboxMessage).where(_owned(row_id, owner)).values(**values)
+    )
     return _count(result) == 1
 
 
-async def mark_failed(session: AsyncSession, row_id: int, now: datetime, error: str, *,
-                      owner: int) -> bool:
+async def mark_failed(
+    session: AsyncSession, row_id: int, now: datetime, error: str, *, owner: int
+) -> bool:
     """Refused for good (e.g. the user blocked the bot): erase and record why."""
     result = await session.execute(
-        update(OutboxMessage).where(_owned(row_id, owner))
-        .values(status="failed", payload=None, sent_at=now, locked_until=None,
-                lease_owner=None, chat_key=FORGOTTEN, stalled=False,
-                attempts=OutboxMessage.attempts + 1, error=error[:200]))
+        update(OutboxMessage)
+        .where(_owned(row_id, owner))
+        .values(
+            status="failed",
+            payload=None,
+            sent_at=now,
+            locked_until=None,
+            lease_owner=None,
+            chat_key=FORGOTTEN,
+            stalled=False,
+            attempts=OutboxMessage.attempts + 1,
+            error=error[:200],
+        )
+    )
     return _count(result) == 1
 
 
-async def replace(session: AsyncSession, row_id: int, method: str, sealed: bytes, *,
-                  owner: int) -> bool:
+async def replace(
+    session: AsyncSession, row_id: int, method: str, sealed: bytes, *, owner: int
+) -> bool:
     """Turn a row into another call (an edit that cannot be made becomes a new message)."""
     result = await session.execute(
-        update(OutboxMessage).where(_owned(row_id, owner))
-        .values(method=method, payload=sealed, locked_until=None, lease_owner=None))
+        update(OutboxMessage)
+        .where(_owned(row_id, owner))
+        .values(method=method, payload=sealed, locked_until=None, lease_owner=None)
+    )
     return _count(result) == 1
 
 
@@ -215,27 +310,39 @@ async def wake_stalled(session: AsyncSession, channel: str, now: datetime) -> in
     """The other side answers again: every row waiting only for that is due now."""
     result = await session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.status == "pending", OutboxMessage.channel == channel,
-               OutboxMessage.stalled)
-        .values(next_attempt_at=now, stalled=False))
+        .where(
+            OutboxMessage.status == "pending",
+            OutboxMessage.channel == channel,
+            OutboxMessage.stalled,
+        )
+        .values(next_attempt_at=now, stalled=False)
+    )
     return _count(result)
 
 
 async def pending_count(session: AsyncSession) -> int:
     """How many rows wait to be delivered."""
-    return int(await session.scalar(select(func.count()).select_from(OutboxMessage)
-                                    .where(OutboxMessage.status == "pending")) or 0)
+    return int(
+        await session.scalar(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "pending")
+        )
+        or 0
+    )
 
 
 async def oldest_pending(session: AsyncSession) -> datetime | None:
     """When the longest-waiting row was queued (None: nothing waits)."""
     value: datetime | None = await session.scalar(
-        select(func.min(OutboxMessage.created_at)).where(OutboxMessage.status == "pending"))
+        select(func.min(OutboxMessage.created_at)).where(OutboxMessage.status == "pending")
+    )
     return value
 
 
 async def purge(session: AsyncSession, before: datetime) -> int:
     """Forget delivery records (already erased of content) finished before `before`."""
-    result = await session.execute(delete(OutboxMessage).where(
-        OutboxMessage.status.in_(("sent", "failed", SKIPPED)), OutboxMessage.sent_at < before))
+    result = await session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.status.in_(("sent", "failed", SKIPPED)), OutboxMessage.sent_at < before
+        )
+    )
     return _count(result)

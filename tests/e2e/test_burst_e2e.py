@@ -16,7 +16,8 @@ BURST = 500 * CHAOS_SCALE
 
 @pytest.mark.chaos
 async def test_a_500_message_burst_delays_neither_batal_nor_buttons_nor_others(
-        fake: FakeBotApi, sqlite_url: str) -> None:
+    fake: FakeBotApi, sqlite_url: str
+) -> None:
     # Real time for the bot's pacing (no think time): one private chat gets about 1 message
     # a second, which is what made a burst's replies queue for minutes.
     async with running_app(make_settings(fake, sqlite_url)):
@@ -24,8 +25,7 @@ async def test_a_500_message_burst_delays_neither_batal_nor_buttons_nor_others(
         calm = fake.user(user_id=5902)
         await step(flood, "text", "/start", replies=2)
         for start in range(0, BURST, 50):
-            await asyncio.gather(*(flood.send_text(f"halo {n}")
-                                   for n in range(start, start + 50)))
+            await asyncio.gather(*(flood.send_text(f"halo {n}") for n in range(start, start + 50)))
         calm_started = time.monotonic()
         await calm.send_text("/start")
         await calm.wait_for_reply(count=2, timeout=15)
@@ -34,14 +34,20 @@ async def test_a_500_message_burst_delays_neither_batal_nor_buttons_nor_others(
         pressed = time.monotonic()
         delivery = await flood.press("No")
         query_id = delivery.update["callback_query"]["id"]
-        await fake.wait_for(lambda: query_id in fake.callback_answers, timeout=15,
-                            what="the button's acknowledgement")
+        await fake.wait_for(
+            lambda: query_id in fake.callback_answers,
+            timeout=15,
+            what="the button's acknowledgement",
+        )
         answered = time.monotonic() - pressed
 
         cancelled = time.monotonic()
         await flood.send_text("/batal")
-        await fake.wait_for(lambda: any("stopped" in t.lower() for t in flood.texts()),
-                            timeout=60, what="the answer to /batal")
+        await fake.wait_for(
+            lambda: any("stopped" in t.lower() for t in flood.texts()),
+            timeout=60,
+            what="the answer to /batal",
+        )
         batal = time.monotonic() - cancelled
         for _ in range(150):  # the outbox drains (what is left is a question or two)
             if await outbox_settled(sqlite_url) == (0, 0):

@@ -33,14 +33,22 @@ HEADERS = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
 
 def _message(update_id: int, chat_id: int, text: str) -> dict[str, Any]:
     user = {"id": chat_id, "is_bot": False, "first_name": "A"}
-    return {"update_id": update_id, "message": {
-        "message_id": update_id % 1_000_000, "date": 0, "from": user, "text": text,
-        "chat": {"id": chat_id, "type": "private", "first_name": "A"}}}
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id % 1_000_000,
+            "date": 0,
+            "from": user,
+            "text": text,
+            "chat": {"id": chat_id, "type": "private", "first_name": "A"},
+        },
+    }
 
 
 @pytest.mark.chaos
-async def test_a_lone_surrogate_in_a_story_files_the_report(fake: FakeBotApi,
-                                                            sqlite_url: str) -> None:
+async def test_a_lone_surrogate_in_a_story_files_the_report(
+    fake: FakeBotApi, sqlite_url: str
+) -> None:
     story = "Mereka ambil paspor \ud800 dan \udfff\x00 selesai"
     async with running_app(make_settings(fake, sqlite_url), fake):
         user = fake.user(user_id=5101)
@@ -63,8 +71,14 @@ async def test_a_lone_surrogate_in_a_story_files_the_report(fake: FakeBotApi,
 async def test_surrogates_anywhere_in_an_update_are_cleaned(database_url: str) -> None:
     db = Database(database_url)
     writer = InboxWriter(db, Keys(new_data_key()))
-    raw = {"update_id": 77, "message": {"text": "\ud83d", "chat": {"id": 5, "type": "private"},
-                                        "x\udc00": ["\x00", {"y": "ok \ud800"}]}}
+    raw = {
+        "update_id": 77,
+        "message": {
+            "text": "\ud83d",
+            "chat": {"id": 5, "type": "private"},
+            "x\udc00": ["\x00", {"y": "ok \ud800"}],
+        },
+    }
     try:
         await writer.store([writer.to_row(raw)])
         async with db.transaction() as session:
@@ -77,21 +91,29 @@ async def test_surrogates_anywhere_in_an_update_are_cleaned(database_url: str) -
 
 @pytest.mark.chaos
 async def test_a_huge_update_id_is_refused_alone(fake: FakeBotApi, database_url: str) -> None:
-    async with running_app(make_settings(fake, database_url), fake) as url, \
-            httpx.AsyncClient(timeout=30) as client:
+    async with (
+        running_app(make_settings(fake, database_url), fake) as url,
+        httpx.AsyncClient(timeout=30) as client,
+    ):
         for n in range(24):
             fake.user(user_id=5200 + n, started=True)
         good = [_message(1000 + n, 5200 + n, "/start") for n in range(24)]
         bad = [_message(2**63, 5300, "/start"), _message(2**64 + 7, 5301, "/start")]
         bodies = good[:12] + bad + good[12:]
-        answers = await asyncio.gather(*(client.post(f"{url}/telegram/webhook", json=body,
-                                                     headers=HEADERS) for body in bodies))
-        statuses = {body["update_id"]: answer.status_code
-                    for body, answer in zip(bodies, answers, strict=True)}
+        answers = await asyncio.gather(
+            *(client.post(f"{url}/telegram/webhook", json=body, headers=HEADERS) for body in bodies)
+        )
+        statuses = {
+            body["update_id"]: answer.status_code
+            for body, answer in zip(bodies, answers, strict=True)
+        }
         assert statuses == {b["update_id"]: 200 for b in good} | {2**63: 400, 2**64 + 7: 400}
         for chat in range(5200, 5224):
-            await fake.wait_for(functools.partial(fake.messages_in, chat), timeout=30,
-                                what=f"a reply to chat {chat}")
+            await fake.wait_for(
+                functools.partial(fake.messages_in, chat),
+                timeout=30,
+                what=f"a reply to chat {chat}",
+            )
 
 
 @pytest.mark.chaos
@@ -111,8 +133,11 @@ async def test_a_row_the_database_refuses_fails_alone_in_its_batch(database_url:
         stop.set()
         await task
         await db.dispose()
-    failed = [r["update_id"] for r, res in zip(rows, results, strict=True)
-              if isinstance(res, DatabaseUnavailable)]
+    failed = [
+        r["update_id"]
+        for r, res in zip(rows, results, strict=True)
+        if isinstance(res, DatabaseUnavailable)
+    ]
     assert failed == [2**63]
     assert pending == 6
 
@@ -124,9 +149,11 @@ async def test_an_endless_chunked_body_is_cut_off_early(fake: FakeBotApi, sqlite
     chunk = b"x" * 65536
     async with running_app(settings, fake):
         reader, writer = await asyncio.open_connection(settings.HOST, settings.PORT)
-        writer.write(b"POST /telegram/webhook HTTP/1.1\r\nHost: bot\r\n"
-                     b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
-                     + f"X-Telegram-Bot-Api-Secret-Token: {WEBHOOK_SECRET}\r\n\r\n".encode())
+        writer.write(
+            b"POST /telegram/webhook HTTP/1.1\r\nHost: bot\r\n"
+            b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
+            + f"X-Telegram-Bot-Api-Secret-Token: {WEBHOOK_SECRET}\r\n\r\n".encode()
+        )
         sent = 0
         response = asyncio.create_task(reader.read(4096))
         try:

@@ -39,7 +39,8 @@ def _sends(fake: FakeBotApi, since: int) -> list[Any]:
 
 @pytest.mark.chaos
 async def test_after_a_minute_of_502s_the_backlog_goes_within_seconds(
-        fake: FakeBotApi, database_url: str) -> None:
+    fake: FakeBotApi, database_url: str
+) -> None:
     clock = ManualClock(datetime.now(UTC), monotonic=fake.clock)
     async with running_app(make_settings(fake, database_url), clock=clock):
         filers = [fake.user(user_id=5400 + n) for n in range(3)]
@@ -50,8 +51,11 @@ async def test_after_a_minute_of_502s_the_backlog_goes_within_seconds(
         newcomers = [fake.user(user_id=5500 + n) for n in range(3)]
         for user in newcomers:
             await user.send_text("/start")
-        await fake.wait_for(lambda: len([c for c in fake.calls if c.status == 502]) >= 2,
-                            timeout=15, what="sends failing with 502")
+        await fake.wait_for(
+            lambda: len([c for c in fake.calls if c.status == 502]) >= 2,
+            timeout=15,
+            what="sends failing with 502",
+        )
         for _ in range(12 * CHAOS_SCALE):  # a minute (or more) of outage, probed now and then
             clock.advance(5)
             await asyncio.sleep(0.2)
@@ -62,9 +66,11 @@ async def test_after_a_minute_of_502s_the_backlog_goes_within_seconds(
             await asyncio.sleep(0.1)
 
         def delivered() -> bool:
-            return len(fake.messages_in(STAFF_CHAT_ID)) == 3 \
-                and all(any(re.search(REFERENCE_PATTERN, t) for t in u.texts()) for u in filers) \
+            return (
+                len(fake.messages_in(STAFF_CHAT_ID)) == 3
+                and all(any(re.search(REFERENCE_PATTERN, t) for t in u.texts()) for u in filers)
                 and all(len(u.texts()) == 2 for u in newcomers)
+            )
 
         await fake.wait_for(delivered, timeout=20, what="the backlog, due within 5 s")
     chats = [c.params["chat_id"] for c in _sends(fake, recovered)]
@@ -81,15 +87,21 @@ async def test_after_a_minute_of_502s_the_backlog_goes_within_seconds(
 
 
 REFUSE = {
-    "sqlite": ["CREATE TRIGGER refuse_sent BEFORE UPDATE OF status ON outbox "
-               "WHEN NEW.status = 'sent' BEGIN SELECT RAISE(ABORT, 'disk full'); END"],
-    "postgresql": ["CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS "
-                   "$$ BEGIN RAISE EXCEPTION 'disk full'; END $$",
-                   "CREATE TRIGGER refuse_sent BEFORE UPDATE ON outbox FOR EACH ROW "
-                   "WHEN (NEW.status = 'sent') EXECUTE FUNCTION refuse()"],
+    "sqlite": [
+        "CREATE TRIGGER refuse_sent BEFORE UPDATE OF status ON outbox "
+        "WHEN NEW.status = 'sent' BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+    ],
+    "postgresql": [
+        "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'disk full'; END $$",
+        "CREATE TRIGGER refuse_sent BEFORE UPDATE ON outbox FOR EACH ROW "
+        "WHEN (NEW.status = 'sent') EXECUTE FUNCTION refuse()",
+    ],
 }
-ALLOW = {"sqlite": ["DROP TRIGGER refuse_sent"],
-         "postgresql": ["DROP TRIGGER refuse_sent ON outbox", "DROP FUNCTION refuse()"]}
+ALLOW = {
+    "sqlite": ["DROP TRIGGER refuse_sent"],
+    "postgresql": ["DROP TRIGGER refuse_sent ON outbox", "DROP FUNCTION refuse()"],
+}
 
 
 async def execute(database_url: str, statements: list[str]) -> None:
@@ -105,7 +117,8 @@ async def execute(database_url: str, statements: list[str]) -> None:
 
 @pytest.mark.chaos
 async def test_a_failed_write_after_a_send_holds_nothing_and_sends_nothing_twice(
-        fake: FakeBotApi, database_url: str) -> None:
+    fake: FakeBotApi, database_url: str
+) -> None:
     dialect = "sqlite" if database_url.startswith("sqlite") else "postgresql"
     async with running_app(make_settings(fake, database_url), fake):
         user = fake.user(user_id=5601)
@@ -123,7 +136,8 @@ async def test_a_failed_write_after_a_send_holds_nothing_and_sends_nothing_twice
 
 @pytest.mark.chaos
 async def test_rows_that_cannot_be_sent_as_they_are_end_and_block_nothing(
-        fake: FakeBotApi, sqlite_url: str) -> None:
+    fake: FakeBotApi, sqlite_url: str
+) -> None:
     settings = make_settings(fake, sqlite_url)
     out = Outgoing(Keys(reveal(settings.DATA_KEY)), Translator())
     user = fake.user(user_id=5701, started=True)
@@ -132,10 +146,21 @@ async def test_rows_that_cannot_be_sent_as_they_are_end_and_block_nothing(
         out.call(user.id, "sendMessage", {"text": "lone \ud800 surrogate"}),
         garbage.__class__(**{**garbage.__dict__, "sealed": b"not a sealed payload"}),
         out.call(user.id, "sendMessage", {"text": "after them"}),
-        out.call(STAFF_CHAT_ID, "sendMessage", {"text": "<b>card</b> \udfff", "parse_mode": "HTML"},
-                 ticket_ref="TPPO-AAAAAA"),
-        garbage.__class__(**{**garbage.__dict__, "chat_key": rows_key(out), "is_group": True,
-                             "ticket_ref": "TPPO-BBBBBB", "sealed": b"garbage"}),
+        out.call(
+            STAFF_CHAT_ID,
+            "sendMessage",
+            {"text": "<b>card</b> \udfff", "parse_mode": "HTML"},
+            ticket_ref="TPPO-AAAAAA",
+        ),
+        garbage.__class__(
+            **{
+                **garbage.__dict__,
+                "chat_key": rows_key(out),
+                "is_group": True,
+                "ticket_ref": "TPPO-BBBBBB",
+                "sealed": b"garbage",
+            }
+        ),
         out.call(STAFF_CHAT_ID, "sendMessage", {"text": "next card"}, ticket_ref="TPPO-CCCCCC"),
     ]
     async with running_app(settings, fake):
@@ -146,8 +171,11 @@ async def test_rows_that_cannot_be_sent_as_they_are_end_and_block_nothing(
         finally:
             await db.dispose()
         await fake.wait_for(lambda: len(user.texts()) == 2, timeout=15, what="reporter rows")
-        await fake.wait_for(lambda: len(fake.messages_in(STAFF_CHAT_ID)) == 2, timeout=15,
-                            what="both cards that can be sent")
+        await fake.wait_for(
+            lambda: len(fake.messages_in(STAFF_CHAT_ID)) == 2,
+            timeout=15,
+            what="both cards that can be sent",
+        )
         await asyncio.sleep(0.5)
     assert user.texts() == ["lone \ufffd surrogate", "after them"]
     assert [m["text"] for m in fake.messages_in(STAFF_CHAT_ID)] == ["card \ufffd", "next card"]

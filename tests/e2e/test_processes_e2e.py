@@ -22,8 +22,17 @@ from tests.e2e.harness import STAFF_CHAT_ID, TOKEN
 from tests.e2e.proc import BotProcess
 from tests.fakes import FakeBotApi, FakeUser, run_fake_bot_api
 
-WALK = ("1|dg|no", "1|ro|!skip", "1|in|!skip", "1|pk|!skip", "1|wh|!skip", "1|vc|!skip",
-        "1|va|!skip", "1|st|!skip", "1|rv|send")
+WALK = (
+    "1|dg|no",
+    "1|ro|!skip",
+    "1|in|!skip",
+    "1|pk|!skip",
+    "1|wh|!skip",
+    "1|vc|!skip",
+    "1|va|!skip",
+    "1|st|!skip",
+    "1|rv|send",
+)
 
 
 @pytest.fixture
@@ -53,8 +62,9 @@ async def report_blindly(user: FakeUser) -> None:
 def busiest_second(times: list[float]) -> int:
     """Most sends in any 1-second window."""
     times = sorted(times)
-    return max((sum(1 for t in times[n:] if t < start + 1.0) for n, start in enumerate(times)),
-               default=0)
+    return max(
+        (sum(1 for t in times[n:] if t < start + 1.0) for n, start in enumerate(times)), default=0
+    )
 
 
 async def budget_settings(backend: str) -> dict[str, str]:
@@ -73,15 +83,16 @@ async def budget_settings(backend: str) -> dict[str, str]:
 
 @pytest.mark.chaos
 @pytest.mark.parametrize("backend", ["postgresql", "redis"])
-async def test_two_processes_keep_telegrams_limits_together(quick_fake: FakeBotApi,
-                                                            pg_url: str, tmp_path: Path,
-                                                            backend: str) -> None:
+async def test_two_processes_keep_telegrams_limits_together(
+    quick_fake: FakeBotApi, pg_url: str, tmp_path: Path, backend: str
+) -> None:
     fake = quick_fake
     key = new_data_key()
     extra = await budget_settings(backend)
-    bots = [BotProcess(fake, tmp_path / f"bot{n}", database_url=pg_url, data_key=key,
-                       settings=extra)
-            for n in range(2)]
+    bots = [
+        BotProcess(fake, tmp_path / f"bot{n}", database_url=pg_url, data_key=key, settings=extra)
+        for n in range(2)
+    ]
     try:
         for bot in bots:
             await bot.start(timeout=40)
@@ -93,15 +104,21 @@ async def test_two_processes_keep_telegrams_limits_together(quick_fake: FakeBotA
             for command in ("/start", "/bantuan", "/bantuan", "/bantuan", "/bantuan"):
                 await user.send_text(command)
 
-        await asyncio.gather(*(report_blindly(u) for u in filers),
-                             *(u.send_text("/start") for u in newcomers),
-                             *(talk(u) for u in talkers))
+        await asyncio.gather(
+            *(report_blindly(u) for u in filers),
+            *(u.send_text("/start") for u in newcomers),
+            *(talk(u) for u in talkers),
+        )
         await fake.wait_for(
-            lambda: len(fake.messages_in(STAFF_CHAT_ID)) >= 20
-            and all(len(u.texts()) >= 2 for u in newcomers)
-            and all(any("Reference" in t for t in u.texts()) for u in filers)
-            and all(len(u.texts()) >= 6 for u in talkers),
-            timeout=120, what="every reporter's replies and 20 cards")
+            lambda: (
+                len(fake.messages_in(STAFF_CHAT_ID)) >= 20
+                and all(len(u.texts()) >= 2 for u in newcomers)
+                and all(any("Reference" in t for t in u.texts()) for u in filers)
+                and all(len(u.texts()) >= 6 for u in talkers)
+            ),
+            timeout=120,
+            what="every reporter's replies and 20 cards",
+        )
         await asyncio.sleep(2.0)  # the 21st card must still be waiting for the group's minute
     finally:
         for bot in bots:

@@ -32,8 +32,8 @@ async def _until_ready(client: httpx.AsyncClient, url: str, timeout: float = 30.
 @pytest.mark.parametrize("webhook", [True, False])
 @pytest.mark.chaos
 async def test_the_bot_starts_while_telegram_is_down_and_connects_later(
-        fake: FakeBotApi, sqlite_url: str, webhook: bool,
-        caplog: pytest.LogCaptureFixture) -> None:
+    fake: FakeBotApi, sqlite_url: str, webhook: bool, caplog: pytest.LogCaptureFixture
+) -> None:
     fake.outage(502)  # getMe, setMyCommands, setWebhook and deleteWebhook all fail
     caplog.set_level(logging.ERROR, logger="bot")
     settings = make_settings(fake, sqlite_url, webhook=webhook)
@@ -41,8 +41,11 @@ async def test_the_bot_starts_while_telegram_is_down_and_connects_later(
         assert (await client.get(f"{url}/healthz")).status_code == 200
         status, body = await _ready(client, url)
         assert status == 503 and any("Telegram" in p for p in body["problems"]), body
-        await fake.wait_for(lambda: any("could not set up" in r.getMessage()
-                                        for r in caplog.records), timeout=10, what="the ERROR")
+        await fake.wait_for(
+            lambda: any("could not set up" in r.getMessage() for r in caplog.records),
+            timeout=10,
+            what="the ERROR",
+        )
         fake.restore()
         await _until_ready(client, url)
         user = fake.user(user_id=5801)
@@ -54,28 +57,41 @@ async def test_the_bot_starts_while_telegram_is_down_and_connects_later(
 
 
 REFUSE_WRITES = {
-    "sqlite": [f"CREATE TRIGGER refuse_{table}_{op} BEFORE {op} ON {table} "
-               f"BEGIN SELECT RAISE(ABORT, 'read-only'); END"
-               for table in ("inbox", "outbox", "send_budget") for op in ("INSERT", "UPDATE")],
-    "postgresql": ["CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS "
-                   "$$ BEGIN RAISE EXCEPTION 'read-only'; END $$",
-                   *(f"CREATE TRIGGER refuse_{table} BEFORE INSERT OR UPDATE ON {table} "
-                     f"FOR EACH ROW EXECUTE FUNCTION refuse()"
-                     for table in ("inbox", "outbox", "send_budget"))],
+    "sqlite": [
+        f"CREATE TRIGGER refuse_{table}_{op} BEFORE {op} ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, 'read-only'); END"
+        for table in ("inbox", "outbox", "send_budget")
+        for op in ("INSERT", "UPDATE")
+    ],
+    "postgresql": [
+        "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'read-only'; END $$",
+        *(
+            f"CREATE TRIGGER refuse_{table} BEFORE INSERT OR UPDATE ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION refuse()"
+            for table in ("inbox", "outbox", "send_budget")
+        ),
+    ],
 }
 ALLOW_WRITES = {
-    "sqlite": [f"DROP TRIGGER refuse_{table}_{op}"
-               for table in ("inbox", "outbox", "send_budget") for op in ("INSERT", "UPDATE")],
+    "sqlite": [
+        f"DROP TRIGGER refuse_{table}_{op}"
+        for table in ("inbox", "outbox", "send_budget")
+        for op in ("INSERT", "UPDATE")
+    ],
     "postgresql": ["DROP FUNCTION refuse() CASCADE"],
 }
 
 
 @pytest.mark.chaos
-async def test_not_ready_while_the_database_refuses_writes(fake: FakeBotApi,
-                                                           database_url: str) -> None:
+async def test_not_ready_while_the_database_refuses_writes(
+    fake: FakeBotApi, database_url: str
+) -> None:
     dialect = "sqlite" if database_url.startswith("sqlite") else "postgresql"
-    async with running_app(make_settings(fake, database_url), fake) as url, \
-            httpx.AsyncClient(timeout=10) as client:
+    async with (
+        running_app(make_settings(fake, database_url), fake) as url,
+        httpx.AsyncClient(timeout=10) as client,
+    ):
         await _until_ready(client, url)
         await execute(database_url, REFUSE_WRITES[dialect])
         status, body = await _ready(client, url)
@@ -87,8 +103,10 @@ async def test_not_ready_while_the_database_refuses_writes(fake: FakeBotApi,
 @pytest.mark.chaos
 async def test_not_ready_while_messages_wait_too_long(fake: FakeBotApi, sqlite_url: str) -> None:
     clock = ManualClock(datetime.now(UTC), monotonic=fake.clock)
-    async with running_app(make_settings(fake, sqlite_url), clock=clock) as url, \
-            httpx.AsyncClient(timeout=10) as client:
+    async with (
+        running_app(make_settings(fake, sqlite_url), clock=clock) as url,
+        httpx.AsyncClient(timeout=10) as client,
+    ):
         await _until_ready(client, url)
         fake.fail_next("sendMessage", 502, times=10**6)
         user = fake.user(user_id=5802)

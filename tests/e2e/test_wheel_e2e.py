@@ -20,13 +20,21 @@ from tests.e2e.proc import ROOT, BotProcess
 from tests.fakes import FakeBotApi
 
 SHIPPED = ("pyproject.toml", "README.md", "bot", "flows", "storage", "locales")
-SKIP = ("1|ro|!skip", "1|in|!skip", "1|pk|!skip", "1|wh|!skip", "1|vc|!skip", "1|va|!skip",
-        "1|st|!skip")
+SKIP = (
+    "1|ro|!skip",
+    "1|in|!skip",
+    "1|pk|!skip",
+    "1|wh|!skip",
+    "1|vc|!skip",
+    "1|va|!skip",
+    "1|st|!skip",
+)
 
 
 def _run(*args: str | Path, cwd: Path | None = None) -> str:
-    done = subprocess.run([str(a) for a in args], cwd=cwd, capture_output=True, text=True,
-                          timeout=300, check=False)
+    done = subprocess.run(
+        [str(a) for a in args], cwd=cwd, capture_output=True, text=True, timeout=300, check=False
+    )
     assert done.returncode == 0, f"{args}:\n{done.stdout}\n{done.stderr}"
     return done.stdout
 
@@ -37,8 +45,9 @@ def build_and_install(tmp: Path) -> Path:
     for name in SHIPPED:
         path = ROOT / name
         if path.is_dir():
-            shutil.copytree(path, source / name,
-                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+            shutil.copytree(
+                path, source / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+            )
         else:
             source.mkdir(parents=True, exist_ok=True)
             shutil.copy(path, source / name)
@@ -46,10 +55,12 @@ def build_and_install(tmp: Path) -> Path:
     (wheel,) = (tmp / "dist").glob("lapor_tppo-*.whl")
     venv = tmp / "venv"
     _run(sys.executable, "-m", "venv", venv)
-    _run(venv / "bin" / "python", "-m", "pip", "install", "--no-deps", "--no-index", "--quiet",
-         wheel)
-    purelib = _run(venv / "bin" / "python", "-c",
-                   "import sysconfig; print(sysconfig.get_paths()['purelib'])").strip()
+    _run(
+        venv / "bin" / "python", "-m", "pip", "install", "--no-deps", "--no-index", "--quiet", wheel
+    )
+    purelib = _run(
+        venv / "bin" / "python", "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"
+    ).strip()
     (Path(purelib) / "_lapor_test_deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     return venv / "bin"
 
@@ -58,8 +69,12 @@ async def test_the_installed_wheel_files_a_report(fake: FakeBotApi, tmp_path: Pa
     bin_dir = build_and_install(tmp_path)
     empty = tmp_path / "elsewhere"
     empty.mkdir()
-    where = _run(bin_dir / "python", "-c",
-                 "import bot, flows, storage; print(bot.__file__, flows.__file__)", cwd=empty)
+    where = _run(
+        bin_dir / "python",
+        "-c",
+        "import bot, flows, storage; print(bot.__file__, flows.__file__)",
+        cwd=empty,
+    )
     assert str(ROOT) not in where and str(tmp_path / "venv") in where, where
     bot = BotProcess(fake, empty, command=[str(bin_dir / "lapor-tppo"), "run"])
     try:
@@ -70,11 +85,15 @@ async def test_the_installed_wheel_files_a_report(fake: FakeBotApi, tmp_path: Pa
         await user.press_data("1|dg|no")
         for data in SKIP:
             await user.press_data(data)
-        await fake.wait_for(lambda: "check your report" in str(user.last_text()), timeout=30,
-                            what="the review")
+        await fake.wait_for(
+            lambda: "check your report" in str(user.last_text()), timeout=30, what="the review"
+        )
         await user.press("Send report")
-        await fake.wait_for(lambda: any(re.search(REFERENCE_PATTERN, t) for t in user.texts()),
-                            timeout=30, what="the confirmation")
+        await fake.wait_for(
+            lambda: any(re.search(REFERENCE_PATTERN, t) for t in user.texts()),
+            timeout=30,
+            what="the confirmation",
+        )
         await fake.wait_for(lambda: fake.messages_in(STAFF_CHAT_ID), timeout=30, what="card")
     finally:
         bot.kill()

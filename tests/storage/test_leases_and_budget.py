@@ -27,7 +27,8 @@ async def _status(engine: AsyncEngine, row_id: int) -> tuple[str, int | None]:
 
 
 async def test_a_lease_is_free_once_its_process_dies_and_a_late_finish_changes_nothing(
-        engine: AsyncEngine, owner: int) -> None:
+    engine: AsyncEngine, owner: int
+) -> None:
     postgres = engine.dialect.name == "postgresql"
     sessions = session_factory(engine)
     other = Owner(engine, postgres=postgres)  # "another process" on the same database
@@ -43,15 +44,24 @@ async def test_a_lease_is_free_once_its_process_dies_and_a_late_finish_changes_n
             assert not await outbox.lease(s, row.id, NOW, LEASE, owner=owner)
     if postgres:  # it dies: PostgreSQL drops its connection, and its lock with it
         async with engine.begin() as conn:
-            await conn.execute(text(
-                "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' "
-                "AND ((classid::bigint << 32) | objid::bigint) = :id"), {"id": other.id})
+            await conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' "
+                    "AND ((classid::bigint << 32) | objid::bigint) = :id"
+                ),
+                {"id": other.id},
+            )
         for _ in range(50):
             async with engine.connect() as conn:
-                if not (await conn.execute(text(
-                        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND "
-                        "((classid::bigint << 32) | objid::bigint) = :id"),
-                        {"id": other.id})).scalar():
+                if not (
+                    await conn.execute(
+                        text(
+                            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND "
+                            "((classid::bigint << 32) | objid::bigint) = :id"
+                        ),
+                        {"id": other.id},
+                    )
+                ).scalar():
                     break
             await asyncio.sleep(0.05)
     async with sessions() as s, s.begin():  # free at once, with no lease time to wait out
@@ -69,16 +79,23 @@ async def test_a_lease_is_free_once_its_process_dies_and_a_late_finish_changes_n
 
 
 async def test_a_newer_prompt_supersedes_unsent_ones_of_its_chat_only(
-        engine: AsyncEngine, owner: int) -> None:
+    engine: AsyncEngine, owner: int
+) -> None:
     sessions = session_factory(engine)
 
     def prompt(chat: str, body: bytes) -> NewMessage:
-        return NewMessage(chat, False, "sendMessage", body, supersede="prompt",
-                          replaces="prompt")
+        return NewMessage(chat, False, "sendMessage", body, supersede="prompt", replaces="prompt")
 
     async with sessions() as s, s.begin():
-        await outbox.add(s, [prompt("a", b"q1"), NewMessage("a", False, "sendMessage", b"note"),
-                             prompt("b", b"other chat")], NOW)
+        await outbox.add(
+            s,
+            [
+                prompt("a", b"q1"),
+                NewMessage("a", False, "sendMessage", b"note"),
+                prompt("b", b"other chat"),
+            ],
+            NOW,
+        )
     async with sessions() as s, s.begin():
         (first, _other_chat) = await outbox.due(s, NOW, limit=5, owner=owner)
         assert first.sealed == b"q1"
@@ -86,16 +103,23 @@ async def test_a_newer_prompt_supersedes_unsent_ones_of_its_chat_only(
         await outbox.add(s, [prompt("a", b"q2")], NOW)
     async with sessions() as s, s.begin():
         await outbox.add(s, [prompt("a", b"q3")], NOW)
-        pending = (await s.scalars(select(OutboxMessage.payload).where(
-            OutboxMessage.status == "pending").order_by(OutboxMessage.id))).all()
+        pending = (
+            await s.scalars(
+                select(OutboxMessage.payload)
+                .where(OutboxMessage.status == "pending")
+                .order_by(OutboxMessage.id)
+            )
+        ).all()
     # q1 was in flight (kept), q2 was replaced by q3, the note and the other chat stay.
     assert pending == [b"q1", b"note", b"other chat", b"q3"]
 
 
 async def test_the_budget_counts_every_taker_and_pauses(engine: AsyncEngine) -> None:
     sessions = session_factory(engine)
-    rules: list[tuple[str, tuple[Rule, ...]]] = [("global", (Rule(3, 1.0),)),
-                                                 ("chat:x", (Rule(2, 1.0),))]
+    rules: list[tuple[str, tuple[Rule, ...]]] = [
+        ("global", (Rule(3, 1.0),)),
+        ("chat:x", (Rule(2, 1.0),)),
+    ]
 
     async def take(at: float, keys: list[tuple[str, tuple[Rule, ...]]] | None = None) -> float:
         async with sessions() as s, s.begin():
