@@ -13,7 +13,7 @@ import json
 import math
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -58,13 +58,20 @@ class Config:
     latency_rate: float = 5.0
     latency_seconds: float = 20.0
     burst_reporters: int = 1_000
+    budget_turns: int = 1_000
     db_dir: Path | None = None
     probe: str = ""  # "timings" or "timings,no-worker": run benchmarks.probe (diagnostics only)
 
     @classmethod
     def quick(cls) -> Config:
         """Small counts: the whole run in well under a minute."""
-        return cls(ack_count=1_000, ack_warmup=100, latency_seconds=4.0, burst_reporters=60)
+        return cls(
+            ack_count=1_000,
+            ack_warmup=100,
+            latency_seconds=4.0,
+            burst_reporters=60,
+            budget_turns=100,
+        )
 
 
 @dataclass
@@ -455,4 +462,8 @@ async def burst(cfg: Config) -> Result:
     )
 
 
-SCENARIOS = {"ack": ack_throughput, "latency": first_reply_latency, "burst": burst}
+SCENARIOS: dict[str, Callable[[Config], Awaitable[Result]]] = {
+    "ack": ack_throughput,
+    "latency": first_reply_latency,
+    "burst": burst,
+}
