@@ -110,7 +110,7 @@ async def budget_overhead(cfg: Config) -> Result:
         await client.aclose()
     shared_ran = len(details) > 1
     return Result(
-        "budget",
+        "Shared send budget, one turn",
         "shared turn p99 < 20 ms",
         f"p99 {ms(worst)}" if shared_ran else "no shared store configured",
         worst < 0.020 if shared_ran else True,
