@@ -6,6 +6,7 @@ rows outside any order (button acknowledgements, rows set aside after failing) g
 The row's `channel` picks its transport; what is particular to Telegram lives in
 bot/telegram/transport.py. While a transport's far side is down, one probe at a time checks it,
 and once it answers every row that waited only for that is due at once (bot/runtime/health.py).
+What became of each send is written by bot/runtime/recording.py.
 """
 
 from __future__ import annotations
@@ -19,28 +20,20 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.infra.clock import Clock
-from bot.runtime.aio import Wakeable, backoff, describe, wait_for_event
+from bot.runtime.aio import Wakeable, describe
 from bot.runtime.health import Health
-from bot.runtime.outcomes import Failed, Outcome, Retry, Rewrite, Sent, Transport
+from bot.runtime.outcomes import Failed, Outcome, Retry, Rewrite, Transport
+from bot.runtime.recording import Recorder, essential
 from bot.telegram.outgoing import Outgoing
 from storage.db import Database
-from storage.repos import outbox, timers, tracked
+from storage.repos import outbox, tracked
 from storage.repos.outbox import Due
-from storage.repos.timers import NewTimer
 
 log = logging.getLogger(__name__)
 
 # A lease ends with its process (storage.owner); this caps it even for a live one.
 LEASE = timedelta(minutes=10)
-MAX_BACKOFF = 300.0
-MAX_ROW_ATTEMPTS = 10
-STAFF_RETRY = 600.0  # seconds between tries of a ticket message the group will not take
 WINDOW = 2048  # rows looked at per pass: enough to see every waiting chat in a large burst
-
-
-def essential(row: Due) -> bool:
-    """A ticket's message to the staff group: it is never given up."""
-    return row.ticket_ref is not None and row.is_group
 
 
 def urgency(row: Due) -> int:
@@ -75,14 +68,11 @@ class Dispatcher(Wakeable):
         self._inflight: set[str] = set()  # chats with an in-order row in flight
         self._max_inflight = max_inflight
         self._slots = asyncio.Semaphore(concurrency)
-        self._finished: list[tuple[Due, Outcome, asyncio.Future[None]]] = []
-        self._flush = asyncio.Lock()
         self._turns = asyncio.Lock()  # FIFO: the queue for the overall sending limit
         self._clock = clock or Clock()
         self._tasks: set[asyncio.Task[None]] = set()
-        self._stop = asyncio.Event()
-        self._recovered: set[str] = set()  # channels that answered again after an outage
         super().__init__()
+        self._recorder = Recorder(db, outgoing, self._clock, self.health, self.wake)
         self._clock.on_change(self.wake)
 
     @property
@@ -91,7 +81,7 @@ class Dispatcher(Wakeable):
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until `stop` is set, then let in-flight sends finish and free our leases."""
-        self._stop = stop
+        self._recorder.stop = stop
         await self.loop(stop, self._turn, log)
         if self._tasks:
             await asyncio.wait(self._tasks, timeout=10)
@@ -215,7 +205,7 @@ class Dispatcher(Wakeable):
             async with self._slots:
                 outcome = await self._attempt(row)
             self._observe(row, outcome, probe)
-            await self._settle(row, outcome, probe)
+            await self._recorder.settle(row, outcome, probe)
         except Exception as exc:
             log.error("outbox row %d: delivery bookkeeping failed: %s", row.id, describe(exc))
         finally:
@@ -239,7 +229,7 @@ class Dispatcher(Wakeable):
                 )
         elif answered(outcome) and health.succeeded():
             log.warning("%s answers again: sending what waited", row.channel)
-            self._recovered.add(row.channel)
+            self._recorder.recovered.add(row.channel)
 
     async def _attempt(self, row: Due) -> Outcome:
         """Open, fill and send one row; a row we cannot even express fails honestly."""
@@ -270,178 +260,3 @@ class Dispatcher(Wakeable):
         return transport.fill(
             row.method, params, {name: known.get(track) for name, track in row.fill.items()}
         )
-
-    async def _settle(self, row: Due, outcome: Outcome, probe: bool) -> None:
-        """Record the outcome, trying again while the database refuses: the call was made, so
-        giving up here would send it twice. Only a stop ends the tries (the lease then ends
-        with the process, and the row is sent again: at least once, never lost)."""
-        attempt = 0
-        while True:
-            try:
-                await self._apply(row, outcome, probe)
-                if self._recovered:
-                    await self._wake_stalled()
-                return
-            except Exception as exc:
-                attempt += 1
-                pause = max(backoff(attempt, base=0.1, cap=2.0), 0.05)
-                log.error(
-                    "outbox row %d: recording its outcome failed (%s); trying again in %.1f s",
-                    row.id,
-                    describe(exc),
-                    pause,
-                )
-                if await wait_for_event(self._stop, pause):
-                    return
-
-    async def _wake_stalled(self) -> None:
-        channels, self._recovered = self._recovered, set()
-        async with self._db.transaction() as session:
-            for channel in channels:
-                woken = await outbox.wake_stalled(session, channel, self._clock.now())
-                if woken:
-                    log.info("%d outbox rows that waited for %s are due now", woken, channel)
-        self.wake()
-
-    async def _apply(self, row: Due, outcome: Outcome, probe: bool) -> None:
-        if isinstance(outcome, Retry):
-            await self._retry_outcome(row, outcome, probe)
-        elif isinstance(outcome, Rewrite):
-            if outcome.error:
-                log.error(
-                    "outbox row %d (%s): refused (%s); sending it another way",
-                    row.id,
-                    row.ticket_ref,
-                    outcome.error,
-                )
-            async with self._db.transaction() as session:
-                await outbox.replace(
-                    session,
-                    row.id,
-                    outcome.method,
-                    self._out.seal(outcome.params),
-                    owner=self._owner,
-                )
-        elif isinstance(outcome, Failed) and essential(row):
-            log.error(
-                "outbox row %d (%s) cannot be delivered (%s): check STAFF_CHAT_ID and "
-                "that the bot is in the group; retrying every %d min",
-                row.id,
-                row.ticket_ref,
-                outcome.reason,
-                int(STAFF_RETRY // 60),
-            )
-            await self._retry(row, STAFF_RETRY, outcome.reason, aside=True)
-        else:
-            if isinstance(outcome, Failed):
-                log.warning("outbox row %d (%s): given up: %s", row.id, row.method, outcome.reason)
-            await self._finish(row, outcome)
-
-    async def _retry_outcome(self, row: Due, outcome: Retry, probe: bool) -> None:
-        if outcome.transient:
-            # Attempts count only while the far side otherwise answers: an outage is nobody's
-            # row's fault, and recovery wakes these rows anyway.
-            counted = self.health[row.channel].up and not probe
-            if counted and row.attempts + 1 >= MAX_ROW_ATTEMPTS and not essential(row):
-                log.warning(
-                    "outbox row %d (%s): given up after %d attempts: %s",
-                    row.id,
-                    row.method,
-                    row.attempts + 1,
-                    outcome.error,
-                )
-                await self._finish(row, Failed(outcome.error))
-                return
-            await self._retry(
-                row,
-                backoff(row.attempts, cap=MAX_BACKOFF),
-                outcome.error,
-                count=counted,
-                stalled=True,
-            )
-            return
-        seconds = backoff(row.attempts, cap=MAX_BACKOFF) if outcome.after is None else outcome.after
-        # A long wait (the group moved, a long 429) holds up nothing behind it.
-        await self._retry(
-            row, seconds, outcome.error, count=outcome.count, aside=seconds >= STAFF_RETRY
-        )
-
-    async def _retry(
-        self,
-        row: Due,
-        seconds: float,
-        error: str,
-        *,
-        count: bool = True,
-        stalled: bool = False,
-        aside: bool = False,
-    ) -> None:
-        log.warning(
-            "outbox row %d (%s): %s, retrying in %.0f s", row.id, row.ticket_ref, error, seconds
-        )
-        async with self._db.transaction() as session:
-            kept = await outbox.retry_later(
-                session,
-                row.id,
-                self._clock.now() + timedelta(seconds=seconds),
-                error,
-                owner=self._owner,
-                count_attempt=count,
-                stalled=stalled,
-                aside=aside,
-            )
-        if not kept:
-            log.warning("outbox row %d: its lease was lost; leaving it to its new owner", row.id)
-
-    async def _finish(self, row: Due, outcome: Outcome) -> None:
-        """Record the outcome; concurrent outcomes share one commit (one fsync on SQLite)."""
-        recorded: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._finished.append((row, outcome, recorded))
-        async with self._flush:
-            batch, self._finished = self._finished, []
-            if batch:
-                await self._record(batch)
-        await recorded  # raises if the commit that carried our outcome failed
-
-    async def _record(self, batch: list[tuple[Due, Outcome, asyncio.Future[None]]]) -> None:
-        now = self._clock.now()
-        try:
-            async with self._db.transaction() as session:
-                for done, outcome, _ in batch:
-                    if isinstance(outcome, Sent):
-                        if not await outbox.mark_sent(session, done.id, now, owner=self._owner):
-                            log.warning(
-                                "outbox row %d was sent after its lease was lost: it "
-                                "may arrive twice",
-                                done.id,
-                            )
-                            continue
-                        if done.track and outcome.result_id is not None:
-                            await tracked.remember(session, done.track, outcome.result_id, now)
-                    elif isinstance(outcome, Failed):
-                        if not await outbox.mark_failed(
-                            session, done.id, now, outcome.reason, owner=self._owner
-                        ):
-                            continue
-                        if done.on_fail:
-                            await timers.schedule(
-                                session,
-                                [
-                                    NewTimer(
-                                        done.on_fail,
-                                        f"{done.on_fail}:outbox:{done.id}",
-                                        now,
-                                        done.ticket_ref,
-                                        {"track": done.track},
-                                    )
-                                ],
-                                now,
-                            )
-        except Exception as exc:
-            for *_, future in batch:
-                if not future.done():
-                    future.set_exception(exc)
-        else:
-            for *_, future in batch:
-                if not future.done():
-                    future.set_result(None)
