@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo run test lint typecheck pytest i18n bench clean
+.PHONY: demo run test lint typecheck pytest chaos i18n bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,7 @@ run: $(STAMP) .env
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot flows storage tests benchmarks
+	$(BIN)/ruff format --check bot flows storage tests benchmarks
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -34,6 +35,14 @@ pytest: $(STAMP)
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest
+
+# The fault tests (outages, kills, two processes, bursts, hostile input), each run CHAOS_REPEAT
+# times at CHAOS_SCALE (longer outages, bigger bursts). Set TEST_DATABASE_URL (and
+# TEST_REDIS_URL) as for `make test` so the PostgreSQL and Redis variants run too.
+CHAOS_REPEAT ?= 5
+CHAOS_SCALE ?= 2
+chaos: $(STAMP)
+	CHAOS_REPEAT=$(CHAOS_REPEAT) CHAOS_SCALE=$(CHAOS_SCALE) $(BIN)/pytest -q -m chaos
 
 i18n: $(STAMP)
 	$(BIN)/python -m bot.dev.i18n_tools update

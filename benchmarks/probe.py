@@ -5,8 +5,8 @@ services with timers (nothing else changes) and writes what it measured to `$BEN
 twice a second. With `no-worker` in `$BENCH_PROBE` the inbox worker does nothing, which shows
 what ingest alone can do. The figures in docs/benchmarks.md never come from a probed server.
 
-It reaches into private methods on purpose; when one is renamed, the probed server fails at
-start-up with an AttributeError in its log, and the benchmark shows that log.
+It reaches into private methods on purpose, by attribute (not by name in a string), so that
+mypy (which `make test` runs over benchmarks/) fails when one is renamed.
 """
 
 from __future__ import annotations
@@ -26,14 +26,20 @@ import bot.runtime.dispatch
 import bot.runtime.ingest
 import bot.runtime.worker
 import bot.telegram.ratelimit
+import bot.telegram.transport
+import storage.repos.outbox
 from benchmarks.stats import ms, percentile
 
 Samples = dict[str, list[float]]
 
 
-def _timed(owner: type, name: str, samples: list[float],
-           keep: Callable[[Any], bool] = lambda _result: True) -> None:
-    original = getattr(owner, name)
+def _timed(
+    owner: Any,
+    original: Callable[..., Any],
+    samples: list[float],
+    keep: Callable[[Any], bool] = lambda _result: True,
+) -> None:
+    name = original.__name__
 
     @wraps(original)
     async def timed(*args: Any, **kwargs: Any) -> Any:
@@ -48,8 +54,16 @@ def _timed(owner: type, name: str, samples: list[float],
 
 def install(mode: str) -> Samples:
     """Wrap the services' methods; return the lists they fill."""
-    s: Samples = {"inbox_commit": [], "inbox_batch": [], "worker_txn": [], "lease_txn": [],
-                  "send_lag": [], "pump": [], "gc_pause": [], "gc_pause_gen2": []}
+    s: Samples = {
+        "inbox_commit": [],
+        "inbox_batch": [],
+        "worker_txn": [],
+        "lease_txn": [],
+        "send_lag": [],
+        "pump": [],
+        "gc_pause": [],
+        "gc_pause_gen2": [],
+    }
     gc_started = [0.0]
 
     def on_gc(phase: str, info: dict[str, Any]) -> None:  # every collection stops the world
@@ -60,10 +74,12 @@ def install(mode: str) -> Samples:
         s["gc_pause_gen2" if info.get("generation") == 2 else "gc_pause"].append(pause)
 
     gc.callbacks.append(on_gc)
-    _timed(bot.runtime.ingest.InboxWriter, "store", s["inbox_commit"])
-    _timed(bot.runtime.worker.Worker, "process_one", s["worker_txn"], keep=bool)
-    _timed(bot.runtime.dispatch.Dispatcher, "_lease", s["lease_txn"], keep=bool)
-    _timed(bot.runtime.dispatch.Dispatcher, "pump", s["pump"])
+    _timed(bot.runtime.ingest.InboxWriter, bot.runtime.ingest.InboxWriter.store, s["inbox_commit"])
+    _timed(
+        bot.runtime.worker.Worker, bot.runtime.worker.Worker.process_one, s["worker_txn"], keep=bool
+    )
+    _timed(storage.repos.outbox, storage.repos.outbox.lease, s["lease_txn"], keep=bool)
+    _timed(bot.runtime.dispatch.Dispatcher, bot.runtime.dispatch.Dispatcher.pump, s["pump"])
 
     store = bot.runtime.ingest.InboxWriter.store
 
@@ -81,16 +97,25 @@ def install(mode: str) -> Samples:
         record(self, chat_key, is_group, now)
 
     bot.telegram.ratelimit.TelegramLimits.record = stamping_record  # type: ignore[method-assign]
-    send = bot.runtime.dispatch.Dispatcher._send
+    send = bot.telegram.transport.TelegramTransport.send
 
-    async def lagged_send(self: Any, row: Any) -> None:
-        if row.chat_key in stamped:  # when the limiter counted it -> when the HTTP call starts
-            s["send_lag"].append(time.monotonic() - stamped.pop(row.chat_key))
-        await send(self, row)
+    async def lagged_send(
+        self: Any,
+        method: str,
+        params: dict[str, Any],
+        *,
+        chat_key: str,
+        now: float,
+        essential: bool,
+    ) -> Any:
+        if chat_key in stamped:  # when the limiter counted it -> when the HTTP call starts
+            s["send_lag"].append(time.monotonic() - stamped.pop(chat_key))
+        return await send(self, method, params, chat_key=chat_key, now=now, essential=essential)
 
-    bot.runtime.dispatch.Dispatcher._send = lagged_send  # type: ignore[method-assign]
+    bot.telegram.transport.TelegramTransport.send = lagged_send  # type: ignore[method-assign]
 
     if "no-worker" in mode:
+
         async def idle(self: Any, stop: Any) -> None:
             await stop.wait()
 
@@ -107,8 +132,10 @@ def summary(path: Path, wall: float) -> list[str]:
 
     def dist(key: str) -> str:
         v = s.get(key, [])
-        return (f"n={len(v)}, p50 {ms(percentile(v, 50))}, p99 {ms(percentile(v, 99))}, "
-                f"max {ms(percentile(v, 100))}")
+        return (
+            f"n={len(v)}, p50 {ms(percentile(v, 50))}, p99 {ms(percentile(v, 99))}, "
+            f"max {ms(percentile(v, 100))}"
+        )
 
     batches = s.get("inbox_batch", [])
     worker = sum(s.get("worker_txn", []))
@@ -118,7 +145,7 @@ def summary(path: Path, wall: float) -> list[str]:
         f"probe: worker transaction (BEGIN IMMEDIATE to COMMIT, lock waits included) "
         f"{dist('worker_txn')}; {worker:.1f} s in all, {100 * worker / wall:.0f}% of the "
         f"server's life",
-        f"probe: outbox lease transaction {dist('lease_txn')}; pump {dist('pump')}",
+        f"probe: outbox lease statement {dist('lease_txn')}; pump {dist('pump')}",
         f"probe: rate limiter stamp -> HTTP call starts {dist('send_lag')}",
         f"probe: garbage collection pauses, generations 0-1 {dist('gc_pause')}; "
         f"generation 2 {dist('gc_pause_gen2')}",

@@ -20,6 +20,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage.owner import Owner
+
 _MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -44,8 +46,13 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         # WAL lets readers run beside the writer; FULL fsyncs every commit, because an update we
         # acknowledged to Telegram must survive a power cut; secure_delete overwrites erased
         # payloads so identities do not linger in free pages of the file.
-        for pragma in ("journal_mode=WAL", "synchronous=FULL", "busy_timeout=10000",
-                       "foreign_keys=ON", "secure_delete=ON"):
+        for pragma in (
+            "journal_mode=WAL",
+            "synchronous=FULL",
+            "busy_timeout=10000",
+            "foreign_keys=ON",
+            "secure_delete=ON",
+        ):
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 
@@ -159,6 +166,8 @@ class Database:
         self.engine = create_engine(url, **kwargs)
         self.sessions = session_factory(self.engine)
         self.gate = WriteGate(enabled=is_sqlite(url))
+        # Who leases outbox rows on behalf of this process (see storage.owner).
+        self.owner = Owner(self.engine, postgres=not is_sqlite(url))
 
     @contextlib.asynccontextmanager
     async def transaction(self, urgent: bool = False) -> AsyncIterator[AsyncSession]:
@@ -167,5 +176,6 @@ class Database:
             yield session
 
     async def dispose(self) -> None:
-        """Close every connection."""
+        """Release the lease-owner lock, close every connection."""
+        await self.owner.release()
         await self.engine.dispose()

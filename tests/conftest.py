@@ -13,8 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.db import create_engine, upgrade
 
-PG_SKIP = ("TEST_DATABASE_URL is not set: start PostgreSQL and export "
-           "TEST_DATABASE_URL=postgresql+asyncpg://postgres@127.0.0.1:5432/test (.ci/run does)")
+PG_SKIP = (
+    "TEST_DATABASE_URL is not set: start PostgreSQL and export "
+    "TEST_DATABASE_URL=postgresql+asyncpg://postgres@127.0.0.1:5432/test (.ci/run does)"
+)
 
 
 async def reset_postgres(url: str) -> None:
@@ -46,3 +48,15 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
     eng = create_engine(database_url)
     yield eng
     await eng.dispose()
+
+
+# `make chaos` runs the fault tests (marked `chaos`) CHAOS_REPEAT times each, at CHAOS_SCALE.
+CHAOS_REPEAT = int(os.environ.get("CHAOS_REPEAT", "1"))
+CHAOS_SCALE = int(os.environ.get("CHAOS_SCALE", "1"))
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Repeat chaos tests when asked."""
+    if CHAOS_REPEAT > 1 and metafunc.definition.get_closest_marker("chaos"):
+        metafunc.fixturenames.append("chaos_round")
+        metafunc.parametrize("chaos_round", range(CHAOS_REPEAT))

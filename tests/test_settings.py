@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import subprocess
 import sys
@@ -10,12 +11,23 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli import main
 from bot.errors import SettingsError
-from bot.infra.settings import load_settings, parse_duration
+from bot.infra.crypto import new_data_key
+from bot.infra.settings import load_settings, parse_duration, reveal
 
 ROOT = Path(__file__).resolve().parent.parent
-ALL = ("TELEGRAM_BOT_TOKEN", "STAFF_CHAT_ID", "DATA_KEY", "PUBLIC_URL", "TELEGRAM_WEBHOOK_SECRET",
-       "SLA_URGENT", "DATABASE_URL", "TIMEZONE")
+ALL = (
+    "TELEGRAM_BOT_TOKEN",
+    "STAFF_CHAT_ID",
+    "DATA_KEY",
+    "PUBLIC_URL",
+    "TELEGRAM_WEBHOOK_SECRET",
+    "SLA_URGENT",
+    "DATABASE_URL",
+    "TIMEZONE",
+    "REDIS_URL",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -25,12 +37,19 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)  # no stray .env
 
 
-def _cli(tmp_path: Path, *args: str,
-         env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def _cli(
+    tmp_path: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if k not in ALL}
-    return subprocess.run([sys.executable, "-m", "bot.cli.main", *args], cwd=tmp_path, text=True,
-                          capture_output=True, env={**base, "PYTHONPATH": str(ROOT), **(env or {})},
-                          timeout=60, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli.main", *args],
+        cwd=tmp_path,
+        text=True,
+        capture_output=True,
+        env={**base, "PYTHONPATH": str(ROOT), **(env or {})},
+        timeout=60,
+        check=False,
+    )
 
 
 def test_defaults_follow_the_design() -> None:
@@ -48,12 +67,20 @@ def test_durations(text: str, seconds: int) -> None:
     assert parse_duration(text) == timedelta(seconds=seconds)
 
 
-@pytest.mark.parametrize(("name", "value"), [
-    ("SLA_URGENT", "soon"), ("DATABASE_URL", "mysql://x"), ("TIMEZONE", "Mars/Olympus"),
-    ("TELEGRAM_WEBHOOK_SECRET", "has space"), ("DATA_KEY", "short"), ("STAFF_CHAT_ID", "group"),
-])
-def test_a_malformed_setting_names_itself(monkeypatch: pytest.MonkeyPatch, name: str,
-                                          value: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("SLA_URGENT", "soon"),
+        ("DATABASE_URL", "mysql://x"),
+        ("TIMEZONE", "Mars/Olympus"),
+        ("TELEGRAM_WEBHOOK_SECRET", "has space"),
+        ("DATA_KEY", "short"),
+        ("STAFF_CHAT_ID", "group"),
+    ],
+)
+def test_a_malformed_setting_names_itself(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
     monkeypatch.setenv(name, value)
     with pytest.raises(SettingsError) as caught:
         load_settings()
@@ -69,8 +96,12 @@ def test_run_without_a_token_prints_one_line_and_fails(tmp_path: Path) -> None:
 
 def test_webhook_mode_needs_its_secret(tmp_path: Path) -> None:
     keys = dict(line.split("=", 1) for line in _cli(tmp_path, "keygen").stdout.split())
-    env = {"TELEGRAM_BOT_TOKEN": "1:x", "STAFF_CHAT_ID": "-1001", "DATA_KEY": keys["DATA_KEY"],
-           "PUBLIC_URL": "https://example.org"}
+    env = {
+        "TELEGRAM_BOT_TOKEN": "1:x",
+        "STAFF_CHAT_ID": "-1001",
+        "DATA_KEY": keys["DATA_KEY"],
+        "PUBLIC_URL": "https://example.org",
+    }
     result = _cli(tmp_path, "run", env=env)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [result.stderr.strip()]
@@ -80,12 +111,58 @@ def test_webhook_mode_needs_its_secret(tmp_path: Path) -> None:
 def test_keygen_output_is_accepted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     result = _cli(tmp_path, "keygen")
     keys = dict(line.split("=", 1) for line in result.stdout.split())
-    assert set(keys) == {"DATA_KEY", "TELEGRAM_WEBHOOK_SECRET", "CASE_WEBHOOK_SECRET",
-                         "CASE_INBOUND_SECRET"}
+    assert set(keys) == {
+        "DATA_KEY",
+        "TELEGRAM_WEBHOOK_SECRET",
+        "CASE_WEBHOOK_SECRET",
+        "CASE_INBOUND_SECRET",
+    }
     assert keys["CASE_WEBHOOK_SECRET"].startswith("whsec_")
     for name, value in keys.items():
         monkeypatch.setenv(name, value)
-    settings = load_settings(PUBLIC_URL="https://example.org", TELEGRAM_BOT_TOKEN="1:x",
-                             STAFF_CHAT_ID=-100)
+    settings = load_settings(
+        PUBLIC_URL="https://example.org", TELEGRAM_BOT_TOKEN="1:x", STAFF_CHAT_ID=-100
+    )
     settings.require_for_run()
     assert _cli(tmp_path, "keygen").stdout != result.stdout
+
+
+def test_secrets_never_show_in_a_repr() -> None:
+    secrets = {
+        "TELEGRAM_BOT_TOKEN": "123:very-secret-token",
+        "DATA_KEY": new_data_key(),
+        "TELEGRAM_WEBHOOK_SECRET": "hook-secret-value",
+        "CASE_WEBHOOK_SECRET": "whsec_abc",
+        "CASE_INBOUND_SECRET": "whsec_def",
+        "DATABASE_URL": "postgresql+asyncpg://app:db-password@db/lapor",
+        "REDIS_URL": "redis://:redis-password@cache:6379/0",
+    }
+    settings = load_settings(**secrets)
+    shown = repr(settings) + str(settings)
+    for value in (
+        "very-secret-token",
+        secrets["DATA_KEY"],
+        "hook-secret-value",
+        "whsec_abc",
+        "whsec_def",
+        "db-password",
+        "redis-password",
+    ):
+        assert value not in shown
+    assert reveal(settings.TELEGRAM_BOT_TOKEN) == "123:very-secret-token"
+
+
+def test_every_command_the_parser_accepts_runs_its_own_handler(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    extra = main.parser()
+    subcommands = next(a for a in extra._actions if isinstance(a, argparse._SubParsersAction))
+    subcommands.add_parser("frobnicate")  # a command someone added to the parser only
+    monkeypatch.setattr(main, "parser", lambda: extra)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")
+    with pytest.raises(SystemExit) as exited:
+        main.main(["frobnicate"])
+    assert exited.value.code == 2
+    assert not (tmp_path / "x.db").exists()  # it did not fall through to `db upgrade`
+    assert main.main(["db", "upgrade"]) == 0
+    assert (tmp_path / "x.db").exists()

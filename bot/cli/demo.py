@@ -12,11 +12,13 @@ from bot.demo.run import running_demo
 from bot.infra.logs import setup_logging
 
 
-async def _until_stopped(port: int | None, factor: float, folder: Path,
-                         declared: Declared) -> None:
+async def _until_stopped(port: int | None, factor: float, folder: Path, declared: Declared) -> None:
     async with running_demo(folder, port=port, factor=factor, declared=declared) as demo:
-        print("Lapor TPPO DEMO: nothing here reaches Telegram, and everything is deleted when it "
-              "stops.", flush=True)
+        print(
+            "Lapor TPPO DEMO: nothing here reaches Telegram, and everything is deleted when it "
+            "stops.",
+            flush=True,
+        )
         for note in demo.notes:
             print(f"  {note}", flush=True)
         print(f"  open {demo.url} in a browser; stop with Ctrl-C", flush=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from bot.errors import BotError, SettingsError
 from bot.infra.crypto import new_data_key, new_standard_webhook_secret, new_webhook_secret
@@ -21,8 +21,14 @@ def _run(settings: Settings) -> int:
     settings.require_for_run()
     setup_logging(settings.LOG_LEVEL)
     upgrade(settings.DATABASE_URL)
-    config = uvicorn.Config(create_app(settings), host=settings.HOST, port=settings.PORT,
-                            log_config=None, access_log=False, proxy_headers=True)
+    config = uvicorn.Config(
+        create_app(settings),
+        host=settings.HOST,
+        port=settings.PORT,
+        log_config=None,
+        access_log=False,
+        proxy_headers=True,
+    )
     uvicorn.Server(config).run()
     return 0
 
@@ -58,38 +64,59 @@ def _demo(args: argparse.Namespace) -> int:
 
 def parser() -> argparse.ArgumentParser:
     """The argument parser (also used to print help)."""
-    root = argparse.ArgumentParser(prog="lapor-tppo",
-                                   description="Anonymous TPPO reporting bot for Nunukan-Sabah.")
+    root = argparse.ArgumentParser(
+        prog="lapor-tppo", description="Anonymous TPPO reporting bot for Nunukan-Sabah."
+    )
     commands = root.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="apply migrations, then serve the bot and HTTP API")
     db = commands.add_parser("db", help="database maintenance")
     db.add_subparsers(dest="db_command", required=True).add_parser(
-        "upgrade", help="apply pending migrations")
+        "upgrade", help="apply pending migrations"
+    )
     commands.add_parser("keygen", help="print fresh secrets as NAME=value lines for .env")
     demo = commands.add_parser(
-        "demo", help="try everything on this machine: a web page with a reporter's chat and the "
-        "task force's group, a built-in Bot API stand-in, no Telegram account needed")
-    demo.add_argument("--port", type=int, default=None,
-                      help="port of the demo page (default: 8080, or any free port)")
-    demo.add_argument("--speed", type=_speed, default=1.0,
-                      help="start the demo clock this many times faster, 1 to 3600 (the page "
-                      "can change it)")
+        "demo",
+        help="try everything on this machine: a web page with a reporter's chat and the "
+        "task force's group, a built-in Bot API stand-in, no Telegram account needed",
+    )
+    demo.add_argument(
+        "--port",
+        type=int,
+        default=None,
+        help="port of the demo page (default: 8080, or any free port)",
+    )
+    demo.add_argument(
+        "--speed",
+        type=_speed,
+        default=1.0,
+        help="start the demo clock this many times faster, 1 to 3600 (the page can change it)",
+    )
     return root
+
+
+# Every command the parser accepts, and what runs it; a command missing here is refused, never
+# mistaken for another (an unknown command once fell through to `db upgrade`).
+COMMANDS: dict[tuple[str, ...], Callable[[Settings], int]] = {
+    ("run",): _run,
+    ("db", "upgrade"): _db_upgrade,
+}
 
 
 def main(argv: Sequence[str] | None = None, settings: Settings | None = None) -> int:
     """Entry point of the `lapor-tppo` console script; `settings` replaces the environment's
     (the demo runs commands against its own)."""
-    args = parser().parse_args(argv)
+    root = parser()
+    args = root.parse_args(argv)
     if args.command == "keygen":
         return _keygen()
+    command = (args.command, *([args.db_command] if args.command == "db" else []))
+    handler = COMMANDS.get(command)
+    if handler is None and args.command != "demo":
+        root.error(f"no such command: {' '.join(command)}")
     try:
-        if args.command == "demo":
+        if handler is None:
             return _demo(args)
-        settings = settings or load_settings()
-        if args.command == "run":
-            return _run(settings)
-        return _db_upgrade(settings)
+        return handler(settings or load_settings())
     except SettingsError as exc:
         print(f"lapor-tppo: {exc}", file=sys.stderr)
         return 2

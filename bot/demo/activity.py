@@ -84,10 +84,14 @@ class Activity:
         async with self._sessions() as session:
             statuses = await activity.update_statuses(session, ids)
             for chat_id, updates in list(self._pending.items()):
-                updates -= {u for u in updates & ids
-                            if self._handled(u, statuses.get(u), stored_below)}
-                unsent = 0 if updates else await activity.unsent_count(
-                    session, self._keys.identity_key(chat_id))
+                updates -= {
+                    u for u in updates & ids if self._handled(u, statuses.get(u), stored_below)
+                }
+                unsent = (
+                    0
+                    if updates
+                    else await activity.unsent_count(session, self._keys.identity_key(chat_id))
+                )
                 waited = time.monotonic() - self._since[chat_id]
                 # `updates` is read after the await: a user may have acted again meanwhile.
                 if waited < GIVE_UP and (updates or unsent):

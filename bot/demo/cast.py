@@ -14,8 +14,12 @@ from bot.demo.standin.world import Person
 
 # Bot id 0 does not exist, so this can never be a real token (real ones are issued by BotFather).
 DEMO_TOKEN = "0:LAPOR-TPPO-DEMO-never-a-real-token"  # noqa: S105 (a marker, not a secret)
-BOT_USER = {"id": 5550000001, "is_bot": True, "first_name": "Lapor TPPO (DEMO)",
-            "username": "lapor_tppo_demo_bot"}
+BOT_USER = {
+    "id": 5550000001,
+    "is_bot": True,
+    "first_name": "Lapor TPPO (DEMO)",
+    "username": "lapor_tppo_demo_bot",
+}
 STAFF_CHAT_ID = -1005550000001
 STAFF_CHAT_TITLE = "Gugus Tugas TPPO Nunukan (DEMO)"
 
@@ -60,11 +64,17 @@ REPORTERS = (
     Person(7100000003, "Nurul", "reporter", "ms"),
 )
 STAFF = (
-    _staff(7200000001, "Rina", "coordinator", "Koordinator, DP3AP2KB",
-           Shift("daily", time(7), time(19), "primary")),
+    _staff(
+        7200000001,
+        "Rina",
+        "coordinator",
+        "Koordinator, DP3AP2KB",
+        Shift("daily", time(7), time(19), "primary"),
+    ),
     _staff(7200000002, "Dewi", "member", "UPTD PPA", Shift("daily", time(19), time(7), "primary")),
-    _staff(7200000003, "Yusuf", "member", "Polres Nunukan",
-           Shift("daily", time(0), time(0), "backup")),
+    _staff(
+        7200000003, "Yusuf", "member", "Polres Nunukan", Shift("daily", time(0), time(0), "backup")
+    ),
 )
 
 _new_ids = itertools.count(7100000101)
@@ -84,6 +94,8 @@ def roster_csv() -> str:
     """The demo roster in the `roster import` format."""
     lines = ["user_id,day,start,end,role"]
     for member in STAFF:
-        lines += [f"{member.person.id},{s.day},{s.start:%H:%M},{s.end:%H:%M},{s.role}"
-                  for s in member.shifts]
+        lines += [
+            f"{member.person.id},{s.day},{s.start:%H:%M},{s.end:%H:%M},{s.role}"
+            for s in member.shifts
+        ]
     return "\n".join(lines) + "\n"

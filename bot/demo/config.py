@@ -21,8 +21,16 @@ from bot.errors import BotError, SettingsError
 from bot.infra.crypto import new_data_key
 from bot.infra.settings import Settings
 
-PASSED_THROUGH = ("TIMEZONE", "DEFAULT_LOCALE", "SLA_URGENT", "SLA_CHILD", "SLA_NORMAL",
-                  "CATALOG_FILE", "LOG_LEVEL", "MAX_ATTEMPTS")
+PASSED_THROUGH = (
+    "TIMEZONE",
+    "DEFAULT_LOCALE",
+    "SLA_URGENT",
+    "SLA_CHILD",
+    "SLA_NORMAL",
+    "CATALOG_FILE",
+    "LOG_LEVEL",
+    "MAX_ATTEMPTS",
+)
 
 
 class DemoRefused(BotError):
@@ -53,8 +61,11 @@ class DemoSettings(Settings):
 
     @classmethod
     def settings_customise_sources(
-        cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         """Only the values given to the constructor."""
@@ -74,32 +85,45 @@ def is_loopback(host: str) -> bool:
 def refuse_production(declared: Declared) -> str:
     """The loopback host to bind; raises `DemoRefused` (one line) for production settings."""
     if declared.TELEGRAM_BOT_TOKEN and declared.TELEGRAM_BOT_TOKEN != DEMO_TOKEN:
-        raise DemoRefused("TELEGRAM_BOT_TOKEN is set (in the environment or .env): the demo never "
-                          "talks to Telegram; remove it, or run the demo from a folder without "
-                          "that .env")
+        raise DemoRefused(
+            "TELEGRAM_BOT_TOKEN is set (in the environment or .env): the demo never "
+            "talks to Telegram; remove it, or run the demo from a folder without "
+            "that .env"
+        )
     if declared.PUBLIC_URL:
-        raise DemoRefused("PUBLIC_URL is set: the demo must not be reachable from outside; "
-                          "unset it")
+        raise DemoRefused(
+            "PUBLIC_URL is set: the demo must not be reachable from outside; unset it"
+        )
     host = declared.HOST or "127.0.0.1"
     if not is_loopback(host):
-        raise DemoRefused(f"HOST={host} is not a loopback address: the demo listens on "
-                          "127.0.0.1 only; unset HOST")
+        raise DemoRefused(
+            f"HOST={host} is not a loopback address: the demo listens on 127.0.0.1 only; unset HOST"
+        )
     url = declared.DATABASE_URL or ""
     if url and not url.startswith("sqlite"):
-        raise DemoRefused("DATABASE_URL is not SQLite: the demo keeps its data in a throw-away "
-                          "SQLite file; unset DATABASE_URL")
+        raise DemoRefused(
+            "DATABASE_URL is not SQLite: the demo keeps its data in a throw-away "
+            "SQLite file; unset DATABASE_URL"
+        )
     return host.strip().strip("[]")
 
 
-def demo_settings(folder: Path, host: str, port: int, api_url: str,
-                  declared: Declared) -> Settings:
+def demo_settings(folder: Path, host: str, port: int, api_url: str, declared: Declared) -> Settings:
     """Settings for the demo: its own database, the stand-in, fresh secrets."""
-    values: dict[str, Any] = {name: getattr(declared, name) for name in PASSED_THROUGH
-                              if getattr(declared, name) is not None}
-    values |= {"TELEGRAM_BOT_TOKEN": DEMO_TOKEN, "TELEGRAM_API_URL": api_url,
-               "STAFF_CHAT_ID": STAFF_CHAT_ID, "HOST": host, "PORT": port,
-               "DATABASE_URL": f"sqlite+aiosqlite:///{folder / 'demo.db'}",
-               "DATA_KEY": new_data_key()}
+    values: dict[str, Any] = {
+        name: getattr(declared, name)
+        for name in PASSED_THROUGH
+        if getattr(declared, name) is not None
+    }
+    values |= {
+        "TELEGRAM_BOT_TOKEN": DEMO_TOKEN,
+        "TELEGRAM_API_URL": api_url,
+        "STAFF_CHAT_ID": STAFF_CHAT_ID,
+        "HOST": host,
+        "PORT": port,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{folder / 'demo.db'}",
+        "DATA_KEY": new_data_key(),
+    }
     try:
         return DemoSettings(**values)
     except ValidationError as exc:

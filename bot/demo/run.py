@@ -32,6 +32,7 @@ from bot.demo.web import DemoParts, mount_demo
 from bot.errors import BotError
 from bot.http.app import create_app
 from bot.infra.clock import ScaledClock
+from bot.infra.settings import reveal
 from bot.runtime.services import Services
 from storage.db import upgrade
 
@@ -62,7 +63,7 @@ class Demo:
 def listen(host: str, port: int | None) -> socket.socket:
     """A listening socket on `port`; None tries 8080, then any free port."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    for candidate in ([port] if port is not None else [DEFAULT_PORT, 0]):
+    for candidate in [port] if port is not None else [DEFAULT_PORT, 0]:
         sock = socket.socket(family, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
@@ -72,8 +73,7 @@ def listen(host: str, port: int | None) -> socket.socket:
             if exc.errno == errno.EADDRINUSE and candidate:
                 if port is None:
                     continue
-                raise PortBusy(f"port {candidate} is in use; choose another with --port") \
-                    from None
+                raise PortBusy(f"port {candidate} is in use; choose another with --port") from None
             raise
         sock.listen(128)
         sock.setblocking(False)
@@ -101,21 +101,29 @@ async def _serve(server: _Server, sock: socket.socket) -> asyncio.Task[None]:
 
 
 @contextlib.asynccontextmanager
-async def running_demo(folder: Path, *, port: int | None = None, factor: float = 1.0,
-                       declared: Declared | None = None) -> AsyncIterator[Demo]:
+async def running_demo(
+    folder: Path, *, port: int | None = None, factor: float = 1.0, declared: Declared | None = None
+) -> AsyncIterator[Demo]:
     """Start the demo with its data in `folder`; everything stops when the block ends."""
     declared = declared or Declared()
     host = refuse_production(declared)
     # Closing twice is harmless: the servers close their sockets, this covers a failed start.
-    with contextlib.closing(listen(host, port)) as web_sock, \
-            contextlib.closing(listen(host, 0)) as api_sock:
+    with (
+        contextlib.closing(listen(host, port)) as web_sock,
+        contextlib.closing(listen(host, 0)) as api_sock,
+    ):
         address = f"[{host}]" if ":" in host else host
-        settings = demo_settings(folder, host, web_sock.getsockname()[1],
-                                 f"http://{address}:{api_sock.getsockname()[1]}", declared)
+        settings = demo_settings(
+            folder,
+            host,
+            web_sock.getsockname()[1],
+            f"http://{address}:{api_sock.getsockname()[1]}",
+            declared,
+        )
         await asyncio.to_thread(upgrade, settings.DATABASE_URL)
         notes = await asyncio.to_thread(seed, settings, folder)
         world, api = build_world()
-        activity = Activity(world, settings.DATABASE_URL, settings.DATA_KEY or "")
+        activity = Activity(world, settings.DATABASE_URL, reveal(settings.DATA_KEY))
         acting = Acting(api, on_update=activity.track)
         clock = ScaledClock(factor)
         player = Player(load_book(), world, acting, activity)
@@ -127,13 +135,16 @@ async def running_demo(folder: Path, *, port: int | None = None, factor: float =
 
 
 @contextlib.asynccontextmanager
-async def _serving(parts: DemoParts, standin: Any, api_sock: socket.socket, app: Any,
-                   web_sock: socket.socket) -> AsyncIterator[None]:
+async def _serving(
+    parts: DemoParts, standin: Any, api_sock: socket.socket, app: Any, web_sock: socket.socket
+) -> AsyncIterator[None]:
     """The stand-in first (the app calls it while starting), then the app; stopped in reverse."""
-    api_server = _Server(uvicorn.Config(standin, log_config=None, access_log=False,
-                                        lifespan="off"))
-    web_server = _Server(uvicorn.Config(app, log_config=None, access_log=False, lifespan="on",
-                                        timeout_graceful_shutdown=5))
+    api_server = _Server(uvicorn.Config(standin, log_config=None, access_log=False, lifespan="off"))
+    web_server = _Server(
+        uvicorn.Config(
+            app, log_config=None, access_log=False, lifespan="on", timeout_graceful_shutdown=5
+        )
+    )
     stop = asyncio.Event()
     watcher = asyncio.create_task(parts.activity.run(stop), name="demo-activity")
     try:

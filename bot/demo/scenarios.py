@@ -83,18 +83,25 @@ def load_book(path: Path = BOOK) -> Book:
     scenarios = {}
     for raw in data.get("scenario", []):
         scenario = Scenario(
-            id=raw["id"], title=dict(raw["title"]), reporter=raw["reporter"],
+            id=raw["id"],
+            title=dict(raw["title"]),
+            reporter=raw["reporter"],
             language=raw.get("language", "id"),
             script=tuple(_step(s) for s in raw.get("script", [])),
             answers=tuple(_step(s) for s in raw.get("answers", [])),
-            copies=int(raw.get("copies", 1)), plays=tuple(raw.get("plays", ())))
+            copies=int(raw.get("copies", 1)),
+            plays=tuple(raw.get("plays", ())),
+        )
         scenarios[scenario.id] = scenario
     for scenario in scenarios.values():
         if unknown := [p for p in scenario.plays if p not in scenarios or scenarios[p].plays]:
             raise ScenarioError(f"{scenario.id} plays unknown or nested scenarios {unknown}")
     defaults = data.get("defaults", {})
-    return Book(scenarios, tuple(_matcher(r) for r in defaults.get("advance", [])),
-                tuple(_matcher(r) for r in defaults.get("avoid", [])))
+    return Book(
+        scenarios,
+        tuple(_matcher(r) for r in defaults.get("advance", [])),
+        tuple(_matcher(r) for r in defaults.get("avoid", [])),
+    )
 
 
 def matches(rule: str, button: dict[str, Any]) -> bool:
@@ -138,11 +145,17 @@ def screen(chat: Chat, first_id: int) -> Screen:
             keyboard = message
         found = REFERENCE.search(f"{message.get('text', '')} {message.get('caption', '')}")
         reference = reference or (found.group() if found else None)
-    buttons = [b for row in (keyboard or {}).get("reply_markup", {}).get("inline_keyboard", [])
-               for b in row]
+    buttons = [
+        b
+        for row in (keyboard or {}).get("reply_markup", {}).get("inline_keyboard", [])
+        for b in row
+    ]
     typed = (chat.reply_keyboard or {}).get("keyboard", [])
-    buttons += [{"text": b if isinstance(b, str) else b.get("text", ""), "reply": True}
-                for row in typed for b in row]
+    buttons += [
+        {"text": b if isinstance(b, str) else b.get("text", ""), "reply": True}
+        for row in typed
+        for b in row
+    ]
     return Screen(keyboard["message_id"] if keyboard else None, buttons, reference)
 
 
@@ -155,8 +168,14 @@ class Choice:
     answer: int | None = None  # the entry of `answers` this uses up
 
 
-def choose(book: Book, scenario: Scenario, used: list[bool], buttons: list[dict[str, Any]],
-           *, any_button: bool) -> Choice | None:
+def choose(
+    book: Book,
+    scenario: Scenario,
+    used: list[bool],
+    buttons: list[dict[str, Any]],
+    *,
+    any_button: bool,
+) -> Choice | None:
     """The next move on screen: an unused answer that fits, else an `advance` button, else (with
     `any_button`) the first button that is not to be avoided; None when there is nothing to do.
     """
@@ -164,8 +183,11 @@ def choose(book: Book, scenario: Scenario, used: list[bool], buttons: list[dict[
         rule = answer.press or answer.when or ""
         button = None if used[n] else next((b for b in buttons if matches(rule, b)), None)
         if button is not None:
-            return Choice(text=answer.type, answer=n) if answer.type is not None else Choice(
-                button, answer=n)
+            return (
+                Choice(text=answer.type, answer=n)
+                if answer.type is not None
+                else Choice(button, answer=n)
+            )
     allowed = [b for b in buttons if not any(matches(r, b) for r in book.avoid)]
     for rule in book.advance:
         if button := next((b for b in allowed if matches(rule, b)), None):

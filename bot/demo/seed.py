@@ -31,8 +31,9 @@ def seed_plan(folder: Path) -> list[list[str]]:
     """The CLI calls that register the demo staff and load their roster (writes the CSV)."""
     roster = folder / "roster.csv"
     roster.write_text(roster_csv(), encoding="utf-8")
-    plan = [["staff", "add", str(m.person.id), "--name", m.person.name, "--role", m.role]
-            for m in STAFF]
+    plan = [
+        ["staff", "add", str(m.person.id), "--name", m.person.name, "--role", m.role] for m in STAFF
+    ]
     return [*plan, ["roster", "import", str(roster)]]
 
 

@@ -29,16 +29,27 @@ from bot.infra.settings import Settings
 STATIC = Path(__file__).with_name("static")
 LONG_POLL = 20.0
 # Nothing but our own origin: the page works offline and cannot be made to load anything else.
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-       "media-src 'self'; connect-src 'self'; form-action 'none'; base-uri 'none'; "
-       "frame-ancestors 'none'")
-_SHOWN_INLINE = ("image/png", "image/jpeg", "image/webp", "image/gif", "audio/ogg", "audio/mpeg",
-                 "video/mp4")
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "media-src 'self'; connect-src 'self'; form-action 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'"
+)
+_SHOWN_INLINE = (
+    "image/png",
+    "image/jpeg",
+    "image/webp",
+    "image/gif",
+    "audio/ogg",
+    "audio/mpeg",
+    "video/mp4",
+)
 # Places a reporter can share (approximate), from both sides of the border.
-PLACES = (("Pelabuhan Tunon Taka, Nunukan", 4.1376, 117.6659),
-          ("Sungai Nyamuk, Sebatik", 4.0848, 117.8813),
-          ("Tawau, Sabah", 4.2448, 117.8912),
-          ("Lahad Datu, Sabah", 5.0268, 118.3270))
+PLACES = (
+    ("Pelabuhan Tunon Taka, Nunukan", 4.1376, 117.6659),
+    ("Sungai Nyamuk, Sebatik", 4.0848, 117.8813),
+    ("Tawau, Sabah", 4.2448, 117.8912),
+    ("Lahad Datu, Sabah", 5.0268, 118.3270),
+)
 
 
 @dataclass
@@ -76,18 +87,32 @@ class Speed(BaseModel):
 def _clock_view(parts: DemoParts) -> dict[str, Any]:
     local = parts.clock.now().astimezone(parts.settings.zone)
     duty = on_duty(local)
-    return {"factor": parts.clock.factor, "now": local.isoformat(),
-            "on_duty": duty.person.id if duty else None}
+    return {
+        "factor": parts.clock.factor,
+        "now": local.isoformat(),
+        "on_duty": duty.person.id if duty else None,
+    }
 
 
 def _config(parts: DemoParts) -> dict[str, Any]:
     return {
-        "run": parts.world.run_id, "bot": BOT_USER, "locale": parts.settings.DEFAULT_LOCALE,
-        "timezone": parts.settings.TIMEZONE, "staff_chat": STAFF_CHAT_ID,
-        "staff": [m.person.view() | {"register_role": m.role, "shifts": [
-            f"{s.day} {s.start:%H:%M}-{s.end:%H:%M} {s.role}" for s in m.shifts]} for m in STAFF],
-        "scenarios": [{"id": s.id, "title": s.title, "reports": s.copies if s.plays else 1}
-                      for s in parts.player.book.scenarios.values()],
+        "run": parts.world.run_id,
+        "bot": BOT_USER,
+        "locale": parts.settings.DEFAULT_LOCALE,
+        "timezone": parts.settings.TIMEZONE,
+        "staff_chat": STAFF_CHAT_ID,
+        "staff": [
+            m.person.view()
+            | {
+                "register_role": m.role,
+                "shifts": [f"{s.day} {s.start:%H:%M}-{s.end:%H:%M} {s.role}" for s in m.shifts],
+            }
+            for m in STAFF
+        ],
+        "scenarios": [
+            {"id": s.id, "title": s.title, "reports": s.copies if s.plays else 1}
+            for s in parts.player.book.scenarios.values()
+        ],
         "places": [{"name": n, "latitude": lat, "longitude": lon} for n, lat, lon in PLACES],
         "clock": _clock_view(parts),
     }
@@ -115,7 +140,8 @@ def _guard(request: Request) -> None:
     if origin is not None and origin != f"{request.url.scheme}://{request.headers.get('host')}":
         raise HTTPException(403, "cross-site request")
     if request.method == "POST" and not request.headers.get("content-type", "").startswith(
-            "application/json"):
+        "application/json"
+    ):
         raise HTTPException(415, "send JSON")
 
 
@@ -123,8 +149,11 @@ def _file_response(data: bytes, mime_type: str, asked: str | None) -> Response:
     """A stored file; pictures and sound inline, the rest as a download. Byte ranges are
     served, so that the browser's audio player can find a voice note's length."""
     inline = mime_type in _SHOWN_INLINE
-    headers = {"Content-Disposition": "inline" if inline else "attachment",
-               "X-Content-Type-Options": "nosniff", "Accept-Ranges": "bytes"}
+    headers = {
+        "Content-Disposition": "inline" if inline else "attachment",
+        "X-Content-Type-Options": "nosniff",
+        "Accept-Ranges": "bytes",
+    }
     media_type = mime_type if inline else "application/octet-stream"
     found = re.fullmatch(r"bytes=(\d*)-(\d*)", (asked or "").strip())
     if found is None or not any(found.groups()):
@@ -135,8 +164,7 @@ def _file_response(data: bytes, mime_type: str, asked: str | None) -> Response:
     if start > end:
         return Response(status_code=416, headers={"Content-Range": f"bytes */{len(data)}"})
     headers["Content-Range"] = f"bytes {start}-{end}/{len(data)}"
-    return Response(data[start:end + 1], status_code=206, media_type=media_type,
-                    headers=headers)
+    return Response(data[start : end + 1], status_code=206, media_type=media_type, headers=headers)
 
 
 def mount_demo(app: FastAPI, parts: DemoParts) -> None:
@@ -200,9 +228,15 @@ def mount_demo(app: FastAPI, parts: DemoParts) -> None:
     @app.get("/demo/", include_in_schema=False)
     async def page(request: Request) -> Response:
         _guard(request)
-        return FileResponse(STATIC / "index.html", headers={
-            "Content-Security-Policy": CSP, "Cache-Control": "no-store",
-            "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"})
+        return FileResponse(
+            STATIC / "index.html",
+            headers={
+                "Content-Security-Policy": CSP,
+                "Cache-Control": "no-store",
+                "X-Content-Type-Options": "nosniff",
+                "Referrer-Policy": "no-referrer",
+            },
+        )
 
     app.include_router(api)
     app.mount("/demo/static", StaticFiles(directory=STATIC), name="demo-static")

@@ -11,15 +11,16 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
 
-from bot.infra.settings import Settings
+from bot.infra.settings import Settings, reveal
 from bot.runtime.services import Services
 from storage.errors import DatabaseUnavailable
 
 log = logging.getLogger(__name__)
 
 MAX_UPDATE_BYTES = 1_000_000
+# Telegram's update ids fit the inbox's 64-bit key; a larger one is not a Telegram update.
+MAX_UPDATE_ID = 2**63 - 1
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 (a header name)
 
 
@@ -28,7 +29,7 @@ def _error(status: int, detail: str) -> JSONResponse:
 
 
 def _secret_ok(settings: Settings, given: str | None) -> bool:
-    expected = settings.TELEGRAM_WEBHOOK_SECRET
+    expected = reveal(settings.TELEGRAM_WEBHOOK_SECRET)
     if not expected or given is None:
         return False
     return hmac.compare_digest(given.encode(), expected.encode())
@@ -40,10 +41,30 @@ def _parse(body: bytes) -> tuple[dict[str, Any], str] | None:
         data = json.loads(text)
     except (ValueError, UnicodeDecodeError, RecursionError):
         return None
-    if not isinstance(data, dict) or not isinstance(data.get("update_id"), int) \
-            or isinstance(data.get("update_id"), bool) or data["update_id"] < 0:
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("update_id"), int)
+        or isinstance(data.get("update_id"), bool)
+        or not 0 <= data["update_id"] <= MAX_UPDATE_ID
+    ):
         return None
     return data, text
+
+
+async def _read_capped(request: Request, cap: int) -> bytes | None:
+    """The body, or None as soon as it grows past `cap` bytes, whatever the headers said.
+
+    A chunked body declares no length, so the cap is applied while streaming: nothing larger
+    than `cap` is ever held in memory.
+    """
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > cap:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
@@ -59,18 +80,19 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         finally:
             await svc.close()
 
-    app = FastAPI(title="Lapor TPPO", lifespan=lifespan, docs_url=None, redoc_url=None,
-                  openapi_url=None)
+    app = FastAPI(
+        title="Lapor TPPO", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None
+    )
 
     @app.post("/telegram/webhook")
     async def telegram_webhook(request: Request) -> JSONResponse:
         if not _secret_ok(settings, request.headers.get(SECRET_HEADER)):
             return _error(403, "forbidden")
-        declared = request.headers.get("content-length", "0")
-        if not declared.isdigit() or int(declared) > MAX_UPDATE_BYTES:
+        declared = request.headers.get("content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > MAX_UPDATE_BYTES):
             return _error(413, "update too large")
-        body = await request.body()
-        if len(body) > MAX_UPDATE_BYTES:
+        body = await _read_capped(request, MAX_UPDATE_BYTES)
+        if body is None:
             return _error(413, "update too large")
         parsed = _parse(body)
         if parsed is None:
@@ -88,12 +110,10 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
 
     @app.get("/readyz")
     async def readyz(request: Request) -> JSONResponse:
-        try:
-            async with request.app.state.services.db.transaction() as session:
-                await session.execute(text("SELECT 1"))
-        except Exception as exc:
-            log.warning("readiness check failed: %s", type(exc).__name__)
-            return JSONResponse({"status": "unavailable"}, status_code=503)
+        problems = await request.app.state.services.problems()
+        if problems:
+            log.warning("not ready: %s", "; ".join(problems))
+            return JSONResponse({"status": "unavailable", "problems": problems}, status_code=503)
         return JSONResponse({"status": "ready"})
 
     return app

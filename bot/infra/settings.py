@@ -10,7 +10,14 @@ from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BeforeValidator, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import SettingsError
@@ -30,11 +37,16 @@ def parse_duration(value: Any) -> timedelta:
     return timedelta(seconds=int(match.group(1)) * _UNITS[match.group(2)])
 
 
-def _check_data_key(value: str | None) -> str | None:
+def reveal(secret: SecretStr | None) -> str:
+    """The plain value of a secret setting ("" when unset), for the one place that uses it."""
+    return secret.get_secret_value() if secret is not None else ""
+
+
+def _check_data_key(value: SecretStr | None) -> SecretStr | None:
     if value is None:
         return None
     try:
-        raw = base64.urlsafe_b64decode(value.encode("ascii"))
+        raw = base64.urlsafe_b64decode(value.get_secret_value().encode("ascii"))
     except (binascii.Error, ValueError, UnicodeEncodeError) as exc:
         raise ValueError("must be url-safe base64; run `lapor-tppo keygen`") from exc
     if len(raw) < 32:
@@ -43,7 +55,7 @@ def _check_data_key(value: str | None) -> str | None:
 
 
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
-DataKey = Annotated[str | None, AfterValidator(_check_data_key)]
+DataKey = Annotated[SecretStr | None, AfterValidator(_check_data_key)]
 
 # How to fix each setting, for the one-line error `run` prints.
 _FIXES = {
@@ -56,6 +68,7 @@ _FIXES = {
     "into .env",
     "DATABASE_URL": "use sqlite+aiosqlite:///./var/lapor.db or postgresql+asyncpg://user@host/db",
     "TIMEZONE": "use an IANA name such as Asia/Makassar",
+    "REDIS_URL": "use redis://host:6379/0, or unset it to keep the send budget in the database",
 }
 
 
@@ -63,23 +76,30 @@ class Settings(BaseSettings):
     """Every setting of Lapor TPPO; names are the environment variables (DESIGN.md §2)."""
 
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=True,
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=True,
         env_ignore_empty=True,
         frozen=True,
     )
 
-    TELEGRAM_BOT_TOKEN: str | None = None
+    # Secrets are SecretStr: a repr, a log line or a traceback shows "**********".
+    TELEGRAM_BOT_TOKEN: SecretStr | None = None
     TELEGRAM_API_URL: str = "https://api.telegram.org"
     STAFF_CHAT_ID: int | None = None
-    DATABASE_URL: str = "sqlite+aiosqlite:///./var/lapor.db"
+    # Not a SecretStr (it is read in many places) but kept out of repr: it may hold a password.
+    DATABASE_URL: str = Field("sqlite+aiosqlite:///./var/lapor.db", repr=False)
+    # Set: the send budget lives in Redis (redis://host:6379/0) instead of the database.
+    REDIS_URL: str | None = Field(None, repr=False)
     HOST: str = "127.0.0.1"
     PORT: int = 8080
     PUBLIC_URL: str | None = None
-    TELEGRAM_WEBHOOK_SECRET: str | None = None
+    TELEGRAM_WEBHOOK_SECRET: SecretStr | None = None
     DATA_KEY: DataKey = None
     CASE_WEBHOOK_URL: str | None = None
-    CASE_WEBHOOK_SECRET: str | None = None
-    CASE_INBOUND_SECRET: str | None = None
+    CASE_WEBHOOK_SECRET: SecretStr | None = None
+    CASE_INBOUND_SECRET: SecretStr | None = None
     TIMEZONE: str = "Asia/Makassar"
     DEFAULT_LOCALE: str = "id"
     SLA_URGENT: Duration = timedelta(minutes=5)
@@ -99,9 +119,16 @@ class Settings(BaseSettings):
 
     @field_validator("TELEGRAM_WEBHOOK_SECRET")
     @classmethod
-    def _webhook_secret(cls, value: str | None) -> str | None:
-        if value is not None and not _WEBHOOK_SECRET.match(value):
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _WEBHOOK_SECRET.match(value.get_secret_value()):
             raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @field_validator("REDIS_URL")
+    @classmethod
+    def _redis_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must start with redis://, rediss:// or unix://")
         return value
 
     @field_validator("TIMEZONE")

@@ -9,7 +9,7 @@ into the same flow.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -18,16 +18,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.effects.registry import EffectContext, EffectRegistry, EffectResult
 from bot.errors import BotError
 from bot.infra.crypto import Keys
-from bot.telegram.outgoing import Outgoing
+from bot.telegram.outgoing import PROMPT, Outgoing
 from bot.telegram.updates import Inbound, parse_update, to_inbound
-from flows.core import Flow, Reply, Route, Router, Where, t
+from flows.core import CommandEvent, Flow, Place, Reply, Route, Router, Where, t
 from storage.repos import conversations
 from storage.repos.outbox import NewMessage
 from storage.repos.timers import NewTimer
 
-APOLOGY = t("Sorry, something went wrong on our side and we could not read your last message. "
-            "Please send it again, or send /start to continue: your answers so far are kept.\n"
-            "If you or someone else is in danger now, call the police at 110.")
+APOLOGY = t(
+    "Sorry, something went wrong on our side and we could not read your last message. "
+    "Please send it again, or send /start to continue: your answers so far are kept.\n"
+    "If you or someone else is in danger now, call the police at 110."
+)
 # Effects answering with events that cause effects... a flow that loops is a bug: stop it.
 MAX_EFFECT_ROUNDS = 16
 
@@ -55,9 +57,18 @@ class Handled:
 class UpdateHandler:
     """Routes one raw update to its flow and applies the flow's decision in the caller's session."""
 
-    def __init__(self, *, keys: Keys, router: Router, flows: Mapping[str, Flow[Any]],
-                 effects: EffectRegistry, outgoing: Outgoing, staff_chat_id: int | None,
-                 default_locale: str, is_staff: StaffCheck = nobody_is_staff) -> None:
+    def __init__(
+        self,
+        *,
+        keys: Keys,
+        router: Router,
+        flows: Mapping[str, Flow[Any]],
+        effects: EffectRegistry,
+        outgoing: Outgoing,
+        staff_chat_id: int | None,
+        default_locale: str,
+        is_staff: StaffCheck = nobody_is_staff,
+    ) -> None:
         missing = router.flows - set(flows)
         if missing:
             raise BotError(f"the router names flows nobody registered: {sorted(missing)}")
@@ -86,8 +97,9 @@ class UpdateHandler:
             return Handled(self._acknowledge(inbound))
         return await self._step(session, self._flows[route], inbound, now)
 
-    async def _step(self, session: AsyncSession, flow: Flow[Any], inbound: Inbound,
-                    now: datetime) -> Handled:
+    async def _step(
+        self, session: AsyncSession, flow: Flow[Any], inbound: Inbound, now: datetime
+    ) -> Handled:
         key = self._keys.identity_key(inbound.user_id)
         state = await conversations.load(session, flow, key)
         transition = flow.step(state, inbound.event)
@@ -105,8 +117,11 @@ class UpdateHandler:
             done.drop_state |= result.drop_state
             for event in result.events:
                 more = flow.step(state, event)
-                state, replies, pending = more.state, replies + list(more.replies), \
-                    pending + list(more.effects)
+                state, replies, pending = (
+                    more.state,
+                    replies + list(more.replies),
+                    pending + list(more.effects),
+                )
         else:
             raise EffectLoop(f"flow {flow.name} still had effects after {MAX_EFFECT_ROUNDS}")
         if not done.drop_state:
@@ -115,18 +130,23 @@ class UpdateHandler:
         return Handled(messages, done.timers, done.references)
 
     def _acknowledge(self, inbound: Inbound) -> list[NewMessage]:
-        """Stop the spinner on a pressed button, even when nobody acts on it."""
-        if inbound.callback_query_id is None:
+        """Stop the spinner on a pressed button, even when nobody acts on it.
+
+        In private chats the inbox writer answered it on arrival (bot/runtime/ingest.py).
+        """
+        if inbound.callback_query_id is None or inbound.place is Place.PRIVATE:
             return []
         return [self._out.answer_callback(inbound.chat_id, inbound.callback_query_id)]
 
     def _replies(self, inbound: Inbound, replies: list[Reply], locale: str) -> list[NewMessage]:
         out = self._acknowledge(inbound)
-        out.extend(self._out.reply(inbound.chat_id, r, locale, inbound.message_id)
-                   for r in replies)
+        out.extend(self._out.reply(inbound.chat_id, r, locale, inbound.message_id) for r in replies)
+        if isinstance(inbound.event, CommandEvent) and inbound.place is Place.PRIVATE:
+            # A command (/batal, /start...) changes course: prompts still queued for the old
+            # course are moot, so its answer does not wait behind them.
+            out = [replace(m, replaces=PROMPT) if m.in_order else m for m in out]
         return out
 
     def apology(self, chat_id: int, locale: str | None = None) -> NewMessage:
         """The kind message sent when an update could not be handled at all."""
         return self._out.reply(chat_id, Reply(APOLOGY), locale or self._locale)
-

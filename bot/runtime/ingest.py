@@ -11,11 +11,14 @@ from typing import Any
 
 from bot.infra.clock import Clock
 from bot.infra.crypto import Keys
-from bot.telegram.updates import chat_id_of
+from bot.telegram.clean import clean
+from bot.telegram.outgoing import Outgoing
+from bot.telegram.updates import chat_id_of, private_callback
 from storage.db import Database
-from storage.errors import DatabaseUnavailable
+from storage.errors import DatabaseUnavailable, is_data_error
 from storage.repos import inbox
 from storage.repos.inbox import NewUpdate
+from storage.repos.outbox import NewMessage
 
 log = logging.getLogger(__name__)
 
@@ -27,10 +30,18 @@ _FLOOD = 8
 class InboxWriter:
     """Stores updates in batches: one commit (one fsync) acknowledges many concurrent requests."""
 
-    def __init__(self, db: Database, keys: Keys,
-                 on_commit: Callable[[], None] = lambda: None, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        keys: Keys,
+        on_commit: Callable[[], None] = lambda: None,
+        clock: Clock | None = None,
+        outgoing: Outgoing | None = None,
+    ) -> None:
         self._db = db
         self._keys = keys
+        # Answers buttons pressed in private chats as they arrive (see `to_row`).
+        self._out = outgoing
         self._clock = clock or Clock()
         self.on_commit = on_commit  # set once the worker exists: wakes it after each commit
         self._queue: asyncio.Queue[tuple[NewUpdate, asyncio.Future[None]]] = asyncio.Queue()
@@ -41,11 +52,26 @@ class InboxWriter:
         return time.monotonic() < self._flood_until
 
     def to_row(self, raw: dict[str, Any], text: str | None = None) -> NewUpdate:
-        """The inbox row for a raw update (`text`: its JSON as received); its chat is keyed."""
+        """The inbox row for a raw update (`text`: its JSON as received); its chat is keyed.
+
+        Code points that could never be stored or sent on (lone surrogates, NUL) become U+FFFD
+        here, at the edge, so that nothing downstream meets them.
+        """
+        raw, changed = clean(raw)
+        if changed or text is None:
+            text = json.dumps(raw, ensure_ascii=False)
         chat_id = chat_id_of(raw)
         chat_key = self._keys.identity_key(chat_id) if chat_id is not None else "-"
-        return NewUpdate(int(raw["update_id"]), chat_key,
-                         text if text is not None else json.dumps(raw, ensure_ascii=False))
+        return NewUpdate(int(raw["update_id"]), chat_key, text, self._ack(raw))
+
+    def _ack(self, raw: dict[str, Any]) -> NewMessage | None:
+        """A button pressed in a private chat is answered now, not once the chat's earlier
+        updates are handled: Telegram shows the spinner only for a few seconds, and a reporter
+        who typed a lot meanwhile must not see it spin."""
+        pressed = private_callback(raw) if self._out is not None else None
+        if pressed is None or self._out is None:
+            return None
+        return self._out.answer_callback(*pressed)
 
     async def submit(self, raw: dict[str, Any], text: str | None = None) -> None:
         """Return once `raw` is committed; raises `DatabaseUnavailable` when it could not be."""
@@ -59,7 +85,7 @@ class InboxWriter:
             async with self._db.transaction(urgent=True) as session:
                 await inbox.add(session, rows, self._clock.now())
         except Exception as exc:
-            raise DatabaseUnavailable(type(exc).__name__) from exc
+            raise DatabaseUnavailable(type(exc).__name__, data_error=is_data_error(exc)) from exc
         self.on_commit()
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -80,11 +106,35 @@ class InboxWriter:
         try:
             await self.store([row for row, _ in batch])
         except DatabaseUnavailable as exc:
+            if len(batch) > 1 and exc.data_error:
+                # One bad row must not fail the requests that shared its commit: each row
+                # alone, so that only the bad one answers 503.
+                await self._commit_one_by_one(batch)
+                return
             log.error("inbox write of %d updates failed: %s", len(batch), exc)
-            for _, future in batch:
-                if not future.done():
-                    future.set_exception(exc)
+            _settle(batch, exc)
             return
-        for _, future in batch:
-            if not future.done():
-                future.set_result(None)
+        _settle(batch, None)
+
+    async def _commit_one_by_one(self, batch: list[tuple[NewUpdate, asyncio.Future[None]]]) -> None:
+        for n, (row, future) in enumerate(batch):
+            try:
+                await self.store([row])
+            except DatabaseUnavailable as exc:
+                log.error("inbox write of update %d failed: %s", row.update_id, exc)
+                if not exc.data_error:  # the database itself failed: the rest would too
+                    _settle(batch[n:], exc)
+                    return
+                _settle([(row, future)], exc)
+            else:
+                _settle([(row, future)], None)
+
+
+def _settle(batch: list[tuple[NewUpdate, asyncio.Future[None]]], error: Exception | None) -> None:
+    for _, future in batch:
+        if future.done():
+            continue
+        if error is None:
+            future.set_result(None)
+        else:
+            future.set_exception(error)

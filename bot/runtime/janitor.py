@@ -9,7 +9,7 @@ from datetime import timedelta
 from bot.infra.clock import Clock
 from bot.runtime.aio import wait_for_event
 from storage.db import Database
-from storage.repos import conversations, inbox, outbox
+from storage.repos import budget, conversations, inbox, outbox
 
 log = logging.getLogger(__name__)
 
@@ -17,6 +17,8 @@ log = logging.getLogger(__name__)
 INBOX_KEEP = timedelta(days=2)
 # Delivery records help an operator answer "did the card go out?" for a week.
 OUTBOX_KEEP = timedelta(days=7)
+# The shared send budget needs a chat's send times for a minute at most.
+BUDGET_KEEP = timedelta(hours=1)
 # An unfinished draft holds what the reporter typed; after a month it is kept no longer.
 DRAFT_KEEP = timedelta(days=30)
 
@@ -24,8 +26,7 @@ DRAFT_KEEP = timedelta(days=30)
 class Janitor:
     """Purges old inbox ids and outbox delivery records every `every` seconds."""
 
-    def __init__(self, db: Database, every: float = 600.0,
-                 clock: Clock | None = None) -> None:
+    def __init__(self, db: Database, every: float = 600.0, clock: Clock | None = None) -> None:
         self._db = db
         self._every = every
         self._clock = clock or Clock()
@@ -39,9 +40,15 @@ class Janitor:
             sent = await outbox.purge(session, now - OUTBOX_KEEP)
         async with self._db.transaction() as session:
             drafts = await conversations.expire(session, now - DRAFT_KEEP)
+        async with self._db.transaction() as session:  # send windows of chats gone quiet
+            await budget.purge(session, (now - BUDGET_KEEP).timestamp())
         if ids or sent or drafts:
-            log.info("janitor removed %d inbox ids, %d delivery records and %d old drafts", ids,
-                     sent, drafts)
+            log.info(
+                "janitor removed %d inbox ids, %d delivery records and %d old drafts",
+                ids,
+                sent,
+                drafts,
+            )
         return ids, sent, drafts
 
     async def run(self, stop: asyncio.Event) -> None:

@@ -18,19 +18,27 @@ class Retry:
     """Not delivered this time: try again after `after` seconds (None: the backoff decides).
 
     `count=False` when the other side asked us to wait (429): that is not a failed attempt.
+    `transient`: the other side could not be reached or failed (network, 5xx), which says
+    nothing about this row; such rows go again as soon as the other side answers.
     """
 
     after: float | None
     error: str
     count: bool = True
+    transient: bool = False
 
 
 @dataclass(frozen=True)
 class Failed:
-    """Refused for good. `group_unreachable`: an essential row that must be kept trying."""
+    """Refused for good. `group_unreachable`: an essential row that must be kept trying.
+
+    `local`: it never reached the other side (we could not express the call), so it says
+    nothing about whether the other side answers.
+    """
 
     reason: str
     group_unreachable: bool = False
+    local: bool = False
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,7 @@ class Rewrite:
     method: str
     params: dict[str, Any]
     error: str | None = None
+    local: bool = False
 
 
 Outcome: TypeAlias = Sent | Retry | Failed | Rewrite
@@ -53,13 +62,21 @@ class Transport(Protocol):
         """The outbox `channel` value this transport serves."""
         ...
 
-    def wait(self, method: str, chat_key: str, is_group: bool, now: float, *,
-             chat_only: bool = False) -> float:
+    def wait(
+        self, method: str, chat_key: str, is_group: bool, now: float, *, chat_only: bool = False
+    ) -> float:
         """Seconds until this call may go under the channel's limits (0: now)."""
         ...
 
     def record(self, method: str, chat_key: str, is_group: bool, now: float) -> None:
-        """Count a call that is about to go."""
+        """Count a call that is about to go (this process's own view, for `wait`)."""
+        ...
+
+    async def reserve(self, method: str, chat_key: str, is_group: bool, now: float) -> float:
+        """Take this call's turn under limits shared by every process of the bot.
+
+        0: the turn is taken (and counted); otherwise the seconds to wait before asking again.
+        """
         ...
 
     def last_sent(self, chat_key: str) -> float:
@@ -70,12 +87,14 @@ class Transport(Protocol):
         """Drop pacing state of chats that have been quiet."""
         ...
 
-    def fill(self, method: str, params: dict[str, Any],
-             ids: dict[str, int | None]) -> tuple[str, dict[str, Any]]:
+    def fill(
+        self, method: str, params: dict[str, Any], ids: dict[str, int | None]
+    ) -> tuple[str, dict[str, Any]]:
         """Put tracked ids into `params` (None: the tracked call never succeeded)."""
         ...
 
-    async def send(self, method: str, params: dict[str, Any], *, chat_key: str,
-                   now: float, essential: bool) -> Outcome:
+    async def send(
+        self, method: str, params: dict[str, Any], *, chat_key: str, now: float, essential: bool
+    ) -> Outcome:
         """Make the call and classify what happened."""
         ...

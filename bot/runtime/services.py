@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import Bot
-from telegram.error import TelegramError
 
 from bot.effects.intake import IntakeEffects
 from bot.effects.registry import EffectRegistry
@@ -20,25 +19,42 @@ from bot.infra.catalog import load_catalog
 from bot.infra.clock import Clock
 from bot.infra.crypto import Keys
 from bot.infra.i18n import Translator
-from bot.infra.settings import Settings
+from bot.infra.settings import Settings, reveal
+from bot.runtime.aio import wait_for_event
 from bot.runtime.dispatch import Dispatcher
 from bot.runtime.handler import UpdateHandler
 from bot.runtime.ingest import InboxWriter
 from bot.runtime.janitor import Janitor
 from bot.runtime.timers import TimerLoop
 from bot.runtime.worker import Worker
+from bot.telegram.budget import DatabaseBudget, RedisBudget, SendBudget, shared_clock
 from bot.telegram.client import make_bot
-from bot.telegram.commands import publish_commands
 from bot.telegram.outgoing import Outgoing
-from bot.telegram.poller import Poller
+from bot.telegram.setup import TelegramSetup
 from bot.telegram.transport import TelegramTransport
-from bot.telegram.updates import ALLOWED_UPDATES
 from flows.core import Place, Router, Rule
 from flows.intake import IntakeFlow
 from storage.db import Database, is_sqlite
-from storage.repos import outbox
+from storage.repos import budget, outbox
 
 log = logging.getLogger(__name__)
+
+OWNER_CHECK = 5.0  # seconds between checks that the lease-owner lock is still held
+READY_WRITE_TIMEOUT = 3.0  # seconds a readiness check waits for its test write
+# A message waiting longer than this (3 minutes) means delivery is stuck: Telegram refuses,
+# the staff group is unreachable, or nothing sends. Bursts drain well within it.
+READY_OUTBOX_AGE = 180.0
+
+
+def shared_budget(settings: Settings, db: Database, clock: Clock) -> SendBudget | None:
+    """The send budget every process shares, or None when this process is the only one."""
+    now = shared_clock(clock.monotonic)
+    if settings.REDIS_URL is not None:
+        bot_id = reveal(settings.TELEGRAM_BOT_TOKEN).split(":", 1)[0]  # public, unlike the rest
+        return RedisBudget.from_url(settings.REDIS_URL, f"lapor:{bot_id}:budget:", now)
+    if is_sqlite(settings.DATABASE_URL):
+        return None  # one process per SQLite database: its own limits are the whole truth
+    return DatabaseBudget(db, now)
 
 
 @dataclass
@@ -54,6 +70,8 @@ class Services:
     timers: TimerLoop
     translator: Translator
     clock: Clock
+    telegram: TelegramSetup
+    budget: SendBudget | None = None
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
@@ -62,56 +80,79 @@ class Services:
         """Wire everything from `settings` (nothing starts yet); `clock` is the one clock."""
         settings.require_for_run()
         clock = clock or Clock()
-        keys = Keys(settings.DATA_KEY or "")
+        keys = Keys(reveal(settings.DATA_KEY))
         db = Database(settings.DATABASE_URL)
         translator = Translator()
         catalog = load_catalog(settings.CATALOG_FILE)
         outgoing = Outgoing(keys, translator)
         bot = make_bot(settings)
-        dispatcher = Dispatcher(db, {"telegram": TelegramTransport(bot)}, outgoing, clock=clock)
-        intake = IntakeFlow(catalog, default_locale=settings.DEFAULT_LOCALE,
-                            locales=translator.locales)
+        budget = shared_budget(settings, db, clock)
+        transport = TelegramTransport(bot, budget=budget)
+        dispatcher = Dispatcher(db, {"telegram": transport}, outgoing, clock=clock)
+        intake = IntakeFlow(
+            catalog, default_locale=settings.DEFAULT_LOCALE, locales=translator.locales
+        )
         effects = EffectRegistry()
         IntakeEffects(settings, TicketAnnouncer(settings, catalog, outgoing)).register(effects)
         router = Router([Rule(intake.name, Place.PRIVATE)])
-        handler = UpdateHandler(keys=keys, router=router, flows={intake.name: intake},
-                                effects=effects, outgoing=outgoing,
-                                staff_chat_id=settings.STAFF_CHAT_ID,
-                                default_locale=settings.DEFAULT_LOCALE)
-        writer = InboxWriter(db, keys, clock=clock)
+        handler = UpdateHandler(
+            keys=keys,
+            router=router,
+            flows={intake.name: intake},
+            effects=effects,
+            outgoing=outgoing,
+            staff_chat_id=settings.STAFF_CHAT_ID,
+            default_locale=settings.DEFAULT_LOCALE,
+        )
+        writer = InboxWriter(db, keys, clock=clock, outgoing=outgoing)
         timer_loop = TimerLoop(db, clock=clock, on_commit=dispatcher.wake)
         # SQLite has one writer at a time: one worker. PostgreSQL serves several, each with its
         # own wake-up flag so that one cannot swallow another's.
-        workers = [Worker(db, handler, on_commit=dispatcher.wake, flooded=writer.flooded,
-                          max_attempts=settings.MAX_ATTEMPTS,
-                          default_locale=settings.DEFAULT_LOCALE, clock=clock)
-                   for _ in range(1 if is_sqlite(settings.DATABASE_URL) else 4)]
+        workers = [
+            Worker(
+                db,
+                handler,
+                on_commit=dispatcher.wake,
+                flooded=writer.flooded,
+                max_attempts=settings.MAX_ATTEMPTS,
+                default_locale=settings.DEFAULT_LOCALE,
+                clock=clock,
+            )
+            for _ in range(1 if is_sqlite(settings.DATABASE_URL) else 4)
+        ]
 
         def wake_workers() -> None:
             for worker in workers:
                 worker.wake()
+            dispatcher.wake()  # a pressed button's answer may have been queued
 
         writer.on_commit = wake_workers
-        return cls(settings, db, bot, writer, workers, dispatcher, timer_loop, translator, clock)
+        telegram = TelegramSetup(bot, settings, translator, writer)
+        return cls(
+            settings,
+            db,
+            bot,
+            writer,
+            workers,
+            dispatcher,
+            timer_loop,
+            translator,
+            clock,
+            telegram,
+            budget,
+        )
 
     def _spawn(self, name: str, run: Callable[[asyncio.Event], Coroutine[Any, Any, None]]) -> None:
         self.tasks.append(asyncio.create_task(run(self.stop), name=name))
 
     async def start(self) -> None:
-        """Connect to Telegram, register the webhook or start polling, start the workers."""
-        await self.bot.initialize()
-        try:
-            await publish_commands(self.bot, self.translator, self.settings.DEFAULT_LOCALE)
-        except TelegramError as exc:  # a menu is a convenience: never a reason not to start
-            log.warning("could not publish the command menu: %s", type(exc).__name__)
-        if is_sqlite(self.settings.DATABASE_URL):
-            # One process owns a SQLite database, so a lease found now was left by a run that
-            # died mid-send (SIGKILL, power cut); kept, it would hold that row's chat, and the
-            # staff group's cards, for the whole lease. Sending it again repeats one message.
-            async with self.db.transaction() as session:
-                released = await outbox.release_leases(session)
-            if released:
-                log.warning("released %d outbox rows leased by a previous run", released)
+        """Start the workers, connect to Telegram (in the background if it fails at first)."""
+        # Outbox leases are held in this process's name; on PostgreSQL a lock proves it alive
+        # (storage.owner). Leases left by a run that died are free: sending one again repeats
+        # one message, never loses it.
+        if not await self.db.owner.hold():
+            log.error("the database does not answer: nothing is sent until it does")
+        self._spawn("lease-owner", self._keep_owner)
         self._spawn("inbox-writer", self.writer.run)
         self._spawn("dispatcher", self.dispatcher.run)
         self._spawn("timers", self.timers.run)
@@ -121,16 +162,37 @@ class Services:
         # Start-up objects (catalogs, PTB, SQLAlchemy) live for the whole run: moving them out
         # of the collector's reach shortens the full collections that otherwise pause everything.
         gc.freeze()
-        if self.settings.webhook_mode:
-            await self.bot.set_webhook(
-                f"{self.settings.PUBLIC_URL}/telegram/webhook",
-                secret_token=self.settings.TELEGRAM_WEBHOOK_SECRET,
-                allowed_updates=list(ALLOWED_UPDATES), max_connections=40)
-            log.info("webhook registered; waiting for updates")
-        else:
-            await self.bot.delete_webhook()
-            self._spawn("poller", Poller(self.bot, self.writer).run)
-            log.info("long polling started")
+        # One try now, so that a healthy start is ready when start() returns; the rest (and
+        # polling) in the background, so that a Telegram outage never stops the service.
+        await self.telegram.attempt()
+        if not (self.telegram.ready and self.settings.webhook_mode):
+            self._spawn("telegram", self.telegram.run)
+
+    async def problems(self) -> list[str]:
+        """What keeps the service from doing its job now (empty: ready), for /readyz."""
+        found: list[str] = []
+        try:
+            async with asyncio.timeout(READY_WRITE_TIMEOUT):
+                async with self.db.transaction(urgent=True) as session:
+                    await budget.touch(session, "readiness", self.clock.now().timestamp())
+                async with self.db.sessions() as session:
+                    oldest = await outbox.oldest_pending(session)
+        except Exception as exc:
+            return [f"the database refuses writes ({type(exc).__name__})"]
+        if oldest is not None:
+            waiting = (self.clock.now() - oldest).total_seconds()
+            if waiting > READY_OUTBOX_AGE:
+                found.append(f"the oldest outgoing message has waited {waiting:.0f} s")
+        if self.telegram.problem is not None:
+            found.append(f"Telegram: {self.telegram.problem}")
+        if not self.db.owner.held:
+            found.append("the lease-owner lock is not held")
+        return found
+
+    async def _keep_owner(self, stop: asyncio.Event) -> None:
+        """Check the lease-owner lock now and then, and take it again if it was lost."""
+        while not await wait_for_event(stop, OWNER_CHECK if self.db.owner.held else 1.0):
+            await self.db.owner.hold()
 
     async def close(self) -> None:
         """Stop the loops, let in-flight work finish briefly, release connections."""
@@ -142,7 +204,7 @@ class Services:
         for task in self.tasks:
             # Uvicorn has finished every request before shutdown, so the writer holds nothing;
             # a long poll would otherwise hold shutdown for its whole timeout.
-            if task.get_name() in ("poller", "inbox-writer"):
+            if task.get_name() in ("telegram", "inbox-writer"):
                 task.cancel()
         if self.tasks:
             _done, pending = await asyncio.wait(self.tasks, timeout=15)
@@ -150,4 +212,7 @@ class Services:
                 task.cancel()
         with contextlib.suppress(Exception):
             await self.bot.shutdown()
+        if self.budget is not None:
+            with contextlib.suppress(Exception):
+                await self.budget.close()
         await self.db.dispose()

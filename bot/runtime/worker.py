@@ -14,8 +14,9 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.infra.clock import Clock
-from bot.runtime.aio import Wakeable, describe
+from bot.runtime.aio import Wakeable, backoff, describe
 from bot.runtime.handler import UpdateHandler
+from bot.runtime.reorder import ReorderWindow
 from bot.telegram.updates import chat_id_of
 from storage.db import Database
 from storage.repos import inbox, outbox, timers
@@ -27,10 +28,19 @@ log = logging.getLogger(__name__)
 class Worker(Wakeable):
     """Processes inbox rows until stopped; `wake()` makes it look again at once."""
 
-    def __init__(self, db: Database, handler: UpdateHandler, *,
-                 on_commit: Callable[[], None], max_attempts: int, default_locale: str,
-                 batch: int = 8, flooded: Callable[[], bool] = lambda: False,
-                 clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        handler: UpdateHandler,
+        *,
+        on_commit: Callable[[], None],
+        max_attempts: int,
+        default_locale: str,
+        batch: int = 8,
+        run: int = 8,
+        flooded: Callable[[], bool] = lambda: False,
+        clock: Clock | None = None,
+    ) -> None:
         self._db = db
         self._handler = handler
         self._on_commit = on_commit
@@ -38,9 +48,15 @@ class Worker(Wakeable):
         self._batch = batch
         self._flooded = flooded
         self._max_yield = 0.25
+        # A chat with many updates waiting brings up to this many to one commit, in order.
+        self._run = run
+        self._reorder = ReorderWindow()
+        self._started = False
+        self._held = 0.0
         self._locale = default_locale
         self._clock = clock or Clock()
         super().__init__()
+        self._clock.on_change(self.wake)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Process until `stop` is set."""
@@ -48,7 +64,7 @@ class Worker(Wakeable):
 
     async def _turn(self) -> float:
         if not await self.process_one():
-            return 0.5
+            return self._held if self._held > 0 else 0.5
         await self._yield_to_ingest()
         return 0.0
 
@@ -72,10 +88,16 @@ class Worker(Wakeable):
         now = self._clock.now()
         touched: list[tuple[int, list[str]]] = []
         async with self._db.transaction() as session:
-            items = await inbox.claim_batch(session, now, self._batch)
+            below = await self._horizon(session)
+            items = await inbox.claim_batch(session, now, self._batch, run=self._run, below=below)
+            failed: set[str] = set()
             for item in items:
+                if item.chat_key in failed:
+                    continue  # its chat's earlier update failed: it waits for that one
                 references = await self._process(session, item, now)
-                if references:
+                if references is None:
+                    failed.add(item.chat_key)
+                elif references:
                     touched.append((item.update_id, references))
         # Logged only once committed: a log line never names a ticket that does not exist.
         for update_id, references in touched:
@@ -84,9 +106,19 @@ class Worker(Wakeable):
             self._on_commit()
         return bool(items)
 
-    async def _process(self, session: AsyncSession, item: ClaimedUpdate,
-                       now: datetime) -> list[str]:
-        """Handle one update in a savepoint; the tickets it touched (none when it failed)."""
+    async def _horizon(self, session: AsyncSession) -> int | None:
+        """The first update id not to handle yet: a lower one may still be on its way."""
+        window = self._reorder
+        if not self._started:  # what was stored before this process started is settled
+            window.watermark, self._started = await inbox.highest(session), True
+        arrived = await inbox.arrived_after(session, window.watermark or 0, limit=2000)
+        below, self._held = window.horizon(arrived, self._clock.monotonic())
+        return below
+
+    async def _process(
+        self, session: AsyncSession, item: ClaimedUpdate, now: datetime
+    ) -> list[str] | None:
+        """Handle one update in a savepoint; the tickets it touched (None when it failed)."""
         try:
             async with session.begin_nested():
                 handled = await self._handler.handle(session, item.payload, now)
@@ -94,19 +126,25 @@ class Worker(Wakeable):
                 await timers.schedule(session, handled.timers, now)
         except Exception as exc:
             await self._failed(session, item, exc, now)
-            return []
+            return None
         await inbox.mark_done(session, item.update_id, now)
         log.debug("update %d processed", item.update_id)
         return handled.references
 
-    async def _failed(self, session: AsyncSession, item: ClaimedUpdate, exc: Exception,
-                      now: datetime) -> None:
+    async def _failed(
+        self, session: AsyncSession, item: ClaimedUpdate, exc: Exception, now: datetime
+    ) -> None:
         attempt = item.attempts + 1
         park = attempt >= self._max_attempts
-        log.error("update %d failed (attempt %d/%d): %s%s", item.update_id, attempt,
-                  self._max_attempts, describe(exc),
-                  "; parked" if park else "")
-        retry_in = None if park else timedelta(seconds=min(2 ** attempt, 60))
+        log.error(
+            "update %d failed (attempt %d/%d): %s%s",
+            item.update_id,
+            attempt,
+            self._max_attempts,
+            describe(exc),
+            "; parked" if park else "",
+        )
+        retry_in = None if park else timedelta(seconds=max(backoff(attempt, cap=60.0), 0.5))
         chat_id = chat_id_of(item.payload) if park else None
         await inbox.mark_failed(session, item.update_id, now, type(exc).__name__, retry_in)
         if chat_id is not None and chat_id > 0:

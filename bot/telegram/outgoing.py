@@ -10,6 +10,9 @@ from bot.infra.i18n import Translator
 from flows.core import Keyboard, Reply, Text
 from storage.repos.outbox import NewMessage
 
+# The supersede key of prompts (see `Outgoing.reply`).
+PROMPT = "prompt"
+
 
 class Outgoing:
     """Builds outbox rows: recipients become keyed pseudonyms, parameters are sealed."""
@@ -18,50 +21,98 @@ class Outgoing:
         self._keys = keys
         self._tr = translator
 
-    def call(self, chat_id: int, method: str, params: dict[str, Any], *,
-             with_chat_id: bool = True, ticket_ref: str | None = None, track: str | None = None,
-             fill: dict[str, str] | None = None, on_fail: str | None = None) -> NewMessage:
+    def call(
+        self,
+        chat_id: int,
+        method: str,
+        params: dict[str, Any],
+        *,
+        with_chat_id: bool = True,
+        ticket_ref: str | None = None,
+        track: str | None = None,
+        fill: dict[str, str] | None = None,
+        on_fail: str | None = None,
+        supersede: str | None = None,
+        in_order: bool = True,
+    ) -> NewMessage:
         """One Bot API call to `chat_id` (which is added to `params` unless told otherwise).
 
         `track` keeps the id of the result (a message, a topic) under that name once sent;
         `fill` names parameters taken from such ids at send time; `on_fail` is a timer kind
-        scheduled if the call fails for good (see storage.repos.outbox.NewMessage).
+        scheduled if the call fails for good; `supersede` lets a newer row with that key
+        replace this one while unsent; `in_order=False` sends it outside the chat's order
+        (see storage.repos.outbox.NewMessage).
         """
         body = {"chat_id": chat_id, **params} if with_chat_id else dict(params)
-        return NewMessage(chat_key=self._keys.identity_key(chat_id), is_group=chat_id < 0,
-                          method=method, sealed=self._keys.seal(json.dumps(body).encode()),
-                          ticket_ref=ticket_ref, track=track, fill=fill, on_fail=on_fail)
+        return NewMessage(
+            chat_key=self._keys.identity_key(chat_id),
+            is_group=chat_id < 0,
+            method=method,
+            sealed=self._keys.seal(json.dumps(body).encode()),
+            ticket_ref=ticket_ref,
+            track=track,
+            fill=fill,
+            on_fail=on_fail,
+            supersede=supersede,
+            replaces=supersede,
+            in_order=in_order,
+        )
 
     def markup(self, keyboard: Keyboard, locale: str) -> dict[str, Any] | None:
         """An InlineKeyboardMarkup for `keyboard`, labels translated, or None when empty."""
         if not keyboard:
             return None
-        return {"inline_keyboard": [
-            [{"text": self._tr.render(b.label, locale, as_html=False), "callback_data": b.data}
-             for b in row] for row in keyboard]}
+        return {
+            "inline_keyboard": [
+                [
+                    {
+                        "text": self._tr.render(b.label, locale, as_html=False),
+                        "callback_data": b.data,
+                    }
+                    for b in row
+                ]
+                for row in keyboard
+            ]
+        }
 
     def render(self, text: Text, locale: str) -> str:
         """`text` as Telegram HTML in `locale`."""
         return self._tr.render(text, locale)
 
-    def reply(self, chat_id: int, reply: Reply, locale: str,
-              edit_message_id: int | None = None) -> NewMessage:
-        """A reply in `locale`: an edit of the pressed message when asked and possible."""
-        params: dict[str, Any] = {"text": self._tr.render(reply.text, locale),
-                                  "parse_mode": "HTML"}
+    def reply(
+        self, chat_id: int, reply: Reply, locale: str, edit_message_id: int | None = None
+    ) -> NewMessage:
+        """A reply in `locale`: an edit of the pressed message when asked and possible.
+
+        A reply with buttons in a private chat is a prompt (a question, the review, a choice):
+        a newer prompt makes the older ones still unsent moot, so it replaces them and the
+        reporter sees the current question rather than a backlog of repeats.
+        """
+        params: dict[str, Any] = {"text": self._tr.render(reply.text, locale), "parse_mode": "HTML"}
         markup = self.markup(reply.keyboard, locale)
         if markup is not None:
             params["reply_markup"] = markup
+        prompt = PROMPT if markup is not None and chat_id > 0 else None
         if reply.edit and edit_message_id is not None:
-            return self.call(chat_id, "editMessageText",
-                             {**params, "message_id": edit_message_id})
+            return self.call(
+                chat_id,
+                "editMessageText",
+                {**params, "message_id": edit_message_id},
+                supersede=prompt,
+            )
         params["link_preview_options"] = {"is_disabled": True}
-        return self.call(chat_id, "sendMessage", params)
+        return self.call(chat_id, "sendMessage", params, supersede=prompt)
 
     def answer_callback(self, chat_id: int, callback_query_id: str) -> NewMessage:
-        """Stop the spinner on a pressed button (queued in the chat's order)."""
-        return self.call(chat_id, "answerCallbackQuery",
-                         {"callback_query_id": callback_query_id}, with_chat_id=False)
+        """Stop the spinner on a pressed button: at once, outside the chat's order (it is no
+        message, and Telegram shows the spinner only for a few seconds)."""
+        return self.call(
+            chat_id,
+            "answerCallbackQuery",
+            {"callback_query_id": callback_query_id},
+            with_chat_id=False,
+            in_order=False,
+        )
 
     def open(self, sealed: bytes) -> dict[str, Any]:
         """The parameters of a sealed outbox row."""

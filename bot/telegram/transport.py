@@ -13,18 +13,36 @@ import warnings
 from datetime import timedelta
 from typing import Any
 
+import httpx
 from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, Message
-from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.runtime.outcomes import Failed, Outcome, Retry, Rewrite, Sent
+from bot.telegram.budget import SendBudget
+from bot.telegram.clean import clean
 from bot.telegram.limits import TEXT_LIMIT
 from bot.telegram.ratelimit import TelegramLimits
 
 EDITS = frozenset({"editMessageText", "editMessageReplyMarkup"})
 # Calls Telegram does not count as messages: they never wait for a chat's pace.
-NOT_MESSAGES = frozenset({"answerCallbackQuery", "leaveChat", "setMessageReaction",
-                          "deleteMessage", "deleteMessages", "getFile"})
+NOT_MESSAGES = frozenset(
+    {
+        "answerCallbackQuery",
+        "leaveChat",
+        "setMessageReaction",
+        "deleteMessage",
+        "deleteMessages",
+        "getFile",
+    }
+)
 STAFF_RETRY = 600.0  # seconds between tries of a card Telegram refuses for the group
 
 
@@ -34,9 +52,9 @@ def _seconds(value: Any) -> float:
 
 def as_plain_text(params: dict[str, Any]) -> dict[str, Any]:
     """The same message without HTML: tags dropped, entities decoded, cut to Telegram's limit."""
-    text = html.unescape(re.sub(r"<[^>]*>", "", str(params.get("text", ""))))
+    text = html.unescape(re.sub(r"<[^>]*>", "", str(clean(params.get("text", ""))[0])))
     if len(text) > TEXT_LIMIT:
-        text = text[:TEXT_LIMIT - 1] + "…"
+        text = text[: TEXT_LIMIT - 1] + "…"
     return {k: v for k, v in params.items() if k != "parse_mode"} | {"text": text or "…"}
 
 
@@ -54,6 +72,17 @@ def _typed(params: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def is_local(exc: TelegramError) -> bool:
+    """True when PTB wraps an error of our own making (a value that cannot be encoded), not
+    a failure of the network or of Telegram."""
+    cause = exc.__cause__
+    return (
+        isinstance(exc, NetworkError)
+        and cause is not None
+        and not isinstance(cause, (httpx.HTTPError, OSError, TimeoutError, TelegramError))
+    )
+
+
 def result_id(result: Any) -> int | None:
     """The id of what a call created: a message's id, or a forum topic's thread id."""
     if isinstance(result, Message):
@@ -67,12 +96,17 @@ class TelegramTransport:
 
     name = "telegram"
 
-    def __init__(self, bot: Bot, limits: TelegramLimits | None = None) -> None:
+    def __init__(
+        self, bot: Bot, limits: TelegramLimits | None = None, budget: SendBudget | None = None
+    ) -> None:
         self._bot = bot
         self.limits = limits or TelegramLimits()
+        # Shared by every process of the bot (PostgreSQL or Redis); None: this process alone.
+        self.budget = budget
 
-    def wait(self, method: str, chat_key: str, is_group: bool, now: float, *,
-             chat_only: bool = False) -> float:
+    def wait(
+        self, method: str, chat_key: str, is_group: bool, now: float, *, chat_only: bool = False
+    ) -> float:
         """Seconds until a call of `method` to this chat fits every limit."""
         if method in NOT_MESSAGES:
             return 0.0
@@ -83,6 +117,18 @@ class TelegramTransport:
         if method not in NOT_MESSAGES:
             self.limits.record(chat_key, is_group, now)
 
+    async def reserve(self, method: str, chat_key: str, is_group: bool, now: float) -> float:
+        """Take this call's turn: from the shared budget when there is one, else locally."""
+        if method in NOT_MESSAGES:
+            return 0.0
+        if self.budget is None:
+            wait = self.limits.wait(chat_key, is_group, now)
+        else:
+            wait = await self.budget.take(chat_key, is_group)
+        if wait <= 0:
+            self.limits.record(chat_key, is_group, now)
+        return max(wait, 0.0)
+
     def last_sent(self, chat_key: str) -> float:
         """When we last wrote to this chat."""
         return self.limits.last_sent(chat_key)
@@ -91,8 +137,9 @@ class TelegramTransport:
         """Drop windows of quiet chats."""
         self.limits.forget_idle(now)
 
-    def fill(self, method: str, params: dict[str, Any],
-             ids: dict[str, int | None]) -> tuple[str, dict[str, Any]]:
+    def fill(
+        self, method: str, params: dict[str, Any], ids: dict[str, int | None]
+    ) -> tuple[str, dict[str, Any]]:
         """Tracked ids into the call; an edit of a message never sent becomes a new message."""
         out = dict(params)
         for name, value in ids.items():
@@ -104,8 +151,9 @@ class TelegramTransport:
             return "sendMessage", out
         return method, out
 
-    async def send(self, method: str, params: dict[str, Any], *, chat_key: str,
-                   now: float, essential: bool) -> Outcome:
+    async def send(
+        self, method: str, params: dict[str, Any], *, chat_key: str, now: float, essential: bool
+    ) -> Outcome:
         """Make the call; `essential` rows (staff cards) are never given up."""
         try:
             result = await getattr(self._bot, _snake(method))(**_typed(params))
@@ -114,6 +162,8 @@ class TelegramTransport:
                 warnings.simplefilter("ignore", PTBDeprecationWarning)
                 wait = _seconds(exc.retry_after)
             self.limits.pause(chat_key, now + wait)
+            if self.budget is not None:
+                await self.budget.pause(chat_key, wait)
             return Retry(wait, "RetryAfter", count=False)
         except BadRequest as exc:
             return self._refused(method, params, exc, essential)
@@ -121,15 +171,35 @@ class TelegramTransport:
             return Failed(f"Forbidden: {exc.message}", group_unreachable=essential)
         except ChatMigrated as exc:  # the staff group became a supergroup with a new id
             return Retry(STAFF_RETRY, f"ChatMigrated to {exc.new_chat_id}: set STAFF_CHAT_ID")
-        except TelegramError as exc:  # network errors, 5xx, time-outs
-            return Retry(None, type(exc).__name__)
+        except TelegramError as exc:
+            if is_local(exc):
+                return self._inexpressible(method, params, exc, essential)
+            return Retry(None, type(exc).__name__, transient=True)  # network, 5xx, time-outs
+        except (TypeError, ValueError) as exc:  # PTB refused the parameters before sending
+            return self._inexpressible(method, params, exc, essential)
         return Sent(result_id(result))
 
-    def _refused(self, method: str, params: dict[str, Any], exc: BadRequest,
-                 essential: bool) -> Outcome:
+    def _inexpressible(
+        self, method: str, params: dict[str, Any], exc: Exception, essential: bool
+    ) -> Outcome:
+        """Our call could not even be encoded: retrying it as it is would fail forever."""
+        cause = type(exc.__cause__ or exc).__name__
+        cleaned, changed = clean(params)
+        if changed:  # invalid code points (ingest cleans them; this is the last line)
+            return Rewrite(
+                method, cleaned, f"cannot encode ({cause}); sending it cleaned", local=True
+            )
+        if essential and method == "sendMessage" and params.get("parse_mode"):
+            return Rewrite(method, as_plain_text(params), f"cannot encode ({cause})", local=True)
+        return Failed(f"cannot encode: {cause}", group_unreachable=essential, local=True)
+
+    def _refused(
+        self, method: str, params: dict[str, Any], exc: BadRequest, essential: bool
+    ) -> Outcome:
         message = exc.message.lower()
         if "message is not modified" in message or (
-                method == "answerCallbackQuery" and "query is too old" in message):
+            method == "answerCallbackQuery" and "query is too old" in message
+        ):
             return Sent(None)  # nothing left to do: the result is already there, or moot
         if method in EDITS and ("not found" in message or "can't be edited" in message):
             # The message to edit is gone: send the new content as a fresh message instead.

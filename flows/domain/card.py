@@ -53,12 +53,21 @@ def _time(at: datetime, zone: tzinfo) -> str:
     return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
 
 
-def ticket_card(ticket: Ticket, catalog: Catalog, zone: tzinfo,
-                story_limit: int = STORY_LIMIT) -> Text:
+def ticket_card(
+    ticket: Ticket, catalog: Catalog, zone: tzinfo, story_limit: int = STORY_LIMIT
+) -> Text:
     """The staff card for `ticket`, as translatable text, its story cut to `story_limit`."""
     report = ticket.report
-    indicators: Text = Join(tuple(Join((Raw("• "), _label(catalog, "indicators", i)), sep="")
-                                  for i in report.indicators)) if report.indicators else _SKIPPED
+    indicators: Text = (
+        Join(
+            tuple(
+                Join((Raw("• "), _label(catalog, "indicators", i)), sep="")
+                for i in report.indicators
+            )
+        )
+        if report.indicators
+        else _SKIPPED
+    )
     lines: list[Text] = [
         *_flags(report),
         t("<b>New report {reference}</b>", reference=ticket.reference),
@@ -66,11 +75,16 @@ def ticket_card(ticket: Ticket, catalog: Catalog, zone: tzinfo,
         t("<b>What was seen:</b>\n{indicators}", indicators=indicators),
         t("Where: {place}", place=_place(catalog, report)),
         t("When: {when}", when=_label(catalog, "when", report.when)),
-        t("Victims: {count}, age: {age}",
-          count=_label(catalog, "victim_counts", report.victim_count),
-          age=_label(catalog, "age_bands", report.victim_age)),
+        t(
+            "Victims: {count}, age: {age}",
+            count=_label(catalog, "victim_counts", report.victim_count),
+            age=_label(catalog, "age_bands", report.victim_age),
+        ),
         t("<b>Story:</b>\n{story}", story=_story(report, story_limit)),
-        t("Received: {received}. Acknowledge by: {due}.",
-          received=_time(ticket.created_at, zone), due=_time(ticket.ack_due_at, zone)),
+        t(
+            "Received: {received}. Acknowledge by: {due}.",
+            received=_time(ticket.created_at, zone),
+            due=_time(ticket.ack_due_at, zone),
+        ),
     ]
     return Join(tuple(lines))

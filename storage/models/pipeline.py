@@ -9,16 +9,23 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Float,
     Index,
     Integer,
     LargeBinary,
     String,
     Text,
+    false,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base
 from storage.types import UTCDateTime
+
+# What a handled row keeps instead of its chat's key: kept, the key would tie the rows of one
+# reporter together (and to their ticket's outbox rows) long after they are handled.
+FORGOTTEN = "-"
 
 
 class InboxUpdate(Base):
@@ -89,11 +96,35 @@ class OutboxMessage(Base):
     fill: Mapped[dict[str, str] | None] = mapped_column(JSON)
     # When delivery fails for good, schedule a timer of this kind (e.g. tell the group).
     on_fail: Mapped[str | None] = mapped_column(String(32))
+    # The process sending it now (see storage.owner): a lease that ends when that process does.
+    lease_owner: Mapped[int | None] = mapped_column(BigInteger)
+    # False: the row goes on its own, not in its chat's order (a button's acknowledgement, or
+    # a row set aside after failing so that it holds up nothing behind it).
+    in_order: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # A newer row with the same key to the same chat makes this one moot while unsent.
+    supersede: Mapped[str | None] = mapped_column(String(16))
+    # Waiting only because the other side was unreachable: due again as soon as it answers.
+    stalled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     __table_args__ = (
         Index("ix_outbox_pending", "status", "id"),
         Index("ix_outbox_chat", "chat_key", "status", "id"),
     )
+
+
+class SendBudget(Base):
+    """Recent sends under one limit key, shared by every process of the bot (PostgreSQL).
+
+    `times` holds the newest send times (seconds on the shared clock), as many as the key's
+    strictest limit counts; `paused_until` is set when Telegram answered 429 for that key.
+    """
+
+    __tablename__ = "send_budget"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    times: Mapped[list[float]] = mapped_column(JSON)
+    paused_until: Mapped[float | None] = mapped_column(Float)
+    last_at: Mapped[float] = mapped_column(Float)
 
 
 class Timer(Base):

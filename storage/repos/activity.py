@@ -18,12 +18,21 @@ async def update_statuses(session: AsyncSession, update_ids: Collection[int]) ->
     """The inbox status (pending, done, parked) of each of `update_ids` that is stored."""
     if not update_ids:
         return {}
-    rows = await session.execute(select(InboxUpdate.update_id, InboxUpdate.status)
-                                 .where(InboxUpdate.update_id.in_(list(update_ids))))
+    rows = await session.execute(
+        select(InboxUpdate.update_id, InboxUpdate.status).where(
+            InboxUpdate.update_id.in_(list(update_ids))
+        )
+    )
     return {int(update_id): str(status) for update_id, status in rows}
 
 
 async def unsent_count(session: AsyncSession, chat_key: str) -> int:
     """How many outbox rows for the chat keyed `chat_key` still wait to be sent."""
-    return int(await session.scalar(select(func.count()).select_from(OutboxMessage).where(
-        OutboxMessage.chat_key == chat_key, OutboxMessage.status == "pending")) or 0)
+    return int(
+        await session.scalar(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.chat_key == chat_key, OutboxMessage.status == "pending")
+        )
+        or 0
+    )

@@ -13,20 +13,22 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from storage.models import InboxUpdate
-
-# What a processed row keeps instead of its chat's key: kept, the key would tie the rows of one
-# reporter together (and to their ticket's outbox rows) long after they are handled.
-FORGOTTEN = "-"
+from storage.models import FORGOTTEN, InboxUpdate
+from storage.repos import outbox
+from storage.repos.outbox import NewMessage
 
 
 @dataclass(frozen=True)
 class NewUpdate:
-    """An update as it arrives: its id, the pseudonymous key of its chat, the raw JSON text."""
+    """An update as it arrives: its id, the pseudonymous key of its chat, the raw JSON text.
+
+    `ack`: a call to make at once when the update is new (a pressed button's answer).
+    """
 
     update_id: int
     chat_key: str
     payload: str
+    ack: NewMessage | None = None
 
 
 @dataclass(frozen=True)
@@ -44,16 +46,33 @@ def _dialect(session: AsyncSession) -> str:
 
 
 async def add(session: AsyncSession, updates: Sequence[NewUpdate], now: datetime) -> int:
-    """Store new updates; an `update_id` seen before is ignored. Returns how many were new."""
+    """Store new updates; an `update_id` seen before is ignored. Returns how many were new.
+
+    The `ack` of each new update is queued in the outbox in the same transaction.
+    """
     if not updates:
         return 0
-    rows = [{"update_id": u.update_id, "chat_key": u.chat_key, "payload": u.payload,
-             "status": "pending", "attempts": 0, "received_at": now, "next_attempt_at": now}
-            for u in updates]
+    rows = [
+        {
+            "update_id": u.update_id,
+            "chat_key": u.chat_key,
+            "payload": u.payload,
+            "status": "pending",
+            "attempts": 0,
+            "received_at": now,
+            "next_attempt_at": now,
+        }
+        for u in updates
+    ]
     insert = postgresql.insert if _dialect(session) == "postgresql" else sqlite.insert
     stmt = insert(InboxUpdate).values(rows).on_conflict_do_nothing(index_elements=["update_id"])
-    result = await session.execute(stmt)
-    return max(int(getattr(result, "rowcount", 0) or 0), 0)
+    acks = {u.update_id: u.ack for u in updates if u.ack is not None}
+    if not acks:
+        result = await session.execute(stmt)
+        return max(int(getattr(result, "rowcount", 0) or 0), 0)
+    new = set(await session.scalars(stmt.returning(InboxUpdate.update_id)))
+    await outbox.add(session, [ack for update_id, ack in acks.items() if update_id in new], now)
+    return len(new)
 
 
 async def claim_next(session: AsyncSession, now: datetime) -> ClaimedUpdate | None:
@@ -62,24 +81,90 @@ async def claim_next(session: AsyncSession, now: datetime) -> ClaimedUpdate | No
     return batch[0] if batch else None
 
 
-async def claim_batch(session: AsyncSession, now: datetime, limit: int) -> list[ClaimedUpdate]:
-    """Lock up to `limit` due updates, each the oldest pending one of its chat, in id order.
+async def claim_batch(
+    session: AsyncSession, now: datetime, limit: int, *, run: int = 1, below: int | None = None
+) -> list[ClaimedUpdate]:
+    """Lock up to `limit` chats' due updates, the oldest pending ones of each, in id order.
 
     Per-chat order holds across worker processes: on PostgreSQL a row another worker holds is
     skipped (SKIP LOCKED), and its chat's later rows wait because an earlier one is pending.
-    One row per chat at most, so a batch never holds two steps of one conversation.
+    With `run` > 1 a chat may bring up to `run` consecutive due updates (a burst is handled in
+    fewer commits); they are only ever claimed together with that chat's oldest, so no other
+    worker can hold any of them. `below`: claim no update id from there on (see
+    bot/runtime/reorder.py).
     """
     earlier = aliased(InboxUpdate)
-    blocked = exists().where(and_(earlier.chat_key == InboxUpdate.chat_key,
-                                  earlier.status == "pending",
-                                  earlier.update_id < InboxUpdate.update_id))
-    stmt = (select(InboxUpdate)
-            .where(InboxUpdate.status == "pending", InboxUpdate.next_attempt_at <= now, ~blocked)
-            .order_by(InboxUpdate.update_id).limit(limit))
+    blocked = exists().where(
+        and_(
+            earlier.chat_key == InboxUpdate.chat_key,
+            earlier.status == "pending",
+            earlier.update_id < InboxUpdate.update_id,
+        )
+    )
+    where = [InboxUpdate.status == "pending", InboxUpdate.next_attempt_at <= now, ~blocked]
+    if below is not None:
+        where.append(InboxUpdate.update_id < below)
+    stmt = select(InboxUpdate).where(*where).order_by(InboxUpdate.update_id).limit(limit)
     if _dialect(session) == "postgresql":
         stmt = stmt.with_for_update(skip_locked=True, of=InboxUpdate)
-    return [ClaimedUpdate(r.update_id, r.chat_key, _payload(r.payload), r.attempts)
-            for r in await session.scalars(stmt)]
+    heads = list(await session.scalars(stmt))
+    rows = heads + (await _runs(session, heads, now, run, below) if run > 1 else [])
+    rows.sort(key=lambda r: r.update_id)
+    return [ClaimedUpdate(r.update_id, r.chat_key, _payload(r.payload), r.attempts) for r in rows]
+
+
+async def _runs(
+    session: AsyncSession, heads: list[InboxUpdate], now: datetime, run: int, below: int | None
+) -> list[InboxUpdate]:
+    """The due updates right after each head in its chat, up to `run` per chat in all."""
+    if not heads:
+        return []
+    first = {h.chat_key: h.update_id for h in heads}
+    stmt = (
+        select(InboxUpdate)
+        .where(
+            InboxUpdate.chat_key.in_(first),
+            InboxUpdate.status == "pending",
+            InboxUpdate.update_id > min(first.values()),
+        )
+        .order_by(InboxUpdate.update_id)
+        .limit(len(heads) * run * 2)
+    )
+    taken: dict[str, int] = dict.fromkeys(first, 1)
+    stopped: set[str] = set()
+    out: list[InboxUpdate] = []
+    for row in await session.scalars(stmt):
+        chat = row.chat_key
+        if chat in stopped or row.update_id <= first[chat]:
+            continue
+        if (
+            row.next_attempt_at > now
+            or (below is not None and row.update_id >= below)
+            or taken[chat] >= run
+        ):
+            stopped.add(chat)  # the run ends at the first update that may not go now
+            continue
+        taken[chat] += 1
+        out.append(row)
+    return out
+
+
+async def arrived_after(session: AsyncSession, update_id: int, limit: int) -> list[int]:
+    """Ids of stored updates above `update_id`, in order (handled ones too)."""
+    return list(
+        await session.scalars(
+            select(InboxUpdate.update_id)
+            .where(InboxUpdate.update_id > update_id)
+            .order_by(InboxUpdate.update_id)
+            .limit(limit)
+        )
+    )
+
+
+async def highest(session: AsyncSession) -> int | None:
+    """The highest update id stored."""
+    value: int | None = await session.scalar(select(func.max(InboxUpdate.update_id)))
+    return value
 
 
 def _payload(text: str | None) -> dict[str, Any]:
@@ -92,13 +177,16 @@ def _payload(text: str | None) -> dict[str, Any]:
 
 async def mark_done(session: AsyncSession, update_id: int, now: datetime) -> None:
     """The update is handled: erase its payload (it names the sender) and keep the id."""
-    await session.execute(update(InboxUpdate).where(InboxUpdate.update_id == update_id)
-                          .values(status="done", payload=None, processed_at=now, error=None,
-                                  chat_key=FORGOTTEN))
+    await session.execute(
+        update(InboxUpdate)
+        .where(InboxUpdate.update_id == update_id)
+        .values(status="done", payload=None, processed_at=now, error=None, chat_key=FORGOTTEN)
+    )
 
 
-async def mark_failed(session: AsyncSession, update_id: int, now: datetime, error: str,
-                      retry_in: timedelta | None) -> None:
+async def mark_failed(
+    session: AsyncSession, update_id: int, now: datetime, error: str, retry_in: timedelta | None
+) -> None:
     """Record a failed attempt: retry after `retry_in`, or park it (payload erased) when None."""
     row = await session.get(InboxUpdate, update_id)
     if row is None:
@@ -114,12 +202,19 @@ async def mark_failed(session: AsyncSession, update_id: int, now: datetime, erro
 
 async def purge(session: AsyncSession, before: datetime) -> int:
     """Forget processed ids older than `before` (Telegram stops re-delivering after a day)."""
-    result = await session.execute(delete(InboxUpdate).where(
-        InboxUpdate.status.in_(("done", "parked")), InboxUpdate.processed_at < before))
+    result = await session.execute(
+        delete(InboxUpdate).where(
+            InboxUpdate.status.in_(("done", "parked")), InboxUpdate.processed_at < before
+        )
+    )
     return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def pending_count(session: AsyncSession) -> int:
     """How many updates wait to be processed."""
-    return int(await session.scalar(select(func.count()).select_from(InboxUpdate)
-                                    .where(InboxUpdate.status == "pending")) or 0)
+    return int(
+        await session.scalar(
+            select(func.count()).select_from(InboxUpdate).where(InboxUpdate.status == "pending")
+        )
+        or 0
+    )

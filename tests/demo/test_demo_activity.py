@@ -4,7 +4,7 @@ it: the update handled, and every message queued for that chat sent."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from bot.demo.activity import Activity
 from bot.demo.cast import BOT_USER
@@ -19,7 +19,8 @@ CHAT = 7100000001
 
 
 async def test_a_chat_is_busy_until_its_update_is_handled_and_its_replies_sent(
-        sqlite_url: str) -> None:
+    sqlite_url: str,
+) -> None:
     world = World(BOT_USER)
     world.add_person(Person(CHAT, "Siti", "reporter"))
     key = new_data_key()
@@ -47,8 +48,9 @@ async def test_a_chat_is_busy_until_its_update_is_handled_and_its_replies_sent(
             await outbox.add(session, [NewMessage(chat_key, False, "sendMessage", b"x")], now)
         assert await still_busy()  # handled, reply not sent
         async with db.transaction() as session:
-            (row,) = await outbox.due(session, now, 10)
-            await outbox.mark_sent(session, row.id, now)
+            (row,) = await outbox.due(session, now, 10, owner=1)
+            assert await outbox.lease(session, row.id, now, timedelta(seconds=60), owner=1)
+            assert await outbox.mark_sent(session, row.id, now, owner=1)
         assert await activity.idle(CHAT, 30)
         busy = [e["busy"] for e in world.events if e["kind"] == "busy"]
         assert busy == [True, False]

@@ -25,12 +25,29 @@ from tests.e2e.harness import free_port
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 OUTSIDE = ("TELEGRAM_BOT_TOKEN", "PUBLIC_URL", "HOST", "DATABASE_URL", "DEFAULT_LOCALE", "PORT")
 # What the reporter answers, by the buttons' stable callback values (wording may change).
-ANSWERS = ["no", "keluarga", "documents_held", "debt", "kecamatan", "sebatik_barat",
-           "this_week", "two_five", "13_17"]
+ANSWERS = [
+    "no",
+    "keluarga",
+    "documents_held",
+    "debt",
+    "kecamatan",
+    "sebatik_barat",
+    "this_week",
+    "two_five",
+    "13_17",
+]
 ADVANCE = ["!done", "send", "!skip"]
 STORY = "Paspor adik saya <ditahan> & gajinya dipotong."
 PLAYABLE_SECONDS = """audio => new Promise((done) => {
@@ -67,14 +84,24 @@ def clean_env(**extra: str) -> dict[str, str]:
 async def demo_process(folder: Path) -> AsyncIterator[str]:
     """`lapor-tppo demo` in `folder`; yields the address it prints, stops it with Ctrl-C."""
     proc = await asyncio.create_subprocess_exec(
-        *command(), "demo", "--port", str(free_port()), cwd=folder, env=clean_env(),
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        *command(),
+        "demo",
+        "--port",
+        str(free_port()),
+        cwd=folder,
+        env=clean_env(),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
     assert proc.stdout is not None
     lines: list[str] = []
     try:
         async with asyncio.timeout(90):
-            while not (found := re.search(r"open (http://127\.0\.0\.1:\d+/demo/)",
-                                          lines[-1] if lines else "")):
+            while not (
+                found := re.search(
+                    r"open (http://127\.0\.0\.1:\d+/demo/)", lines[-1] if lines else ""
+                )
+            ):
                 line = (await proc.stdout.readline()).decode()
                 assert line, f"the demo stopped: {''.join(lines)}"
                 lines.append(line)
@@ -89,15 +116,24 @@ async def demo_process(folder: Path) -> AsyncIterator[str]:
 # --- refusing production settings (no browser needed) -------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "value"), [
-    ("TELEGRAM_BOT_TOKEN", "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"),
-    ("PUBLIC_URL", "https://lapor.example.go.id"),
-])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("TELEGRAM_BOT_TOKEN", "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"),
+        ("PUBLIC_URL", "https://lapor.example.go.id"),
+    ],
+)
 async def test_the_demo_command_refuses_a_real_token_and_a_public_host(
-        tmp_path: Path, name: str, value: str) -> None:
+    tmp_path: Path, name: str, value: str
+) -> None:
     proc = await asyncio.create_subprocess_exec(
-        *command(), "demo", cwd=tmp_path, env=clean_env(**{name: value}),
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        *command(),
+        "demo",
+        cwd=tmp_path,
+        env=clean_env(**{name: value}),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     out, err = await asyncio.wait_for(proc.communicate(), timeout=60)
     assert proc.returncode == 2 and out == b""
     assert err.decode().count("\n") == 1 and name in err.decode()
@@ -119,18 +155,22 @@ async def file_report(page: Any) -> tuple[str, dict[str, int]]:
     await reporter.locator("textarea").fill("/start")
     await reporter.get_by_role("button", name=re.compile("^(Kirim|Send)$")).click()
     await settle(page, "reporter")
-    unused, edits = list(ANSWERS), {}
+    unused, edits = list(ANSWERS), dict[str, int]()
     for _turn in range(40):
         log = await reporter.locator(".log").inner_text()
         if found := re.search(REFERENCE_PATTERN, log):
             return found.group(), edits
         question = reporter.locator("li.msg.from-bot:has(.kb)").last
-        values = {(await b.get_attribute("data-callback") or "").rsplit("|", 1)[-1]: b
-                  for b in await question.locator("button[data-callback]").all()}
+        values = {
+            (await b.get_attribute("data-callback") or "").rsplit("|", 1)[-1]: b
+            for b in await question.locator("button[data-callback]").all()
+        }
         mid = await question.get_attribute("data-mid")
         pick = next((v for v in unused if v in values), None)
-        if pick is None and any(d.startswith("1|st|") for d in [
-                await b.get_attribute("data-callback") or "" for b in values.values()]):
+        if pick is None and any(
+            d.startswith("1|st|")
+            for d in [await b.get_attribute("data-callback") or "" for b in values.values()]
+        ):
             await reporter.locator("textarea").fill(STORY)
             await reporter.locator("textarea").press("Enter")
         else:
@@ -167,8 +207,10 @@ async def act_as_staff(page: Any, reference: str) -> str:
     assert await group.locator("li.msg.mine", has_text=f"/ambil {reference}").count() == 1
     if buttons:  # staff triage is in this build: claiming must edit the card in place
         datas = [await b.get_attribute("data-callback") or "" for b in buttons]
-        claim = next((b for b, d in zip(buttons, datas, strict=True)
-                      if re.search("claim|ambil|ack", d)), buttons[0])
+        claim = next(
+            (b for b, d in zip(buttons, datas, strict=True) if re.search("claim|ambil|ack", d)),
+            buttons[0],
+        )
         await claim.click()
         await settle(page, "group")
     edited = int(await card.get_attribute("data-edits") or 0) > edits_before
@@ -187,8 +229,12 @@ async def test_a_report_filed_through_the_page_and_handled_as_staff(tmp_path: Pa
     ARTIFACTS.mkdir(exist_ok=True)
     async with demo_process(tmp_path) as url, async_playwright() as playwright:
         browser = await playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=str(CHROMIUM), headless=True,
-            args=FLAGS, viewport={"width": 1400, "height": 1000})
+            str(tmp_path / "profile"),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=FLAGS,
+            viewport={"width": 1400, "height": 1000},
+        )
         try:
             page = browser.pages[0] if browser.pages else await browser.new_page()
             requests: list[str] = []
@@ -235,7 +281,8 @@ async def check_accessibility(page: Any) -> None:
     for control in await page.locator("input, select, textarea").all():
         if await control.is_visible():
             named = await control.evaluate(
-                "c => Boolean(c.labels && c.labels.length) || c.hasAttribute('aria-label')")
+                "c => Boolean(c.labels && c.labels.length) || c.hasAttribute('aria-label')"
+            )
             assert named, await control.evaluate("c => c.outerHTML")
     assert await page.locator("ol.log[role=log]").count() == 3
     await page.locator("#page-lang").focus()

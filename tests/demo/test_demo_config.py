@@ -17,10 +17,22 @@ from bot.demo.run import PortBusy, listen
 from bot.demo.seed import cli_commands, seed, seed_plan
 from bot.errors import SettingsError
 from bot.infra.crypto import new_data_key
+from bot.infra.settings import reveal
 
-WATCHED = ("TELEGRAM_BOT_TOKEN", "PUBLIC_URL", "HOST", "DATABASE_URL", "CASE_WEBHOOK_URL",
-           "TELEGRAM_WEBHOOK_SECRET", "STAFF_CHAT_ID", "DATA_KEY", "SLA_URGENT",
-           "DEFAULT_LOCALE", "TELEGRAM_API_URL", "PORT")
+WATCHED = (
+    "TELEGRAM_BOT_TOKEN",
+    "PUBLIC_URL",
+    "HOST",
+    "DATABASE_URL",
+    "CASE_WEBHOOK_URL",
+    "TELEGRAM_WEBHOOK_SECRET",
+    "STAFF_CHAT_ID",
+    "DATA_KEY",
+    "SLA_URGENT",
+    "DEFAULT_LOCALE",
+    "TELEGRAM_API_URL",
+    "PORT",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -31,16 +43,23 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
 
 
-@pytest.mark.parametrize(("name", "value"), [
-    ("TELEGRAM_BOT_TOKEN", "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"),
-    ("PUBLIC_URL", "https://lapor.example.go.id"),
-    ("HOST", "0.0.0.0"),
-    ("HOST", "192.168.1.20"),
-    ("DATABASE_URL", "postgresql+asyncpg://lapor@db.example.go.id/lapor"),
-])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("TELEGRAM_BOT_TOKEN", "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"),
+        ("PUBLIC_URL", "https://lapor.example.go.id"),
+        ("HOST", "0.0.0.0"),
+        ("HOST", "192.168.1.20"),
+        ("DATABASE_URL", "postgresql+asyncpg://lapor@db.example.go.id/lapor"),
+    ],
+)
 def test_production_settings_stop_the_demo_with_one_line(
-        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path,
-        name: str, value: str) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    name: str,
+    value: str,
+) -> None:
     monkeypatch.setenv(name, value)
     assert main(["demo", "--port", "0"]) == 2
     out, err = capsys.readouterr()
@@ -55,40 +74,61 @@ def test_a_token_in_dot_env_is_refused_too(tmp_path: Path) -> None:
 
 
 def test_an_empty_token_from_make_run_is_no_token(tmp_path: Path) -> None:
-    (tmp_path / ".env").write_text("TELEGRAM_BOT_TOKEN=\nSTAFF_CHAT_ID=\nDATABASE_URL=sqlite+"
-                                   "aiosqlite:///./var/lapor.db\nHOST=localhost\n")
+    (tmp_path / ".env").write_text(
+        "TELEGRAM_BOT_TOKEN=\nSTAFF_CHAT_ID=\nDATABASE_URL=sqlite+"
+        "aiosqlite:///./var/lapor.db\nHOST=localhost\n"
+    )
     assert refuse_production(Declared()) == "localhost"
 
 
-@pytest.mark.parametrize(("host", "loopback"), [
-    ("127.0.0.1", True), ("127.1.2.3", True), ("::1", True), ("[::1]", True),
-    ("localhost", True), ("0.0.0.0", False), ("10.0.0.5", False), ("lapor.go.id", False),
-])
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("127.1.2.3", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("localhost", True),
+        ("0.0.0.0", False),
+        ("10.0.0.5", False),
+        ("lapor.go.id", False),
+    ],
+)
 def test_loopback(host: str, loopback: bool) -> None:
     assert is_loopback(host) is loopback
 
 
 def test_demo_settings_take_nothing_dangerous_from_outside(
-        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     outside_key = new_data_key()
-    for name, value in {"CASE_WEBHOOK_URL": "https://simfoni.example.go.id/hook",
-                        "TELEGRAM_WEBHOOK_SECRET": "secret", "STAFF_CHAT_ID": "-100123",
-                        "DATA_KEY": outside_key, "TELEGRAM_API_URL": "https://api.telegram.org",
-                        "SLA_URGENT": "1m", "DEFAULT_LOCALE": "en"}.items():
+    for name, value in {
+        "CASE_WEBHOOK_URL": "https://simfoni.example.go.id/hook",
+        "TELEGRAM_WEBHOOK_SECRET": "secret",
+        "STAFF_CHAT_ID": "-100123",
+        "DATA_KEY": outside_key,
+        "TELEGRAM_API_URL": "https://api.telegram.org",
+        "SLA_URGENT": "1m",
+        "DEFAULT_LOCALE": "en",
+    }.items():
         monkeypatch.setenv(name, value)
     settings = demo_settings(tmp_path, "127.0.0.1", 8099, "http://127.0.0.1:9", Declared())
     assert settings.CASE_WEBHOOK_URL is None and settings.TELEGRAM_WEBHOOK_SECRET is None
     assert settings.PUBLIC_URL is None and not settings.webhook_mode
-    assert (settings.TELEGRAM_BOT_TOKEN, settings.STAFF_CHAT_ID) == (DEMO_TOKEN, STAFF_CHAT_ID)
+    assert (reveal(settings.TELEGRAM_BOT_TOKEN), settings.STAFF_CHAT_ID) == (
+        DEMO_TOKEN,
+        STAFF_CHAT_ID,
+    )
     assert settings.TELEGRAM_API_URL == "http://127.0.0.1:9"
-    assert settings.DATA_KEY not in (None, outside_key)
+    assert settings.DATA_KEY is not None and reveal(settings.DATA_KEY) != outside_key
     assert settings.DATABASE_URL == f"sqlite+aiosqlite:///{tmp_path / 'demo.db'}"
     # Harmless ones come along, so trainers and translators can try their own values.
     assert (settings.SLA_URGENT, settings.DEFAULT_LOCALE) == (timedelta(minutes=1), "en")
 
 
-def test_a_malformed_harmless_setting_is_named(monkeypatch: pytest.MonkeyPatch,
-                                               tmp_path: Path) -> None:
+def test_a_malformed_harmless_setting_is_named(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("SLA_URGENT", "soon")
     with pytest.raises(SettingsError, match="SLA_URGENT"):
         demo_settings(tmp_path, "127.0.0.1", 8099, "http://127.0.0.1:9", Declared())
@@ -102,8 +142,10 @@ def test_the_demo_token_cannot_be_a_real_one() -> None:
 # --- the demo task force ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("hour", "primary"), [(8, "Rina"), (18, "Rina"), (19, "Dewi"),
-                                               (23, "Dewi"), (3, "Dewi"), (7, "Rina")])
+@pytest.mark.parametrize(
+    ("hour", "primary"),
+    [(8, "Rina"), (18, "Rina"), (19, "Dewi"), (23, "Dewi"), (3, "Dewi"), (7, "Rina")],
+)
 def test_the_demo_roster_always_has_someone_on_duty(hour: int, primary: str) -> None:
     at = datetime(2026, 3, 4, hour, 30)
     duty, backup = on_duty(at), on_duty(at, "backup")

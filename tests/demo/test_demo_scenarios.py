@@ -37,30 +37,38 @@ def test_the_scenario_book_is_complete_and_checked(tmp_path: Path) -> None:
     for scenario in book.scenarios.values():
         assert set(scenario.title) == {"id", "en"} and all(scenario.title.values())
     broken = tmp_path / "broken.toml"
-    broken.write_text('[[scenario]]\nid = "x"\ntitle = {id = "x", en = "x"}\nreporter = "A"\n'
-                      'answers = [{ press = "name:yes" }]\n', encoding="utf-8")
+    broken.write_text(
+        '[[scenario]]\nid = "x"\ntitle = {id = "x", en = "x"}\nreporter = "A"\n'
+        'answers = [{ press = "name:yes" }]\n',
+        encoding="utf-8",
+    )
     with pytest.raises(ScenarioError, match="unknown button matcher"):
         load_book(broken)
 
 
-@pytest.mark.parametrize(("rule", "button", "expected"), [
-    ("value:tawau", {"text": "Tawau", "callback_data": "1|sb|tawau"}, True),
-    ("value:tawau", {"text": "Tawau", "callback_data": "2|place|tawau_x"}, False),
-    ("data:1|st|", {"text": "Lewati", "callback_data": "1|st|!skip"}, True),
-    ("label:lewati", {"text": "⏭ Lewati", "callback_data": "1|st|!skip"}, True),
-    ("label:Bagikan lokasi", {"text": "Bagikan lokasi", "reply": True}, True),
-    ("value:yes", {"text": "Bagikan lokasi", "reply": True}, False),
-])
-def test_buttons_are_matched_by_stable_values_or_labels(rule: str, button: dict[str, Any],
-                                                        expected: bool) -> None:
+@pytest.mark.parametrize(
+    ("rule", "button", "expected"),
+    [
+        ("value:tawau", {"text": "Tawau", "callback_data": "1|sb|tawau"}, True),
+        ("value:tawau", {"text": "Tawau", "callback_data": "2|place|tawau_x"}, False),
+        ("data:1|st|", {"text": "Lewati", "callback_data": "1|st|!skip"}, True),
+        ("label:lewati", {"text": "⏭ Lewati", "callback_data": "1|st|!skip"}, True),
+        ("label:Bagikan lokasi", {"text": "Bagikan lokasi", "reply": True}, True),
+        ("value:yes", {"text": "Bagikan lokasi", "reply": True}, False),
+    ],
+)
+def test_buttons_are_matched_by_stable_values_or_labels(
+    rule: str, button: dict[str, Any], expected: bool
+) -> None:
     assert matches(rule, button) is expected
 
 
 async def test_every_scenario_files_its_tickets_through_the_real_app(tmp_path: Path) -> None:
     async with running_demo(tmp_path, port=0, declared=Declared()) as demo:
         player, world = demo.parts.player, demo.parts.world
-        played = dict(zip(SINGLE, await asyncio.gather(*(player.play(s) for s in SINGLE)),
-                          strict=True))
+        played = dict(
+            zip(SINGLE, await asyncio.gather(*(player.play(s) for s in SINGLE)), strict=True)
+        )
         for result in played.values():
             assert result.failures == [] and len(result.references) == 1
         refs = {name: result.references[0] for name, result in played.items()}
@@ -134,8 +142,11 @@ def test_after_a_reference_only_a_newer_question_is_on_screen() -> None:
     seen = screen(chat, 1)
     assert (seen.reference, seen.buttons) == ("TPPO-ABC234", [])
     # A fast lane may give the reference early and ask more: that question is on screen.
-    world.add_message(chat, {"text": "Siapa Anda?", "reply_markup": {
-        "inline_keyboard": [_buttons("1|ro|teman")]}}, BOT_USER)
+    world.add_message(
+        chat,
+        {"text": "Siapa Anda?", "reply_markup": {"inline_keyboard": [_buttons("1|ro|teman")]}},
+        BOT_USER,
+    )
     seen = screen(chat, 1)
     assert seen.reference == "TPPO-ABC234" and seen.buttons == _buttons("1|ro|teman")
     assert screen(chat, 4).reference is None  # only this run's messages count

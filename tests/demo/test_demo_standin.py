@@ -28,22 +28,28 @@ def kinds(standin: StandIn, kind: str) -> list[dict[str, object]]:
 
 
 def test_html_becomes_text_and_entities_with_utf16_offsets() -> None:
-    text, entities = parse_html("👋 <b>Halo <i>Siti</i></b> &lt;3 <a href=\"https://x.id\">x</a>")
+    text, entities = parse_html('👋 <b>Halo <i>Siti</i></b> &lt;3 <a href="https://x.id">x</a>')
     assert text == "👋 Halo Siti <3 x"
     # The emoji is two UTF-16 units, as in Telegram and in the page's JavaScript strings.
-    assert entities == [{"type": "bold", "offset": 3, "length": 9},
-                        {"type": "italic", "offset": 8, "length": 4},
-                        {"type": "text_link", "url": "https://x.id", "offset": 16, "length": 1}]
+    assert entities == [
+        {"type": "bold", "offset": 3, "length": 9},
+        {"type": "italic", "offset": 8, "length": 4},
+        {"type": "text_link", "url": "https://x.id", "offset": 16, "length": 1},
+    ]
 
 
 def test_html_pre_with_language_is_one_entity() -> None:
     text, entities = parse_html('<pre><code class="language-python">x = 1</code></pre>')
-    assert (text, entities) == ("x = 1", [{"type": "pre", "language": "python", "offset": 0,
-                                          "length": 5}])
+    assert (text, entities) == (
+        "x = 1",
+        [{"type": "pre", "language": "python", "offset": 0, "length": 5}],
+    )
 
 
-@pytest.mark.parametrize("html", ["<div>x</div>", "<b>x", "x</b>", "<b><i>x</b></i>",
-                                  '<span class="big">x</span>', "a<br/>b"])
+@pytest.mark.parametrize(
+    "html",
+    ["<div>x</div>", "<b>x", "x</b>", "<b><i>x</b></i>", '<span class="big">x</span>', "a<br/>b"],
+)
 def test_html_outside_telegrams_subset_is_refused(html: str) -> None:
     with pytest.raises(EntityError):
         parse_html(html)
@@ -51,10 +57,15 @@ def test_html_outside_telegrams_subset_is_refused(html: str) -> None:
 
 def test_commands_and_links_are_found_as_telegram_finds_them() -> None:
     text = "Kirim /lapor atau lihat https://x.id/a. Bukan a/b atau /batal@bot!"
-    found = {(e["type"], text[e["offset"]:e["offset"] + e["length"]])
-             for e in with_auto_entities(text, [])}
-    assert found == {("bot_command", "/lapor"), ("url", "https://x.id/a"),
-                     ("bot_command", "/batal@bot")}
+    found = {
+        (e["type"], text[e["offset"] : e["offset"] + e["length"]])
+        for e in with_auto_entities(text, [])
+    }
+    assert found == {
+        ("bot_command", "/lapor"),
+        ("url", "https://x.id/a"),
+        ("bot_command", "/batal@bot"),
+    }
     code = [{"type": "code", "offset": 0, "length": 6}]
     assert with_auto_entities("/lapor", code) == code  # nothing inside code
 
@@ -74,19 +85,22 @@ async def test_get_me_and_a_wrong_token(standin: StandIn) -> None:
 
 async def test_send_edit_in_place_and_delete(standin: StandIn) -> None:
     markup = InlineKeyboardMarkup([[InlineKeyboardButton("Ya", callback_data="1|dg|yes")]])
-    sent = await standin.bot.send_message(SITI, "<b>Apakah</b> ada yang dalam bahaya?",
-                                          parse_mode="HTML", reply_markup=markup)
+    sent = await standin.bot.send_message(
+        SITI, "<b>Apakah</b> ada yang dalam bahaya?", parse_mode="HTML", reply_markup=markup
+    )
     assert sent.text == "Apakah ada yang dalam bahaya?" and sent.entities[0].type == "bold"
-    edited = await standin.bot.edit_message_text("Terima kasih.", chat_id=SITI,
-                                                 message_id=sent.message_id)
+    edited = await standin.bot.edit_message_text(
+        "Terima kasih.", chat_id=SITI, message_id=sent.message_id
+    )
     chat = standin.world.chats[SITI]
     assert edited.message_id == sent.message_id and list(chat.messages) == [sent.message_id]
     assert chat.messages[sent.message_id]["text"] == "Terima kasih."
     assert "reply_markup" not in chat.messages[sent.message_id]  # an edit without one drops it
     assert chat.meta[sent.message_id]["edits"] == 1
     with pytest.raises(BadRequest, match=r"(?i)not modified"):
-        await standin.bot.edit_message_text("Terima kasih.", chat_id=SITI,
-                                            message_id=sent.message_id)
+        await standin.bot.edit_message_text(
+            "Terima kasih.", chat_id=SITI, message_id=sent.message_id
+        )
     assert await standin.bot.delete_message(SITI, sent.message_id)
     with pytest.raises(BadRequest, match=r"(?i)message to edit not found"):
         await standin.bot.edit_message_text("lagi", chat_id=SITI, message_id=sent.message_id)
@@ -113,8 +127,13 @@ async def test_files_travel_both_ways(standin: StandIn) -> None:
     downloaded = await (await standin.bot.get_file(photo.file_id)).download_as_bytearray()
     assert bytes(downloaded).startswith(b"\x89PNG")
     # The bot passes evidence on by upload and by copy; a forward is flagged on the page.
-    sent = await standin.bot.send_photo(STAFF_CHAT_ID, sample_png(7), caption="<i>bukti</i>",
-                                        parse_mode="HTML", protect_content=True)
+    sent = await standin.bot.send_photo(
+        STAFF_CHAT_ID,
+        sample_png(7),
+        caption="<i>bukti</i>",
+        parse_mode="HTML",
+        protect_content=True,
+    )
     stored = standin.world.files[sent.photo[-1].file_id]
     assert stored.data == sample_png(7) and sent.caption == "bukti" and sent.has_protected_content
     copy = await standin.bot.copy_message(STAFF_CHAT_ID, SITI, update.message.message_id)
@@ -132,14 +151,14 @@ async def test_files_travel_both_ways(standin: StandIn) -> None:
 
 async def test_topics_pins_buttons_and_unknown_methods(standin: StandIn) -> None:
     topic = await standin.bot.create_forum_topic(STAFF_CHAT_ID, "TPPO-ABC123")
-    card = await standin.bot.send_message(STAFF_CHAT_ID, "kartu",
-                                          message_thread_id=topic.message_thread_id)
+    card = await standin.bot.send_message(
+        STAFF_CHAT_ID, "kartu", message_thread_id=topic.message_thread_id
+    )
     assert card.message_thread_id == topic.message_thread_id and card.is_topic_message
     assert await standin.bot.close_forum_topic(STAFF_CHAT_ID, topic.message_thread_id)
     assert await standin.bot.pin_chat_message(STAFF_CHAT_ID, card.message_id)
     group = standin.world.chats[STAFF_CHAT_ID]
-    assert group.topics[topic.message_thread_id]["is_closed"] and group.pinned == [
-        card.message_id]
+    assert group.topics[topic.message_thread_id]["is_closed"] and group.pinned == [card.message_id]
     with pytest.raises(BadRequest, match=r"(?i)not a forum"):
         await standin.bot.create_forum_topic(SITI, "x")
     # Any method at all succeeds and shows in its chat, so new features appear on the page.
@@ -161,7 +180,10 @@ async def test_a_press_answered_and_a_bot_that_leaves(standin: StandIn) -> None:
     (update,) = await standin.bot.get_updates(offset=update_id, timeout=1)
     query = update.callback_query
     assert (query.data, query.from_user.id, query.message.message_id) == (
-        "2|t|claim", RINA, card.message_id)
+        "2|t|claim",
+        RINA,
+        card.message_id,
+    )
     assert await standin.bot.answer_callback_query(query.id, "Diambil")
     toast = kinds(standin, "toast")[-1]
     assert (toast["text"], toast["chat"], toast["alert"]) == ("Diambil", STAFF_CHAT_ID, False)
@@ -183,7 +205,11 @@ async def test_get_updates_waits_then_confirms_by_offset(standin: StandIn) -> No
     (update,) = await asyncio.wait_for(waiting, 5)
     entity = update.message.entities[0]
     assert (update.update_id, update.message.text, entity.type, entity.offset) == (
-        first, "/start", "bot_command", 0)
+        first,
+        "/start",
+        "bot_command",
+        0,
+    )
     second = standin.acting.location(SITI, SITI, 4.14, 117.66)
     updates = await standin.bot.get_updates(offset=first + 1, timeout=1)
     assert [u.update_id for u in updates] == [second] and updates[0].message.location

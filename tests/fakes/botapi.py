@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import json
 import time
 from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any
@@ -51,11 +52,16 @@ class FakeBotApi(AsgiEndpoint):
         self.think_time = think_time
         bot_id = int(token.split(":")[0]) if token.split(":")[0].isdigit() else 123456
         self.bot_user: dict[str, Any] = {
-            "id": bot_id, "is_bot": True, "first_name": bot_first_name, "username": bot_username,
+            "id": bot_id,
+            "is_bot": True,
+            "first_name": bot_first_name,
+            "username": bot_username,
         }
         self.bot_capabilities: dict[str, Any] = {
-            "can_join_groups": True, "can_read_all_group_messages": False,
-            "supports_inline_queries": False, "can_connect_to_business": False,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+            "can_connect_to_business": False,
             "has_main_web_app": False,
         }
         self.store = Store(self.bot_user)
@@ -119,9 +125,11 @@ class FakeBotApi(AsgiEndpoint):
     ) -> list[dict[str, Any]]:
         """Wait until the bot has sent at least `count` messages to `chat_id` in total."""
         await self.wait_for(
-            lambda: len(self.store.chats[chat_id].bot_log) >= count
-            if chat_id in self.store.chats
-            else False,
+            lambda: (
+                len(self.store.chats[chat_id].bot_log) >= count
+                if chat_id in self.store.chats
+                else False
+            ),
             timeout,
             f"{count} bot message(s) in chat {chat_id}",
         )
@@ -191,16 +199,17 @@ class FakeBotApi(AsgiEndpoint):
             return None
         if not is_allowed(update_type(update), webhook.allowed_updates):
             return None
-        headers = {}
+        # ASCII escapes, as valid JSON as raw UTF-8, and the only way to carry what a hostile
+        # client can put in a string (a lone surrogate such as "\ud800").
+        body = json.dumps(update).encode("ascii")
+        headers = {"Content-Type": "application/json"}
         if webhook.secret_token:
             headers["X-Telegram-Bot-Api-Secret-Token"] = webhook.secret_token
         url = self.webhook_redirect or webhook.url
         if self._http is None:
             self._http = httpx.AsyncClient(timeout=30.0)
-        response = await self._http.post(url, json=update, headers=headers)
-        self.webhook_deliveries.append(
-            WebhookDelivery(update, url, response.status_code, headers)
-        )
+        response = await self._http.post(url, content=body, headers=headers)
+        self.webhook_deliveries.append(WebhookDelivery(update, url, response.status_code, headers))
         if not 200 <= response.status_code < 300:
             webhook.last_error_date = int(time.time())
             webhook.last_error_message = (

@@ -94,7 +94,10 @@ def _is_send(method: str) -> bool:
     """Methods counted by Telegram's flood limits."""
     name = method.lower()
     return (name.startswith("send") and name != "sendchataction") or name in (
-        "copymessage", "copymessages", "forwardmessage", "forwardmessages"
+        "copymessage",
+        "copymessages",
+        "forwardmessage",
+        "forwardmessages",
     )
 
 
@@ -133,6 +136,14 @@ class AsgiEndpoint:
     def delay_next(self, method: str, seconds: float, *, times: int = 1) -> None:
         """Delay the answer to the next calls of `method` by `seconds`."""
         self._faults.append(Fault(method.lower(), "delay", times, seconds=seconds))
+
+    def outage(self, status: int = 502) -> None:
+        """Answer every call with `status` (502: nginx's Bad Gateway page) until `restore()`."""
+        self._faults.append(Fault("*", "status", 10**12, status))
+
+    def restore(self) -> None:
+        """End an outage: forget every pending fault."""
+        self._faults.clear()
 
     def _take_faults(self, method: str) -> list[Fault]:
         """Consume the pending faults matching `method`."""
@@ -250,9 +261,7 @@ class AsgiEndpoint:
             self.limiter.consume(chat_id)
         return result
 
-    def _failure(
-        self, method: str, params: dict[str, Any], started: float, fault: Fault
-    ) -> _Reply:
+    def _failure(self, method: str, params: dict[str, Any], started: float, fault: Fault) -> _Reply:
         """Build (and record) an injected HTTP error."""
         if fault.status == 502:
             self._record(Call(method, params, started, 502, None, injected=True))
@@ -278,4 +287,3 @@ class AsgiEndpoint:
         """Wake everything waiting in wait_for()."""
         self._changed.set()
         self._changed = asyncio.Event()
-

@@ -24,8 +24,9 @@ class ActError(BotError):
 class Acting:
     """Makes users' actions into chat messages and updates; `on_update` hears of each one."""
 
-    def __init__(self, api: BotApi,
-                 on_update: Callable[[int, int], None] = lambda _chat, _update: None) -> None:
+    def __init__(
+        self, api: BotApi, on_update: Callable[[int, int], None] = lambda _chat, _update: None
+    ) -> None:
         self.api = api
         self.world = api.world
         self.on_update = on_update
@@ -45,11 +46,13 @@ class Acting:
             raise ActError("that topic does not exist")
         return thread_id
 
-    def _say(self, person_id: int, chat_id: int, content: dict[str, Any],
-             thread_id: int | None = None) -> int:
+    def _say(
+        self, person_id: int, chat_id: int, content: dict[str, Any], thread_id: int | None = None
+    ) -> int:
         person, chat = self._where(person_id, chat_id)
-        message = self.world.add_message(chat, content, person.user(),
-                                         self._thread(chat, thread_id))
+        message = self.world.add_message(
+            chat, content, person.user(), self._thread(chat, thread_id)
+        )
         update_id = self.world.push_update({"message": message})
         self.on_update(chat.id, update_id)
         return update_id
@@ -64,14 +67,23 @@ class Acting:
             content["entities"] = entities
         return self._say(person_id, chat_id, content, thread_id)
 
-    def photo(self, person_id: int, chat_id: int, caption: str = "",
-              thread_id: int | None = None) -> int:
+    def photo(
+        self, person_id: int, chat_id: int, caption: str = "", thread_id: int | None = None
+    ) -> int:
         """Send a generated picture, with an optional caption."""
         data = sample_png(next(self._samples))
         stored = self.world.store_file(data, "image/png", "photos", ".png")
-        content: dict[str, Any] = {"photo": [{
-            "file_id": stored.file_id, "file_unique_id": stored.unique_id, "width": 320,
-            "height": 200, "file_size": len(data)}]}
+        content: dict[str, Any] = {
+            "photo": [
+                {
+                    "file_id": stored.file_id,
+                    "file_unique_id": stored.unique_id,
+                    "width": 320,
+                    "height": 200,
+                    "file_size": len(data),
+                }
+            ]
+        }
         if caption.strip():
             content["caption"] = caption
         return self._say(person_id, chat_id, content, thread_id)
@@ -80,17 +92,38 @@ class Acting:
         """Send a two-second voice note."""
         data = sample_ogg(2)
         stored = self.world.store_file(data, "audio/ogg", "voice", ".ogg")
-        return self._say(person_id, chat_id, {"voice": {
-            "file_id": stored.file_id, "file_unique_id": stored.unique_id, "duration": 2,
-            "mime_type": "audio/ogg", "file_size": len(data)}}, thread_id)
+        return self._say(
+            person_id,
+            chat_id,
+            {
+                "voice": {
+                    "file_id": stored.file_id,
+                    "file_unique_id": stored.unique_id,
+                    "duration": 2,
+                    "mime_type": "audio/ogg",
+                    "file_size": len(data),
+                }
+            },
+            thread_id,
+        )
 
-    def location(self, person_id: int, chat_id: int, latitude: float, longitude: float,
-                 thread_id: int | None = None) -> int:
+    def location(
+        self,
+        person_id: int,
+        chat_id: int,
+        latitude: float,
+        longitude: float,
+        thread_id: int | None = None,
+    ) -> int:
         """Share a location."""
         if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
             raise ActError("not a place on Earth")
-        return self._say(person_id, chat_id, {"location": {
-            "latitude": latitude, "longitude": longitude}}, thread_id)
+        return self._say(
+            person_id,
+            chat_id,
+            {"location": {"latitude": latitude, "longitude": longitude}},
+            thread_id,
+        )
 
     def press(self, person_id: int, chat_id: int, message_id: int, data: str) -> int:
         """Press the inline button carrying `data` under the bot's message `message_id`."""
@@ -99,8 +132,13 @@ class Acting:
         rows = (message or {}).get("reply_markup", {}).get("inline_keyboard", [])
         if message is None or not any(b.get("callback_data") == data for r in rows for b in r):
             raise ActError("that button is no longer there")
-        query = {"id": self.api.open_query(chat.id), "from": person.user(),
-                 "chat_instance": f"demo{chat.id}", "data": data, "message": message}
+        query = {
+            "id": self.api.open_query(chat.id),
+            "from": person.user(),
+            "chat_instance": f"demo{chat.id}",
+            "data": data,
+            "message": message,
+        }
         update_id = self.world.push_update({"callback_query": query})
         self.on_update(chat.id, update_id)
         return update_id

@@ -13,10 +13,21 @@ Uploads = dict[str, tuple[str, str, bytes]]  # field name -> (file name, MIME ty
 Handler = Callable[[dict[str, Any], Uploads], Any]
 
 ADMIN_RIGHTS = dict.fromkeys(
-    ("can_manage_chat", "can_delete_messages", "can_manage_video_chats", "can_restrict_members",
-     "can_change_info", "can_invite_users", "can_post_stories", "can_edit_stories",
-     "can_delete_stories", "can_pin_messages", "can_manage_topics"), True) | {
-    "can_promote_members": False, "can_be_edited": False, "is_anonymous": False}
+    (
+        "can_manage_chat",
+        "can_delete_messages",
+        "can_manage_video_chats",
+        "can_restrict_members",
+        "can_change_info",
+        "can_invite_users",
+        "can_post_stories",
+        "can_edit_stories",
+        "can_delete_stories",
+        "can_pin_messages",
+        "can_manage_topics",
+    ),
+    True,
+) | {"can_promote_members": False, "can_be_edited": False, "is_anonymous": False}
 
 
 def param_int(params: dict[str, Any], name: str) -> int:
@@ -38,8 +49,11 @@ class ApiBase:
     # --- lookups ------------------------------------------------------------------------------
 
     def _chat(self, params: dict[str, Any], name: str = "chat_id") -> Chat:
-        chat = self.world.chats.get(param_int(params, name)) if str(params.get(name, "")).lstrip(
-            "-").isdigit() else None
+        chat = (
+            self.world.chats.get(param_int(params, name))
+            if str(params.get(name, "")).lstrip("-").isdigit()
+            else None
+        )
         if chat is None:
             raise ApiError(400, "Bad Request: chat not found")
         return chat

@@ -9,8 +9,7 @@ from bot.demo.standin.base import ApiBase, Uploads, param_int
 from bot.demo.standin.errors import ApiError
 from bot.demo.standin.world import Chat
 
-_QUERY_GONE = ("Bad Request: query is too old and response timeout expired or query ID is "
-               "invalid")
+_QUERY_GONE = "Bad Request: query is too old and response timeout expired or query ID is invalid"
 
 
 class ChatMethods(ApiBase):
@@ -29,15 +28,18 @@ class ChatMethods(ApiBase):
         if chat_id is None:
             raise ApiError(400, _QUERY_GONE)
         if params.get("text"):
-            self.world.emit("toast", chat=chat_id, text=str(params["text"]),
-                            alert=bool(params.get("show_alert")))
+            self.world.emit(
+                "toast",
+                chat=chat_id,
+                text=str(params["text"]),
+                alert=bool(params.get("show_alert")),
+            )
         return True
 
     def _leave(self, params: dict[str, Any], uploads: Uploads) -> bool:
         chat = self._chat(params)
         if chat.person is not None:
-            raise ApiError(400, "Bad Request: chat member status can't be changed in private "
-                                "chats")
+            raise ApiError(400, "Bad Request: chat member status can't be changed in private chats")
         chat.bot_is_member = False
         self.world.chat_changed(chat)
         return True
@@ -60,8 +62,12 @@ class ChatMethods(ApiBase):
         topic: dict[str, Any] = {"message_thread_id": thread, "name": name, "icon_color": color}
         chat.topics[thread] = topic
         self.world.chat_changed(chat)
-        self.world.add_message(chat, {"forum_topic_created": {"name": name, "icon_color": color}},
-                               self.world.bot_user, thread)
+        self.world.add_message(
+            chat,
+            {"forum_topic_created": {"name": name, "icon_color": color}},
+            self.world.bot_user,
+            thread,
+        )
         return dict(topic)
 
     def _edit_topic(self, params: dict[str, Any], uploads: Uploads) -> bool:
@@ -69,16 +75,19 @@ class ChatMethods(ApiBase):
         if params.get("name"):
             topic["name"] = str(params["name"])
         self.world.chat_changed(chat)
-        self.world.add_message(chat, {"forum_topic_edited": {"name": topic["name"]}},
-                               self.world.bot_user, topic["message_thread_id"])
+        self.world.add_message(
+            chat,
+            {"forum_topic_edited": {"name": topic["name"]}},
+            self.world.bot_user,
+            topic["message_thread_id"],
+        )
         return True
 
     def _topic_state(self, params: dict[str, Any], service: str, closed: bool) -> bool:
         chat, topic = self._topic(params)
         topic["is_closed"] = closed
         self.world.chat_changed(chat)
-        self.world.add_message(chat, {service: {}}, self.world.bot_user,
-                               topic["message_thread_id"])
+        self.world.add_message(chat, {service: {}}, self.world.bot_user, topic["message_thread_id"])
         return True
 
     def _delete_topic(self, params: dict[str, Any], uploads: Uploads) -> bool:
@@ -136,17 +145,31 @@ class ChatMethods(ApiBase):
         return True
 
     def _get_chat(self, params: dict[str, Any], uploads: Uploads) -> dict[str, Any]:
-        gifts = dict.fromkeys(("unlimited_gifts", "limited_gifts", "unique_gifts",
-                               "premium_subscription", "gifts_from_channels"), False)
-        return self._chat(params).info() | {"accent_color_id": 0, "max_reaction_count": 11,
-                                             "accepted_gift_types": gifts}
+        gifts = dict.fromkeys(
+            (
+                "unlimited_gifts",
+                "limited_gifts",
+                "unique_gifts",
+                "premium_subscription",
+                "gifts_from_channels",
+            ),
+            False,
+        )
+        return self._chat(params).info() | {
+            "accent_color_id": 0,
+            "max_reaction_count": 11,
+            "accepted_gift_types": gifts,
+        }
 
     def _get_member(self, params: dict[str, Any], uploads: Uploads) -> dict[str, Any]:
         chat = self._chat(params)
         user_id = param_int(params, "user_id")
         if user_id == self.world.bot_user["id"]:
-            return self._admin() if chat.bot_is_member else {
-                "status": "left", "user": self.world.bot_user}
+            return (
+                self._admin()
+                if chat.bot_is_member
+                else {"status": "left", "user": self.world.bot_user}
+            )
         person = self.world.people.get(user_id)
         if person is None:
             raise ApiError(400, "Bad Request: user not found")
@@ -157,8 +180,12 @@ class ChatMethods(ApiBase):
         stored = self.world.files.get(str(params.get("file_id", "")))
         if stored is None:
             raise ApiError(400, "Bad Request: invalid file_id")
-        return {"file_id": stored.file_id, "file_unique_id": stored.unique_id,
-                "file_size": len(stored.data), "file_path": stored.path}
+        return {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.unique_id,
+            "file_size": len(stored.data),
+            "file_path": stored.path,
+        }
 
     def _other(self, method: str, params: dict[str, Any]) -> bool:
         """A method the demo does not draw: it succeeds, and its chat shows that it was called."""

@@ -16,15 +16,30 @@ from bot.demo.standin.world import StoredFile, World
 
 CALLBACK_DATA_LIMIT = 64
 MEDIA = ("photo", "document", "voice", "audio", "video", "animation", "video_note", "sticker")
-_MIME = {"photo": "image/jpeg", "voice": "audio/ogg", "audio": "audio/mpeg",
-         "video": "video/mp4", "animation": "video/mp4", "video_note": "video/mp4",
-         "sticker": "image/webp", "document": "application/octet-stream"}
-_SUFFIX = {"image/png": ".png", "image/jpeg": ".jpg", "audio/ogg": ".ogg", "video/mp4": ".mp4",
-           "image/webp": ".webp", "application/pdf": ".pdf", "text/plain": ".txt"}
+_MIME = {
+    "photo": "image/jpeg",
+    "voice": "audio/ogg",
+    "audio": "audio/mpeg",
+    "video": "video/mp4",
+    "animation": "video/mp4",
+    "video_note": "video/mp4",
+    "sticker": "image/webp",
+    "document": "application/octet-stream",
+}
+_SUFFIX = {
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    "audio/ogg": ".ogg",
+    "video/mp4": ".mp4",
+    "image/webp": ".webp",
+    "application/pdf": ".pdf",
+    "text/plain": ".txt",
+}
 
 
-def formatted(params: dict[str, Any], text_key: str = "text",
-              entities_key: str = "entities") -> dict[str, Any]:
+def formatted(
+    params: dict[str, Any], text_key: str = "text", entities_key: str = "entities"
+) -> dict[str, Any]:
     """{text_key: plain text, entities_key: entities} from the text and its parse_mode."""
     raw = params.get(text_key)
     if raw is None:
@@ -75,27 +90,44 @@ def png_size(data: bytes) -> tuple[int, int] | None:
 
 
 def _stored_media(kind: str, stored: StoredFile, params: dict[str, Any]) -> Any:
-    base = {"file_id": stored.file_id, "file_unique_id": stored.unique_id,
-            "file_size": len(stored.data)}
+    base = {
+        "file_id": stored.file_id,
+        "file_unique_id": stored.unique_id,
+        "file_size": len(stored.data),
+    }
     if kind == "photo":
         width, height = png_size(stored.data) or (640, 480)
         return [base | {"width": width, "height": height}]
     if kind in ("voice", "audio"):
         return base | {"duration": int(params.get("duration") or 1), "mime_type": stored.mime_type}
     if kind in ("video", "animation"):
-        return base | {"duration": int(params.get("duration") or 1), "width": 320,
-                       "height": 240, "mime_type": stored.mime_type}
+        return base | {
+            "duration": int(params.get("duration") or 1),
+            "width": 320,
+            "height": 240,
+            "mime_type": stored.mime_type,
+        }
     if kind == "video_note":
         return base | {"duration": int(params.get("duration") or 1), "length": 240}
     if kind == "sticker":
-        return base | {"type": "regular", "width": 512, "height": 512, "is_animated": False,
-                       "is_video": False}
+        return base | {
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+        }
     name = str(params.get("_filename") or stored.path.rsplit("/", 1)[-1])
     return base | {"file_name": name, "mime_type": stored.mime_type}
 
 
-def media(world: World, kind: str, value: Any, uploads: dict[str, tuple[str, str, bytes]],
-          params: dict[str, Any]) -> Any:
+def media(
+    world: World,
+    kind: str,
+    value: Any,
+    uploads: dict[str, tuple[str, str, bytes]],
+    params: dict[str, Any],
+) -> Any:
     """The message field for `kind` from an upload, an `attach://` name or a known file id."""
     upload = None
     if isinstance(value, str) and value.startswith("attach://"):

@@ -20,12 +20,38 @@ from bot.demo.standin.errors import ApiError
 from bot.demo.standin.methods import BotApi, Uploads
 
 # Parameters that are strings even when they look like JSON ("123", "true").
-_TEXTUAL = frozenset({
-    "text", "caption", "question", "explanation", "title", "name", "description", "address",
-    "first_name", "last_name", "vcard", "query", "emoji", "parse_mode", "callback_query_id",
-    "url", "short_description", "phone_number", "action", "file_id", "inline_message_id",
-    "business_connection_id", "message_effect_id", "foursquare_id", "google_place_id",
-    "secret_token", "language_code", "icon_custom_emoji_id"})
+_TEXTUAL = frozenset(
+    {
+        "text",
+        "caption",
+        "question",
+        "explanation",
+        "title",
+        "name",
+        "description",
+        "address",
+        "first_name",
+        "last_name",
+        "vcard",
+        "query",
+        "emoji",
+        "parse_mode",
+        "callback_query_id",
+        "url",
+        "short_description",
+        "phone_number",
+        "action",
+        "file_id",
+        "inline_message_id",
+        "business_connection_id",
+        "message_effect_id",
+        "foursquare_id",
+        "google_place_id",
+        "secret_token",
+        "language_code",
+        "icon_custom_emoji_id",
+    }
+)
 
 
 def _value(name: str, raw: str) -> Any:
@@ -87,8 +113,9 @@ def decode(ctype: str, body: bytes, query: dict[str, str]) -> tuple[dict[str, An
 
 
 def _error(exc: ApiError) -> JSONResponse:
-    return JSONResponse({"ok": False, "error_code": exc.code, "description": exc.description},
-                        status_code=exc.code)
+    return JSONResponse(
+        {"ok": False, "error_code": exc.code, "description": exc.description}, status_code=exc.code
+    )
 
 
 def standin_app(api: BotApi, token: str) -> Starlette:
@@ -98,14 +125,19 @@ def standin_app(api: BotApi, token: str) -> Starlette:
         if request.path_params["token"] != token:
             return _error(ApiError(401, "Unauthorized"))
         try:
-            params, uploads = decode(request.headers.get("content-type", ""),
-                                     await request.body(), dict(request.query_params))
+            params, uploads = decode(
+                request.headers.get("content-type", ""),
+                await request.body(),
+                dict(request.query_params),
+            )
             name = str(request.path_params["method"])
             if name.lower() == "getupdates":
                 offset = params.get("offset")
                 result: Any = await api.world.take_updates(
                     int(offset) if offset not in (None, "") else None,
-                    int(params.get("limit") or 100), float(params.get("timeout") or 0))
+                    int(params.get("limit") or 100),
+                    float(params.get("timeout") or 0),
+                )
             else:
                 result = api.call(name, params, uploads)
         except ApiError as exc:
@@ -120,7 +152,9 @@ def standin_app(api: BotApi, token: str) -> Starlette:
             return _error(ApiError(404, "Not Found"))
         return Response(stored.data, media_type=stored.mime_type)
 
-    return Starlette(routes=[
-        Route("/bot{token}/{method}", method, methods=["GET", "POST"]),
-        Route("/file/bot{token}/{path:path}", file, methods=["GET"]),
-    ])
+    return Starlette(
+        routes=[
+            Route("/bot{token}/{method}", method, methods=["GET", "POST"]),
+            Route("/file/bot{token}/{path:path}", file, methods=["GET"]),
+        ]
+    )

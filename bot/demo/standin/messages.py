@@ -10,10 +10,23 @@ from bot.demo.standin.errors import ApiError
 from bot.demo.standin.world import Chat
 
 _SEND_KINDS = {"message": "text", "videonote": "video_note"}
-_COPIED = ("text", "entities", "caption", "caption_entities", *c.MEDIA, "location", "venue",
-           "contact", "dice", "poll", "has_media_spoiler")
-_NOT_MODIFIED = ("Bad Request: message is not modified: specified new message content and reply "
-                 "markup are exactly the same as a current content and reply markup of the message")
+_COPIED = (
+    "text",
+    "entities",
+    "caption",
+    "caption_entities",
+    *c.MEDIA,
+    "location",
+    "venue",
+    "contact",
+    "dice",
+    "poll",
+    "has_media_spoiler",
+)
+_NOT_MODIFIED = (
+    "Bad Request: message is not modified: specified new message content and reply "
+    "markup are exactly the same as a current content and reply markup of the message"
+)
 
 
 class MessageMethods(ApiBase):
@@ -30,23 +43,45 @@ class MessageMethods(ApiBase):
             c.caption_fits(out)
             return out
         if kind in ("location", "venue"):
-            place = {"latitude": float(params.get("latitude", 0)),
-                     "longitude": float(params.get("longitude", 0))}
+            place = {
+                "latitude": float(params.get("latitude", 0)),
+                "longitude": float(params.get("longitude", 0)),
+            }
             if kind == "location":
                 return {"location": place}
-            return {"location": place, "venue": {"location": place, "title": params.get(
-                "title", ""), "address": params.get("address", "")}}
+            return {
+                "location": place,
+                "venue": {
+                    "location": place,
+                    "title": params.get("title", ""),
+                    "address": params.get("address", ""),
+                },
+            }
         if kind == "contact":
-            return {"contact": {k: params[k] for k in ("phone_number", "first_name",
-                                                       "last_name") if k in params}}
+            return {
+                "contact": {
+                    k: params[k] for k in ("phone_number", "first_name", "last_name") if k in params
+                }
+            }
         if kind == "dice":
             return {"dice": {"emoji": params.get("emoji") or "🎲", "value": 3}}
         if kind == "poll":
-            options = [{"text": o if isinstance(o, str) else str(o.get("text", "")),
-                        "voter_count": 0} for o in params.get("options") or []]
-            return {"poll": {"id": str(next(self._query_ids)), "question": params.get(
-                "question", ""), "options": options, "total_voter_count": 0, "is_closed": False,
-                "is_anonymous": True, "type": "regular", "allows_multiple_answers": False}}
+            options = [
+                {"text": o if isinstance(o, str) else str(o.get("text", "")), "voter_count": 0}
+                for o in params.get("options") or []
+            ]
+            return {
+                "poll": {
+                    "id": str(next(self._query_ids)),
+                    "question": params.get("question", ""),
+                    "options": options,
+                    "total_voter_count": 0,
+                    "is_closed": False,
+                    "is_anonymous": True,
+                    "type": "regular",
+                    "allows_multiple_answers": False,
+                }
+            }
         return {}
 
     def _markup(self, chat: Chat, params: dict[str, Any], out: dict[str, Any]) -> None:
@@ -58,20 +93,25 @@ class MessageMethods(ApiBase):
             chat.reply_keyboard = markup if "keyboard" in markup else None
             self.world.chat_changed(chat)
 
-    def _post(self, chat: Chat, content: dict[str, Any], params: dict[str, Any],
-              **meta: Any) -> dict[str, Any]:
+    def _post(
+        self, chat: Chat, content: dict[str, Any], params: dict[str, Any], **meta: Any
+    ) -> dict[str, Any]:
         """Put a bot message with `content` into `chat`, with the call's keyboard and options."""
         thread = self._thread(chat, params)
         self._markup(chat, params, content)
         if params.get("protect_content"):
             content["has_protected_content"] = True
         reply = params.get("reply_parameters")
-        reply_to = reply.get("message_id") if isinstance(reply, dict) else params.get(
-            "reply_to_message_id")
+        reply_to = (
+            reply.get("message_id")
+            if isinstance(reply, dict)
+            else params.get("reply_to_message_id")
+        )
         target = chat.live(int(str(reply_to))) if str(reply_to or "").isdigit() else None
         if target is not None:
-            content["reply_to_message"] = {k: v for k, v in target.items()
-                                           if k != "reply_to_message"}
+            content["reply_to_message"] = {
+                k: v for k, v in target.items() if k != "reply_to_message"
+            }
         return self.world.add_message(chat, content, self.world.bot_user, thread, **meta)
 
     def _send(self, method: str, params: dict[str, Any], uploads: Uploads) -> dict[str, Any]:
@@ -91,8 +131,9 @@ class MessageMethods(ApiBase):
                 raise ApiError(400, "Bad Request: wrong media in the media group")
             content = {kind: c.media(self.world, kind, item.get("media"), uploads, item)}
             content |= c.formatted(item, "caption", "caption_entities")
-            sent.append(self._post(chat, content, {k: v for k, v in params.items()
-                                                   if k != "reply_markup"}))
+            sent.append(
+                self._post(chat, content, {k: v for k, v in params.items() if k != "reply_markup"})
+            )
         return sent
 
     def _copy(self, params: dict[str, Any], ids: list[Any], forward: bool) -> list[Any]:
@@ -105,15 +146,22 @@ class MessageMethods(ApiBase):
                 raise ApiError(400, "Bad Request: message to copy not found")
             content = {k: v for k, v in original.items() if k in _COPIED}
             if forward:  # a forward names its sender: the page flags it, rule 2 forbids it
-                content["forward_origin"] = {"type": "user", "sender_user": original["from"],
-                                             "date": original["date"]}
+                content["forward_origin"] = {
+                    "type": "user",
+                    "sender_user": original["from"],
+                    "date": original["date"],
+                }
             elif "caption" in params:
-                content = {k: v for k, v in content.items()
-                           if k not in ("caption", "caption_entities")}
+                content = {
+                    k: v for k, v in content.items() if k not in ("caption", "caption_entities")
+                }
                 content |= c.formatted(params, "caption", "caption_entities")
-            message = self._post(chat, content, params if not forward else {
-                k: v for k, v in params.items() if k != "reply_markup"},
-                **{"forwarded" if forward else "copied": True})
+            message = self._post(
+                chat,
+                content,
+                params if not forward else {k: v for k, v in params.items() if k != "reply_markup"},
+                **{"forwarded" if forward else "copied": True},
+            )
             results.append(message if forward else {"message_id": message["message_id"]})
         return results
 
@@ -148,8 +196,10 @@ class MessageMethods(ApiBase):
         elif name == "editmessagemedia":
             new = self._new_media(new, params, uploads)
         elif name == "editmessagelivelocation":
-            new["location"] = {"latitude": float(params.get("latitude", 0)),
-                               "longitude": float(params.get("longitude", 0))}
+            new["location"] = {
+                "latitude": float(params.get("latitude", 0)),
+                "longitude": float(params.get("longitude", 0)),
+            }
         inline = c.inline_markup(params.get("reply_markup"))
         if inline is not None:
             new["reply_markup"] = inline
@@ -158,14 +208,18 @@ class MessageMethods(ApiBase):
         self.world.replace_message(chat, new)
         return new
 
-    def _new_media(self, message: dict[str, Any], params: dict[str, Any],
-                   uploads: Uploads) -> dict[str, Any]:
+    def _new_media(
+        self, message: dict[str, Any], params: dict[str, Any], uploads: Uploads
+    ) -> dict[str, Any]:
         item = params.get("media")
         if not isinstance(item, dict) or item.get("type") not in c.MEDIA:
             raise ApiError(400, "Bad Request: wrong media")
         kind = str(item["type"])
-        kept = {k: v for k, v in message.items()
-                if k not in (*c.MEDIA, "caption", "caption_entities", "text", "entities")}
+        kept = {
+            k: v
+            for k, v in message.items()
+            if k not in (*c.MEDIA, "caption", "caption_entities", "text", "entities")
+        }
         out = kept | {kind: c.media(self.world, kind, item.get("media"), uploads, item)}
         return out | c.formatted(item, "caption", "caption_entities")
 

@@ -24,35 +24,53 @@ class BotApi(MessageMethods, ChatMethods):
     def __init__(self, world: World) -> None:
         super().__init__(world)
         self._exact: dict[str, Handler] = {
-            "getme": lambda p, u: self.world.bot_user | {
-                "can_join_groups": True, "can_read_all_group_messages": False,
-                "supports_inline_queries": False},
-            "logout": lambda p, u: True, "close": lambda p, u: True,
-            "setwebhook": lambda p, u: True, "deletewebhook": lambda p, u: True,
-            "getwebhookinfo": lambda p, u: {"url": "", "has_custom_certificate": False,
-                                            "pending_update_count": 0},
-            "setmycommands": self._set_commands, "deletemycommands": self._delete_commands,
+            "getme": lambda p, u: (
+                self.world.bot_user
+                | {
+                    "can_join_groups": True,
+                    "can_read_all_group_messages": False,
+                    "supports_inline_queries": False,
+                }
+            ),
+            "logout": lambda p, u: True,
+            "close": lambda p, u: True,
+            "setwebhook": lambda p, u: True,
+            "deletewebhook": lambda p, u: True,
+            "getwebhookinfo": lambda p, u: {
+                "url": "",
+                "has_custom_certificate": False,
+                "pending_update_count": 0,
+            },
+            "setmycommands": self._set_commands,
+            "deletemycommands": self._delete_commands,
             "getmycommands": lambda p, u: self.world.commands.get(self._scope(p), []),
-            "getchat": self._get_chat, "getchatmember": self._get_member,
+            "getchat": self._get_chat,
+            "getchatmember": self._get_member,
             "getchatadministrators": lambda p, u: [self._admin()],
             "getchatmembercount": lambda p, u: len(self._chat(p).members) + 1,
             "getfile": self._get_file,
             "getuserprofilephotos": lambda p, u: {"total_count": 0, "photos": []},
-            "sendchataction": self._chat_action, "sendmediagroup": self._send_group,
+            "sendchataction": self._chat_action,
+            "sendmediagroup": self._send_group,
             "copymessage": lambda p, u: self._copy(p, [param_int(p, "message_id")], False)[0],
             "copymessages": lambda p, u: self._copy(p, list(p.get("message_ids") or []), False),
             "forwardmessage": lambda p, u: self._forward(p),
             "forwardmessages": lambda p, u: self._copy(p, list(p.get("message_ids") or []), True),
-            "deletemessage": lambda p, u: self._delete(p, [param_int(p, "message_id")],
-                                                       strict=True),
-            "deletemessages": lambda p, u: self._delete(p, list(p.get("message_ids") or []),
-                                                        strict=False),
-            "answercallbackquery": self._answer_query, "leavechat": self._leave,
-            "createforumtopic": self._create_topic, "editforumtopic": self._edit_topic,
+            "deletemessage": lambda p, u: self._delete(
+                p, [param_int(p, "message_id")], strict=True
+            ),
+            "deletemessages": lambda p, u: self._delete(
+                p, list(p.get("message_ids") or []), strict=False
+            ),
+            "answercallbackquery": self._answer_query,
+            "leavechat": self._leave,
+            "createforumtopic": self._create_topic,
+            "editforumtopic": self._edit_topic,
             "closeforumtopic": lambda p, u: self._topic_state(p, "forum_topic_closed", True),
             "reopenforumtopic": lambda p, u: self._topic_state(p, "forum_topic_reopened", False),
             "deleteforumtopic": self._delete_topic,
-            "pinchatmessage": self._pin, "unpinchatmessage": lambda p, u: self._unpin(p, False),
+            "pinchatmessage": self._pin,
+            "unpinchatmessage": lambda p, u: self._unpin(p, False),
             "unpinallchatmessages": lambda p, u: self._unpin(p, True),
             "setmessagereaction": self._react,
         }

@@ -13,8 +13,12 @@ import zlib
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
-    return (struct.pack(">I", len(data)) + kind + data
-            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+    return (
+        struct.pack(">I", len(data))
+        + kind
+        + data
+        + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    )
 
 
 def sample_png(seed: int = 0, width: int = 320, height: int = 200) -> bytes:
@@ -36,8 +40,12 @@ def sample_png(seed: int = 0, width: int = 320, height: int = 200) -> bytes:
             row += bytes(pixel)
         rows.append(bytes(row))
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header)
-            + _chunk(b"IDAT", zlib.compress(b"".join(rows), 9)) + _chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", header)
+        + _chunk(b"IDAT", zlib.compress(b"".join(rows), 9))
+        + _chunk(b"IEND", b"")
+    )
 
 
 # --- an Ogg Opus voice note ---------------------------------------------------------------------
@@ -60,8 +68,14 @@ def _ogg_page(packets: list[bytes], granule: int, sequence: int, flags: int) -> 
     lacing = bytearray()
     for packet in packets:
         lacing += b"\xff" * (len(packet) // 255) + bytes([len(packet) % 255])
-    header = (b"OggS" + bytes([0, flags]) + struct.pack("<qII", granule, 0x4C415054, sequence)
-              + b"\x00\x00\x00\x00" + bytes([len(lacing)]) + bytes(lacing))
+    header = (
+        b"OggS"
+        + bytes([0, flags])
+        + struct.pack("<qII", granule, 0x4C415054, sequence)
+        + b"\x00\x00\x00\x00"
+        + bytes([len(lacing)])
+        + bytes(lacing)
+    )
     page = header + b"".join(packets)
     return page[:22] + struct.pack("<I", _ogg_crc(page)) + page[26:]
 
@@ -76,7 +90,13 @@ def sample_ogg(seconds: int = 2) -> bytes:
     while done < frames:
         count = min(50, frames - done)
         done += count
-        pages.append(_ogg_page([_OPUS_SILENCE] * count, 312 + done * _SAMPLES_PER_FRAME,
-                               sequence, 0x04 if done == frames else 0))
+        pages.append(
+            _ogg_page(
+                [_OPUS_SILENCE] * count,
+                312 + done * _SAMPLES_PER_FRAME,
+                sequence,
+                0x04 if done == frames else 0,
+            )
+        )
         sequence += 1
     return b"".join(pages)

@@ -13,14 +13,28 @@ from html.parser import HTMLParser
 from typing import Any
 
 TAGS = {
-    "b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline",
-    "ins": "underline", "s": "strikethrough", "strike": "strikethrough", "del": "strikethrough",
-    "tg-spoiler": "spoiler", "span": "spoiler", "a": "text_link", "code": "code", "pre": "pre",
-    "blockquote": "blockquote", "tg-emoji": "custom_emoji",
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "u": "underline",
+    "ins": "underline",
+    "s": "strikethrough",
+    "strike": "strikethrough",
+    "del": "strikethrough",
+    "tg-spoiler": "spoiler",
+    "span": "spoiler",
+    "a": "text_link",
+    "code": "code",
+    "pre": "pre",
+    "blockquote": "blockquote",
+    "tg-emoji": "custom_emoji",
 }
 # Entities Telegram finds by itself in any text: commands (tappable) and links.
-_AUTO = re.compile(r"(?P<bot_command>(?<![\w/])/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?(?!\w))"
-                   r"|(?P<url>\bhttps?://[^\s<>\"]+[^\s<>\".,;:!?)\]])")
+_AUTO = re.compile(
+    r"(?P<bot_command>(?<![\w/])/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?(?!\w))"
+    r"|(?P<url>\bhttps?://[^\s<>\"]+[^\s<>\".,;:!?)\]])"
+)
 _OPAQUE = frozenset({"code", "pre", "text_link", "url", "bot_command", "custom_emoji"})
 
 
@@ -80,8 +94,9 @@ class _Parser(HTMLParser):
             raise EntityError(f'Unmatched end tag "{tag}"')
         opened = self.stack.pop()
         if self.length > opened.start and opened.entity["type"]:
-            self.entities.append({**opened.entity, "offset": opened.start,
-                                  "length": self.length - opened.start})
+            self.entities.append(
+                {**opened.entity, "offset": opened.start, "length": self.length - opened.start}
+            )
 
 
 def parse_html(text: str) -> tuple[str, list[dict[str, Any]]]:
@@ -109,11 +124,13 @@ def with_auto_entities(text: str, entities: list[dict[str, Any]]) -> list[dict[s
     found: list[dict[str, Any]] = []
     for match in _AUTO.finditer(text):
         kind = str(match.lastgroup)
-        start = utf16_len(text[:match.start()])
+        start = utf16_len(text[: match.start()])
         end = start + utf16_len(match.group())
         # Skip what crosses an entity's edge or touches code, a link or another command.
-        if any(start < e and s < end and (k in _OPAQUE or not _nested(start, end, s, e))
-               for s, e, k in spans):
+        if any(
+            start < e and s < end and (k in _OPAQUE or not _nested(start, end, s, e))
+            for s, e, k in spans
+        ):
             continue
         found.append({"type": kind, "offset": start, "length": end - start})
     return sorted(entities + found, key=_order)

@@ -32,13 +32,22 @@ class Person:
 
     def user(self) -> dict[str, Any]:
         """The Telegram `User` object."""
-        return {"id": self.id, "is_bot": False, "first_name": self.name,
-                "language_code": self.language_code}
+        return {
+            "id": self.id,
+            "is_bot": False,
+            "first_name": self.name,
+            "language_code": self.language_code,
+        }
 
     def view(self) -> dict[str, Any]:
         """What the page shows about this person."""
-        return {"id": self.id, "name": self.name, "role": self.role,
-                "language_code": self.language_code, "title": self.title}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "role": self.role,
+            "language_code": self.language_code,
+            "title": self.title,
+        }
 
 
 @dataclass
@@ -78,10 +87,17 @@ class Chat:
 
     def view(self) -> dict[str, Any]:
         """What the page needs besides the messages."""
-        return {"id": self.id, "type": self.type, "title": self.title,
-                "person": self.person.id if self.person else None, "is_forum": self.is_forum,
-                "topics": list(self.topics.values()), "reply_keyboard": self.reply_keyboard,
-                "bot_is_member": self.bot_is_member, "pinned": list(self.pinned)}
+        return {
+            "id": self.id,
+            "type": self.type,
+            "title": self.title,
+            "person": self.person.id if self.person else None,
+            "is_forum": self.is_forum,
+            "topics": list(self.topics.values()),
+            "reply_keyboard": self.reply_keyboard,
+            "bot_is_member": self.bot_is_member,
+            "pinned": list(self.pinned),
+        }
 
     def live(self, message_id: int) -> dict[str, Any] | None:
         """A message that exists and was not deleted."""
@@ -167,14 +183,24 @@ class World:
 
     # --- messages -----------------------------------------------------------------------------
 
-    def add_message(self, chat: Chat, content: dict[str, Any], sender: dict[str, Any],
-                    thread_id: int | None = None, **meta: Any) -> dict[str, Any]:
+    def add_message(
+        self,
+        chat: Chat,
+        content: dict[str, Any],
+        sender: dict[str, Any],
+        thread_id: int | None = None,
+        **meta: Any,
+    ) -> dict[str, Any]:
         """A new message in `chat` from `sender` (a Telegram User object); `meta` is what the
         page should know that a Message does not say (copied, forwarded, the method)."""
         message_id = chat.next_id
         chat.next_id += 1
-        message: dict[str, Any] = {"message_id": message_id, "date": int(time.time()),
-                                   "chat": chat.info(), "from": sender}
+        message: dict[str, Any] = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": chat.info(),
+            "from": sender,
+        }
         if thread_id is not None:
             message |= {"message_thread_id": thread_id, "is_topic_message": True}
         message |= content
@@ -190,8 +216,9 @@ class World:
             meta = chat.meta[message["message_id"]]
             meta["edits"] = int(meta.get("edits", 0)) + 1
         chat.messages[message["message_id"]] = message
-        self.emit("message", chat=chat.id, message=message,
-                  meta=dict(chat.meta[message["message_id"]]))
+        self.emit(
+            "message", chat=chat.id, message=message, meta=dict(chat.meta[message["message_id"]])
+        )
 
     def delete_message(self, chat: Chat, message_id: int) -> None:
         """Mark a message deleted (the page keeps a placeholder so trainers see it happen)."""
@@ -203,8 +230,13 @@ class World:
     def store_file(self, data: bytes, mime_type: str, folder: str, suffix: str) -> StoredFile:
         """Keep an uploaded file; it can be downloaded by its path and shown by its id."""
         n = next(self._file_ids)
-        stored = StoredFile(f"DEMO-FILE-{n:06d}-{folder}", f"demo{n:06d}",
-                            f"{folder}/file_{n}{suffix}", data, mime_type)
+        stored = StoredFile(
+            f"DEMO-FILE-{n:06d}-{folder}",
+            f"demo{n:06d}",
+            f"{folder}/file_{n}{suffix}",
+            data,
+            mime_type,
+        )
         self.files[stored.file_id] = stored
         return stored
 
@@ -221,8 +253,9 @@ class World:
         self._wake()
         return update_id
 
-    async def take_updates(self, offset: int | None, limit: int,
-                           within: float) -> list[dict[str, Any]]:
+    async def take_updates(
+        self, offset: int | None, limit: int, within: float
+    ) -> list[dict[str, Any]]:
         """getUpdates: confirm everything below `offset`, then wait up to `within` seconds."""
         if offset is not None:
             self.confirmed_below = max(self.confirmed_below, offset)
