@@ -7,9 +7,11 @@ ticket acknowledges it, which stops its SLA clock.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from flows.core import Text, t
 from flows.domain.referral import Agency, Outcome
@@ -175,3 +177,36 @@ def _claim(ticket: Ticket, actor: StaffMember, now: datetime) -> Change | Refuse
     taken_over = ticket.assignee is not None
     held, first = _acknowledge(replace(ticket, assignee=actor.user_id), actor, now)
     return Change(held, "take_over" if taken_over else "claim", first)
+
+
+class ListScope(StrEnum):
+    """Which tickets /tiket lists."""
+
+    OPEN = "open"  # everything not closed (the default)
+    NEW = "new"  # nobody took them yet
+    URGENT = "urgent"  # open, and someone in danger or a child involved
+    MINE = "mine"  # open and held by the one asking
+    ALL = "all"  # closed ones too, newest first
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One audit row about a ticket: when, who (a staff id, or system/reporter), what."""
+
+    at: datetime
+    actor: str
+    actor_name: str | None
+    action: str
+    data: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Note:
+    """An internal note: staff only, never sent to a reporter."""
+
+    at: datetime
+    author: int
+    text: str
+
+
+NOTE_LIMIT = 1000

@@ -120,6 +120,37 @@ async def replace(session: AsyncSession, row_id: int, method: str, sealed: bytes
                           .values(method=method, payload=sealed, locked_until=None))
 
 
+# Calls that are not messages: Telegram does not count them against a group's 20 a minute.
+_NOT_MESSAGES = ("answerCallbackQuery", "leaveChat", "setMessageReaction", "deleteMessage",
+                 "deleteMessages", "getFile")
+
+
+async def group_load(session: AsyncSession, since: datetime) -> int:
+    """Messages to groups still waiting, plus those queued since `since`.
+
+    The bot writes to one group only (it leaves any other), so this is the staff group's
+    backlog plus its recent traffic: what a new message there would queue behind.
+    """
+    return int(await session.scalar(
+        select(func.count()).select_from(OutboxMessage)
+        .where(OutboxMessage.is_group.is_(True), OutboxMessage.method.not_in(_NOT_MESSAGES),
+               or_(OutboxMessage.status == "pending", OutboxMessage.created_at >= since))) or 0)
+
+
+async def drop_pending(session: AsyncSession, *, ticket_ref: str, method: str,
+                       now: datetime) -> int:
+    """Delete this ticket's pending calls of `method` to groups that no sender holds yet.
+
+    Used for card edits: each edit carries the whole card, so a newer one makes older ones
+    that have not gone out pointless (and they would cost the group's 20 a minute).
+    """
+    result = await session.execute(delete(OutboxMessage).where(
+        OutboxMessage.ticket_ref == ticket_ref, OutboxMessage.method == method,
+        OutboxMessage.is_group.is_(True), OutboxMessage.status == "pending",
+        or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until < now)))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 async def pending_count(session: AsyncSession) -> int:
     """How many rows wait to be delivered."""
     return int(await session.scalar(select(func.count()).select_from(OutboxMessage)

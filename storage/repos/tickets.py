@@ -6,11 +6,13 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.domain.report import Report, report_from_dict, report_to_dict
+from flows.domain.routing import routing_from_dict, routing_to_dict
 from flows.domain.ticket import Ticket, TicketStatus
+from flows.domain.triage import ListScope
 from storage.errors import StorageError
 from storage.models import Ticket as TicketRow
 from storage.models import TicketEvent
@@ -23,7 +25,10 @@ class ReferenceExhausted(StorageError):
 def _to_ticket(row: TicketRow) -> Ticket:
     return Ticket(reference=row.reference, status=TicketStatus(row.status),
                   report=report_from_dict(row.report), created_at=row.created_at,
-                  ack_due_at=row.ack_due_at, closed_reason=row.closed_reason)
+                  ack_due_at=row.ack_due_at, closed_reason=row.closed_reason,
+                  assignee=row.assignee_id, acknowledged_at=row.acknowledged_at,
+                  acknowledged_by=row.acknowledged_by, closed_at=row.closed_at,
+                  closed_by=row.closed_by, routing=routing_from_dict(row.routing))
 
 
 async def create(session: AsyncSession, report: Report, *, new_reference: Callable[[], str],
@@ -51,7 +56,54 @@ async def add_event(session: AsyncSession, ticket_id: int, at: datetime, kind: s
     session.add(TicketEvent(ticket_id=ticket_id, at=at, kind=kind, actor=actor, data=data))
 
 
-async def get(session: AsyncSession, reference: str) -> Ticket | None:
-    """The ticket with `reference`, or None."""
-    row = await session.scalar(select(TicketRow).where(TicketRow.reference == reference))
+async def get(session: AsyncSession, reference: str, *, for_update: bool = False
+              ) -> Ticket | None:
+    """The ticket with `reference`, or None; `for_update` locks it until the transaction ends
+    (on PostgreSQL; SQLite has one writer at a time anyway), so that a claim and an SLA step
+    never both act on what they read."""
+    stmt = select(TicketRow).where(TicketRow.reference == reference)
+    if for_update and session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    row = await session.scalar(stmt)
     return None if row is None else _to_ticket(row)
+
+
+async def save_triage(session: AsyncSession, ticket: Ticket) -> None:
+    """Store the triage state of `ticket` (status, holder, acknowledgment, closing, routing)."""
+    await session.execute(update(TicketRow).where(TicketRow.reference == ticket.reference).values(
+        status=ticket.status.value, assignee_id=ticket.assignee,
+        acknowledged_at=ticket.acknowledged_at, acknowledged_by=ticket.acknowledged_by,
+        closed_at=ticket.closed_at, closed_by=ticket.closed_by,
+        closed_reason=ticket.closed_reason, routing=routing_to_dict(ticket.routing)))
+
+
+async def listing(session: AsyncSession, scope: ListScope, user_id: int,
+                  limit: int) -> tuple[list[Ticket], int]:
+    """Tickets for /tiket: the first `limit` of `scope`, and how many there are in all.
+
+    Open lists put someone in danger first, then a child involved, then the oldest; the list
+    of all tickets is newest first.
+    """
+    wheres = {
+        ListScope.OPEN: [TicketRow.status != TicketStatus.CLOSED.value],
+        ListScope.NEW: [TicketRow.status == TicketStatus.NEW.value],
+        ListScope.URGENT: [TicketRow.status != TicketStatus.CLOSED.value,
+                           or_(TicketRow.urgent.is_(True), TicketRow.child.is_(True))],
+        ListScope.MINE: [TicketRow.status != TicketStatus.CLOSED.value,
+                         TicketRow.assignee_id == user_id],
+        ListScope.ALL: [],
+    }[scope]
+    total = int(await session.scalar(select(func.count()).select_from(TicketRow)
+                                     .where(*wheres)) or 0)
+    order = [TicketRow.created_at.desc(), TicketRow.id.desc()] if scope is ListScope.ALL else [
+        case((TicketRow.urgent.is_(True), 0), (TicketRow.child.is_(True), 1), else_=2),
+        TicketRow.created_at, TicketRow.id]
+    rows = await session.scalars(select(TicketRow).where(*wheres).order_by(*order).limit(limit))
+    return [_to_ticket(r) for r in rows], total
+
+
+async def filed_since(session: AsyncSession, start: datetime) -> list[Ticket]:
+    """Every ticket filed at or after `start` (for statistics)."""
+    rows = await session.scalars(select(TicketRow).where(TicketRow.created_at >= start)
+                                 .order_by(TicketRow.created_at))
+    return [_to_ticket(r) for r in rows]
