@@ -1,10 +1,11 @@
-"""The `lapor-tppo` command line: run, db upgrade, keygen."""
+"""The `lapor-tppo` command line: run, db upgrade, keygen, staff, roster."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot.errors import SettingsError
 from bot.infra.crypto import new_data_key, new_standard_webhook_secret, new_webhook_secret
@@ -53,7 +54,40 @@ def parser() -> argparse.ArgumentParser:
     db.add_subparsers(dest="db_command", required=True).add_parser(
         "upgrade", help="apply pending migrations")
     commands.add_parser("keygen", help="print fresh secrets as NAME=value lines for .env")
+    _staff_parsers(commands)
     return root
+
+
+def _staff_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    register = commands.add_parser("staff", help="the task force's staff register")
+    actions = register.add_subparsers(dest="staff_command", required=True)
+    add = actions.add_parser("add", help="register someone, or change their name or role")
+    add.add_argument("user_id", type=int, help="their Telegram user id")
+    add.add_argument("--name", required=True, help="the name shown to colleagues")
+    add.add_argument("--role", choices=("member", "coordinator"), default="member")
+    actions.add_parser("list", help="show the register")
+    remove = actions.add_parser("remove", help="take someone off the register")
+    remove.add_argument("user_id", type=int)
+    duty = commands.add_parser("roster", help="the duty roster")
+    roster_actions = duty.add_subparsers(dest="roster_command", required=True)
+    load = roster_actions.add_parser(
+        "import", help="replace the roster with a CSV file (user_id,day,start,end,role)")
+    load.add_argument("file", type=Path)
+    roster_actions.add_parser("show", help="print the roster and who is on duty now")
+
+
+def _staff_command(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.cli import staff
+
+    if args.command == "staff":
+        if args.staff_command == "add":
+            return staff.staff_add(settings, args.user_id, args.name, args.role)
+        if args.staff_command == "remove":
+            return staff.staff_remove(settings, args.user_id)
+        return staff.staff_list(settings)
+    if args.roster_command == "import":
+        return staff.roster_import(settings, args.file)
+    return staff.roster_show(settings)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -65,6 +99,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
         if args.command == "run":
             return _run(settings)
+        if args.command in ("staff", "roster"):
+            return _staff_command(args, settings)
         return _db_upgrade(settings)
     except SettingsError as exc:
         print(f"lapor-tppo: {exc}", file=sys.stderr)
