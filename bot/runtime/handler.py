@@ -20,7 +20,7 @@ from bot.errors import BotError
 from bot.infra.crypto import Keys
 from bot.telegram.outgoing import Outgoing
 from bot.telegram.updates import Inbound, parse_update, to_inbound
-from flows.core import Flow, Reply, Route, Router, Where, t
+from flows.core import Event, Flow, Place, Reply, Route, Router, Text, Where, t
 from storage.repos import conversations
 from storage.repos.outbox import NewMessage
 from storage.repos.timers import NewTimer
@@ -32,6 +32,8 @@ APOLOGY = t("Sorry, something went wrong on our side and we could not read your 
 MAX_EFFECT_ROUNDS = 16
 
 StaffCheck = Callable[[AsyncSession, int], Awaitable[bool]]
+# Turns an update's event into what its flow steps on (e.g. with the staff member who acted).
+Enricher = Callable[[AsyncSession, Inbound], Awaitable[Event]]
 
 
 async def nobody_is_staff(_session: AsyncSession, _user_id: int) -> bool:
@@ -57,7 +59,11 @@ class UpdateHandler:
 
     def __init__(self, *, keys: Keys, router: Router, flows: Mapping[str, Flow[Any]],
                  effects: EffectRegistry, outgoing: Outgoing, staff_chat_id: int | None,
-                 default_locale: str, is_staff: StaffCheck = nobody_is_staff) -> None:
+                 default_locale: str, is_staff: StaffCheck = nobody_is_staff,
+                 enrich: Mapping[str, Enricher] | None = None,
+                 refuse_press: Text | None = None) -> None:
+        """`enrich` maps a flow name to what wraps its events; `refuse_press` answers a button
+        pressed in the staff group by someone nobody acts for (a stranger, a forged press)."""
         missing = router.flows - set(flows)
         if missing:
             raise BotError(f"the router names flows nobody registered: {sorted(missing)}")
@@ -70,6 +76,8 @@ class UpdateHandler:
         self._staff_chat_id = staff_chat_id
         self._locale = default_locale
         self._is_staff = is_staff
+        self._enrich = dict(enrich or {})
+        self._refuse_press = refuse_press
 
     async def handle(self, session: AsyncSession, raw: dict[str, Any], now: datetime) -> Handled:
         """Handle one update; junk and updates meant for nobody produce nothing."""
@@ -83,14 +91,17 @@ class UpdateHandler:
             # Only the task force's own group may hold the bot: leave anywhere else.
             return Handled([self._out.call(inbound.chat_id, "leaveChat", {})])
         if route == Route.IGNORE:
-            return Handled(self._acknowledge(inbound))
+            refusal = self._refuse_press if inbound.place is Place.STAFF_GROUP else None
+            return Handled(self._acknowledge(inbound, refusal))
         return await self._step(session, self._flows[route], inbound, now)
 
     async def _step(self, session: AsyncSession, flow: Flow[Any], inbound: Inbound,
                     now: datetime) -> Handled:
         key = self._keys.identity_key(inbound.user_id)
         state = await conversations.load(session, flow, key)
-        transition = flow.step(state, inbound.event)
+        enrich = self._enrich.get(flow.name)
+        event = inbound.event if enrich is None else await enrich(session, inbound)
+        transition = flow.step(state, event)
         state, replies = transition.state, list(transition.replies)
         pending = list(transition.effects)
         done = EffectResult()
@@ -114,16 +125,24 @@ class UpdateHandler:
         messages = self._replies(inbound, replies, flow.locale(state)) + done.messages
         return Handled(messages, done.timers, done.references)
 
-    def _acknowledge(self, inbound: Inbound) -> list[NewMessage]:
-        """Stop the spinner on a pressed button, even when nobody acts on it."""
+    def _acknowledge(self, inbound: Inbound, notice: Text | None = None,
+                     locale: str | None = None) -> list[NewMessage]:
+        """Stop the spinner on a pressed button, even when nobody acts on it (with a notice)."""
         if inbound.callback_query_id is None:
             return []
+        if notice is not None:
+            return [self._out.toast(inbound.chat_id, inbound.callback_query_id, notice,
+                                    locale or self._locale)]
         return [self._out.answer_callback(inbound.chat_id, inbound.callback_query_id)]
 
     def _replies(self, inbound: Inbound, replies: list[Reply], locale: str) -> list[NewMessage]:
-        out = self._acknowledge(inbound)
-        out.extend(self._out.reply(inbound.chat_id, r, locale, inbound.message_id)
-                   for r in replies)
+        """Replies to the chat (in its forum topic); the first toast answers a pressed button."""
+        pressed = inbound.callback_query_id is not None
+        toast = next((r for r in replies if r.toast), None) if pressed else None
+        out = self._acknowledge(inbound, toast.text if toast else None, locale)
+        thread = inbound.thread_id if inbound.is_forum else None
+        out.extend(self._out.reply(inbound.chat_id, r, locale, inbound.message_id, thread)
+                   for r in replies if r is not toast)
         return out
 
     def apology(self, chat_id: int, locale: str | None = None) -> NewMessage:

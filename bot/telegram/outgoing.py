@@ -10,6 +10,8 @@ from bot.infra.i18n import Translator
 from flows.core import Keyboard, Reply, Text
 from storage.repos.outbox import NewMessage
 
+TOAST_LIMIT = 200  # characters Telegram shows in a callback answer
+
 
 class Outgoing:
     """Builds outbox rows: recipients become keyed pseudonyms, parameters are sealed."""
@@ -45,18 +47,34 @@ class Outgoing:
         return self._tr.render(text, locale)
 
     def reply(self, chat_id: int, reply: Reply, locale: str,
-              edit_message_id: int | None = None) -> NewMessage:
-        """A reply in `locale`: an edit of the pressed message when asked and possible."""
+              edit_message_id: int | None = None, thread_id: int | None = None) -> NewMessage:
+        """A reply in `locale`: an edit of the pressed message when asked and possible.
+
+        `thread_id` keeps a reply in the forum topic the event came from.
+        """
         params: dict[str, Any] = {"text": self._tr.render(reply.text, locale),
                                   "parse_mode": "HTML"}
         markup = self.markup(reply.keyboard, locale)
         if markup is not None:
             params["reply_markup"] = markup
+        elif reply.force_reply:
+            params["reply_markup"] = {"force_reply": True, "selective": True}
         if reply.edit and edit_message_id is not None:
             return self.call(chat_id, "editMessageText",
                              {**params, "message_id": edit_message_id})
         params["link_preview_options"] = {"is_disabled": True}
+        if thread_id is not None:
+            params["message_thread_id"] = thread_id
         return self.call(chat_id, "sendMessage", params)
+
+    def toast(self, chat_id: int, callback_query_id: str, text: Text, locale: str) -> NewMessage:
+        """Answer a pressed button with a short notice shown to the presser alone."""
+        notice = self._tr.render(text, locale, as_html=False)
+        if len(notice) > TOAST_LIMIT:
+            notice = notice[:TOAST_LIMIT - 1] + "…"
+        return self.call(chat_id, "answerCallbackQuery",
+                         {"callback_query_id": callback_query_id, "text": notice},
+                         with_chat_id=False)
 
     def answer_callback(self, chat_id: int, callback_query_id: str) -> NewMessage:
         """Stop the spinner on a pressed button (queued in the chat's order)."""

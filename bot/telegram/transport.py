@@ -18,6 +18,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, Tele
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.runtime.outcomes import Failed, Outcome, Retry, Rewrite, Sent
+from bot.telegram.fill import fill_path
 from bot.telegram.limits import TEXT_LIMIT
 from bot.telegram.ratelimit import TelegramLimits
 
@@ -96,7 +97,9 @@ class TelegramTransport:
         """Tracked ids into the call; an edit of a message never sent becomes a new message."""
         out = dict(params)
         for name, value in ids.items():
-            if value is not None:
+            if "." in name:  # a field inside a parameter, e.g. the URL of a button
+                fill_path(out, name, value)
+            elif value is not None:
                 out[name] = value
             else:
                 out.pop(name, None)
