@@ -15,7 +15,10 @@ from telegram.error import TelegramError
 
 from bot.effects.intake import IntakeEffects
 from bot.effects.registry import EffectRegistry
+from bot.effects.sla import Escalation
+from bot.effects.staff import StaffEffects
 from bot.effects.tickets import TicketAnnouncer
+from bot.effects.triage import TicketEffects
 from bot.infra.catalog import load_catalog
 from bot.infra.clock import Clock
 from bot.infra.crypto import Keys
@@ -29,14 +32,17 @@ from bot.runtime.timers import TimerLoop
 from bot.runtime.worker import Worker
 from bot.telegram.client import make_bot
 from bot.telegram.commands import publish_commands
+from bot.telegram.group import StaffGroup
 from bot.telegram.outgoing import Outgoing
 from bot.telegram.poller import Poller
 from bot.telegram.transport import TelegramTransport
 from bot.telegram.updates import ALLOWED_UPDATES
 from flows.core import Place, Router, Rule
 from flows.intake import IntakeFlow
+from flows.triage import TriageFlow
+from flows.triage.render.text import NOT_STAFF
 from storage.db import Database, is_sqlite
-from storage.repos import outbox
+from storage.repos import outbox, staff
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +60,7 @@ class Services:
     timers: TimerLoop
     translator: Translator
     clock: Clock
+    group: StaffGroup
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
@@ -71,15 +78,31 @@ class Services:
         dispatcher = Dispatcher(db, {"telegram": TelegramTransport(bot)}, outgoing, clock=clock)
         intake = IntakeFlow(catalog, default_locale=settings.DEFAULT_LOCALE,
                             locales=translator.locales)
+        group = StaffGroup(settings.STAFF_CHAT_ID or 0)
+        triage = TriageFlow(catalog, settings.zone, settings.DEFAULT_LOCALE, group.link)
+        announcer = TicketAnnouncer(settings, catalog, outgoing, group)
         effects = EffectRegistry()
-        IntakeEffects(settings, TicketAnnouncer(settings, catalog, outgoing)).register(effects)
-        router = Router([Rule(intake.name, Place.PRIVATE)])
-        handler = UpdateHandler(keys=keys, router=router, flows={intake.name: intake},
+        IntakeEffects(settings, announcer).register(effects)
+        TicketEffects(settings, catalog, outgoing, announcer, group).register(effects)
+        staff_effects = StaffEffects(settings, group)
+        staff_effects.register(effects)
+        # Staff act in their group, and privately with staff commands; everything else in a
+        # private chat is a report (staff may report too). Strangers in the group are ignored.
+        router = Router([Rule(triage.name, Place.STAFF_GROUP, staff_only=True),
+                         Rule(triage.name, Place.PRIVATE, staff_only=True,
+                              accepts=triage.accepts_private),
+                         Rule(intake.name, Place.PRIVATE)])
+        handler = UpdateHandler(keys=keys, router=router,
+                                flows={intake.name: intake, triage.name: triage},
                                 effects=effects, outgoing=outgoing,
                                 staff_chat_id=settings.STAFF_CHAT_ID,
-                                default_locale=settings.DEFAULT_LOCALE)
+                                default_locale=settings.DEFAULT_LOCALE, is_staff=staff.is_staff,
+                                enrich={triage.name: staff_effects.staff_event},
+                                refuse_press=NOT_STAFF)
         writer = InboxWriter(db, keys, clock=clock)
         timer_loop = TimerLoop(db, clock=clock, on_commit=dispatcher.wake)
+        Escalation(announcer, catalog, outgoing, settings.DEFAULT_LOCALE,
+                   settings.zone).register(timer_loop)
         # SQLite has one writer at a time: one worker. PostgreSQL serves several, each with its
         # own wake-up flag so that one cannot swallow another's.
         workers = [Worker(db, handler, on_commit=dispatcher.wake, flooded=writer.flooded,
@@ -92,7 +115,8 @@ class Services:
                 worker.wake()
 
         writer.on_commit = wake_workers
-        return cls(settings, db, bot, writer, workers, dispatcher, timer_loop, translator, clock)
+        return cls(settings, db, bot, writer, workers, dispatcher, timer_loop, translator, clock,
+                   group)
 
     def _spawn(self, name: str, run: Callable[[asyncio.Event], Coroutine[Any, Any, None]]) -> None:
         self.tasks.append(asyncio.create_task(run(self.stop), name=name))
@@ -101,9 +125,14 @@ class Services:
         """Connect to Telegram, register the webhook or start polling, start the workers."""
         await self.bot.initialize()
         try:
-            await publish_commands(self.bot, self.translator, self.settings.DEFAULT_LOCALE)
+            await publish_commands(self.bot, self.translator, self.settings.DEFAULT_LOCALE,
+                                   self.group.chat_id)
         except TelegramError as exc:  # a menu is a convenience: never a reason not to start
             log.warning("could not publish the command menu: %s", type(exc).__name__)
+        try:
+            self.group.learn(bool((await self.bot.get_chat(self.group.chat_id)).is_forum))
+        except TelegramError as exc:  # learned from the group's next update instead
+            log.warning("could not read the staff group (topics?): %s", type(exc).__name__)
         if is_sqlite(self.settings.DATABASE_URL):
             # One process owns a SQLite database, so a lease found now was left by a run that
             # died mid-send (SIGKILL, power cut); kept, it would hold that row's chat, and the

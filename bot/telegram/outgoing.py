@@ -39,7 +39,8 @@ class Outgoing:
         if not keyboard:
             return None
         return {"inline_keyboard": [
-            [{"text": self._tr.render(b.label, locale, as_html=False), "callback_data": b.data}
+            [{"text": self._tr.render(b.label, locale, as_html=False),
+              **({"url": b.url} if b.url is not None else {"callback_data": b.data})}
              for b in row] for row in keyboard]}
 
     def render(self, text: Text, locale: str) -> str:

@@ -10,10 +10,12 @@ from flows.core.text import Text
 
 @dataclass(frozen=True)
 class Button:
-    """An inline button: a translatable label and short, versioned callback data (1-64 bytes)."""
+    """An inline button: a translatable label and short, versioned callback data (1-64 bytes);
+    or, with `url`, a link the app opens (its `data` is then unused)."""
 
     label: Text
     data: str
+    url: str | None = None
 
 
 Keyboard: TypeAlias = tuple[tuple[Button, ...], ...]

@@ -75,7 +75,7 @@ class Staffing:
 
 
 CONFIDENTIAL = t("🔒 Victim and witness identity is confidential (UU 21/2007, Pasal 44).")
-_STATUS = {
+STATUS_LABELS = {
     TicketStatus.NEW: t("🆕 new"),
     TicketStatus.ACKNOWLEDGED: t("✋ acknowledged"),
     TicketStatus.REFERRED: t("↗️ referred"),
@@ -92,8 +92,8 @@ def status_text(ticket: Ticket) -> Text:
     """The status, with the close reason when closed."""
     reason = close_label(ticket.closed_reason)
     if ticket.status is TicketStatus.CLOSED and reason is not None:
-        return Join((_STATUS[ticket.status], Raw(" ("), reason, Raw(")")), sep="")
-    return _STATUS[ticket.status]
+        return Join((STATUS_LABELS[ticket.status], Raw(" ("), reason, Raw(")")), sep="")
+    return STATUS_LABELS[ticket.status]
 
 
 def _routing_lines(ticket: Ticket, staff: Staffing) -> list[Text]:

@@ -42,3 +42,13 @@ async def create_forum_topic(api: FakeBotApi, _: Definition, params: dict[str, A
     topic = {"message_thread_id": thread, "name": name, "icon_color": color}
     state.topics[thread] = topic
     return dict(topic)
+
+
+@handler("getChat")
+async def get_chat(api: FakeBotApi, _: Definition, params: dict[str, Any]) -> Any:
+    """getChat: the chat's ChatFullInfo (is_forum for forum supergroups)."""
+    state = api.store.chat(params["chat_id"])
+    gifts = {k: False for k in ("unlimited_gifts", "limited_gifts", "unique_gifts",
+                                "premium_subscription", "gifts_from_channels")}
+    return {**state.chat, "accent_color_id": 0, "max_reaction_count": 11,
+            "accepted_gift_types": gifts}
