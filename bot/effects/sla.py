@@ -18,9 +18,13 @@ from bot.effects.registry import EffectResult
 from bot.effects.tickets import (
     DIGEST_TIMER,
     DM_FAILED,
+    DM_LINK_TIMER,
+    DM_LINK_TRIES,
     SLA_TIMER,
     TicketAnnouncer,
+    card_track,
     digest_timer,
+    dm_track,
     parse_dm_track,
     sla_timer,
 )
@@ -33,7 +37,7 @@ from flows.triage.callbacks import Code
 from flows.triage.render import notices
 from flows.triage.render import text as txt
 from flows.triage.render.keyboards import show_buttons
-from storage.repos import audit, digest, staff, tickets
+from storage.repos import audit, digest, staff, tickets, tracked
 from storage.repos.outbox import NewMessage
 from storage.repos.timers import DueTimer
 
@@ -63,6 +67,7 @@ class Escalation:
         loop.register(SLA_TIMER, self.sla)
         loop.register(DM_FAILED, self.dm_failed)
         loop.register(DIGEST_TIMER, self.digest)
+        loop.register(DM_LINK_TIMER, self.dm_link)
 
     async def sla(self, session: AsyncSession, timer: DueTimer, now: datetime) -> Fired:
         """Take the latest SLA step that came due, unless the ticket was taken meanwhile."""
@@ -138,6 +143,29 @@ class Escalation:
             await audit.record(session, now, audit.SYSTEM, "routed", ticket_ref=reference,
                                data={"to": list(nxt)})
         return _fired(result)
+
+    async def dm_link(self, session: AsyncSession, timer: DueTimer, now: datetime) -> Fired:
+        """Once the card is in the group, link the first private messages to it."""
+        reference = timer.ticket_ref or ""
+        users = [int(u) for u in timer.data.get("to", [])]
+        attempt = int(timer.data.get("attempt", 1))
+        names = [card_track(reference), *(dm_track(reference, u) for u in users)]
+        known = await tracked.lookup(session, names)
+        ticket = await tickets.get(session, reference)
+        card = known.get(card_track(reference))
+        if ticket is None or ticket.routing.digest:
+            return Fired()
+        if card is None:
+            if attempt >= DM_LINK_TRIES:
+                return Fired()
+            return Fired(timers=[self._announcer.link_timer(reference, users, now,
+                                                            attempt + 1)])
+        sent = {u: known[dm_track(reference, u)] for u in users if dm_track(reference, u) in known}
+        waiting = [u for u in users if u not in sent]  # not delivered yet (or never will be)
+        later = [self._announcer.link_timer(reference, waiting, now, attempt + 1)] \
+            if waiting and attempt < DM_LINK_TRIES else []
+        return Fired(messages=self._announcer.link_private_messages(ticket, card, sent),
+                     timers=later)
 
     async def digest(self, session: AsyncSession, timer: DueTimer, now: datetime) -> Fired:
         """Post what waits for the flood digest: a few messages now, the rest a minute later."""

@@ -38,6 +38,10 @@ log = logging.getLogger(__name__)
 SLA_TIMER = "sla"  # one SLA step of a ticket (data: {"step": ...})
 DM_FAILED = "dm_failed"  # a private message to staff failed for good (data: {"track": ...})
 DIGEST_TIMER = "digest"  # post the flood digest of the staff group
+# Add the link to the group card to the first private messages once the card is there (they
+# go out at the same time as the card, before its message id is known). Data: {"to": [...]}.
+DM_LINK_TIMER = "dm_link"
+DM_LINK_TRIES = 30  # once a second: the card normally goes out within a second
 # Messages to the group in the last minute (and still waiting) from which new cards become
 # digest lines: Telegram takes 20 a minute in a group, and staff replies need room too.
 CARD_BUDGET = 14
@@ -144,6 +148,8 @@ class TicketAnnouncer:
         if not flooded or ticket.urgent or ticket.child:
             text = notices.new_for_you(ticket, self._catalog, self._zone, routing.nobody_on_duty)
             result.messages += self.to_staff(recipients, ticket, text)
+            if not flooded and recipients and self._group.link:
+                result.timers.append(self.link_timer(ticket.reference, recipients, now, 1))
         await audit.record(session, now, audit.SYSTEM, "routed", ticket_ref=ticket.reference,
                            data={"to": list(recipients), "primary": routing.primary,
                                  "backup": routing.backup, "digest": flooded})
@@ -200,6 +206,27 @@ class TicketAnnouncer:
         return [self._out.call(self._group.chat_id, "editMessageText", card,
                                ticket_ref=ticket.reference,
                                fill={"message_id": card_track(ticket.reference)})]
+
+    def link_timer(self, reference: str, user_ids: Iterable[int], now: datetime,
+                   attempt: int) -> NewTimer:
+        """Look for the card a second from now, to link the first private messages to it."""
+        return NewTimer(DM_LINK_TIMER, f"{DM_LINK_TIMER}:{reference}:{attempt}",
+                        now + timedelta(seconds=1), reference,
+                        {"to": list(user_ids), "attempt": attempt})
+
+    def link_private_messages(self, ticket: Ticket, card_id: int,
+                              messages: dict[int, int]) -> list[NewMessage]:
+        """Edit private messages (user id -> message id) to carry the link to the card."""
+        keyboard = private_keyboard(ticket, self._group.link)
+        markup = self._out.markup(keyboard, self._locale) or {}
+        for row in markup.get("inline_keyboard", []):
+            for button in row:
+                if "url" in button:
+                    button["url"] = button["url"].replace("{id}", str(card_id))
+        return [self._out.call(uid, "editMessageReplyMarkup",
+                               {"message_id": message_id, "reply_markup": markup},
+                               ticket_ref=ticket.reference)
+                for uid, message_id in messages.items()]
 
     def to_staff(self, user_ids: Iterable[int], ticket: Ticket, text: Text) -> list[NewMessage]:
         """A private message about `ticket` to each of `user_ids`, with its buttons.

@@ -66,13 +66,18 @@ class _Server(uvicorn.Server):
 
 
 @contextlib.asynccontextmanager
-async def running_app(settings: Settings, pace: FakeBotApi | None = None) -> AsyncIterator[str]:
+async def running_app(settings: Settings, pace: FakeBotApi | None = None,
+                      clock: Clock | None = None) -> AsyncIterator[str]:
     """Serve the real app on loopback (lifespan on: worker, dispatcher, webhook registration).
 
     With `pace`, the dispatcher's rate limiter reads the fake's clock, which moves on by a
     human's think time at every user action: instant test clicks then pace like real people.
+    `clock` replaces the app's clock (e.g. a `ManualClock` for SLAs in simulated time; give it
+    `monotonic=fake.clock` to keep the pacing).
     """
-    services = Services.build(settings, Clock(monotonic=pace.clock)) if pace else None
+    if clock is None and pace is not None:
+        clock = Clock(monotonic=pace.clock)
+    services = Services.build(settings, clock) if clock else None
     config = uvicorn.Config(create_app(settings, services), host=settings.HOST, port=settings.PORT,
                             log_config=None, lifespan="on", access_log=False)
     server = _Server(config)
