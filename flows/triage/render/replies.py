@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import tzinfo
 
-from flows.core import Msg, Raw, Reply, Text, t
+from flows.core import Button, Msg, Raw, Reply, Text, t
 from flows.domain.catalog import Catalog
 from flows.domain.referral import OUTCOME_LABELS, Outcome, agency_name
 from flows.domain.triage import Assign, Claim, Close, RecordOutcome, Refer, Reopen, close_label
@@ -82,6 +82,8 @@ def _choices(result: Choices, short: bool) -> Reply:
 
 def _view(result: TicketView, catalog: Catalog, zone: tzinfo) -> Reply:
     keyboard = kb.card_keyboard(result.ticket)
+    if result.card_link:  # asked privately: a way to the card in the group
+        keyboard = (*keyboard, (Button(txt.OPEN_IN_GROUP, "", url=result.card_link),))
     return Reply(views.ticket_view(result, catalog, zone), keyboard)
 
 
