@@ -147,7 +147,8 @@ class TicketAnnouncer:
         # for the digest and the SLA reminder.
         if not flooded or ticket.urgent or ticket.child:
             text = notices.new_for_you(ticket, self._catalog, self._zone, routing.nobody_on_duty)
-            result.messages += self.to_staff(recipients, ticket, text)
+            # Sent with the card, before its id is known: the link is added a moment later.
+            result.messages += self.to_staff(recipients, ticket, text, link=False)
             if not flooded and recipients and self._group.link:
                 result.timers.append(self.link_timer(ticket.reference, recipients, now, 1))
         await audit.record(session, now, audit.SYSTEM, "routed", ticket_ref=ticket.reference,
@@ -228,13 +229,16 @@ class TicketAnnouncer:
                                ticket_ref=ticket.reference)
                 for uid, message_id in messages.items()]
 
-    def to_staff(self, user_ids: Iterable[int], ticket: Ticket, text: Text) -> list[NewMessage]:
-        """A private message about `ticket` to each of `user_ids`, with its buttons.
+    def to_staff(self, user_ids: Iterable[int], ticket: Ticket, text: Text,
+                 link: bool = True) -> list[NewMessage]:
+        """A private message about `ticket` to each of `user_ids`, with its buttons (and a
+        link to the card in the group, filled in when it is sent).
 
         If one fails for good (they never started the bot, or blocked it) a `dm_failed` timer
         hands the ticket on (bot/effects/sla.py).
         """
-        markup = self._out.markup(private_keyboard(ticket, self._group.link), self._locale)
+        keyboard = private_keyboard(ticket, self._group.link if link else None)
+        markup = self._out.markup(keyboard, self._locale)
         path = _link_path(markup)
         params = {"text": self._out.render(text, self._locale), "parse_mode": "HTML",
                   "protect_content": True, "link_preview_options": {"is_disabled": True},

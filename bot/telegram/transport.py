@@ -13,7 +13,7 @@ import warnings
 from datetime import timedelta
 from typing import Any
 
-from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, Message
+from telegram import Bot, ForceReply, InlineKeyboardMarkup, LinkPreviewOptions, Message
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
@@ -48,8 +48,10 @@ def _snake(method: str) -> str:
 def _typed(params: dict[str, Any]) -> dict[str, Any]:
     """PTB wants its own objects for nested parameters."""
     out = dict(params)
-    if isinstance(out.get("reply_markup"), dict):
-        out["reply_markup"] = InlineKeyboardMarkup.de_json(out["reply_markup"], None)
+    markup = out.get("reply_markup")
+    if isinstance(markup, dict):
+        kind = ForceReply if "force_reply" in markup else InlineKeyboardMarkup
+        out["reply_markup"] = kind.de_json(markup, None)
     if isinstance(out.get("link_preview_options"), dict):
         out["link_preview_options"] = LinkPreviewOptions(**out["link_preview_options"])
     return out
