@@ -14,8 +14,9 @@ import traceback
 from pathlib import Path
 
 from benchmarks.report import code_version, console, machine, markdown, versions, write_doc
-from benchmarks.scenarios import SCENARIOS, Config, Result
+from benchmarks.scenarios import Config, Result
 from benchmarks.stats import machine_cpu, own_cpu
+from benchmarks.triage import ALL_SCENARIOS as SCENARIOS
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"

@@ -42,13 +42,17 @@ class Config:
     latency_rate: float = 5.0
     latency_seconds: float = 20.0
     burst_reporters: int = 1_000
+    triage_reports: int = 30  # tickets filed before the measured minute
+    triage_actions: int = 100  # staff actions, evenly spread over `triage_seconds`
+    triage_seconds: float = 60.0
     db_dir: Path | None = None
     probe: str = ""  # "timings" or "timings,no-worker": run benchmarks.probe (diagnostics only)
 
     @classmethod
     def quick(cls) -> Config:
         """Small counts: the whole run in well under a minute."""
-        return cls(ack_count=1_000, ack_warmup=100, latency_seconds=4.0, burst_reporters=60)
+        return cls(ack_count=1_000, ack_warmup=100, latency_seconds=4.0, burst_reporters=60,
+                   triage_reports=6, triage_actions=20, triage_seconds=12.0)
 
 
 @dataclass

@@ -100,7 +100,9 @@ class Dispatcher(Wakeable):
                     delay = min(delay, wait)
                 else:
                     ready.append(row)
-            ready.sort(key=lambda r: self._transport(r).last_sent(r.chat_key))  # stable
+            # The task force's rows first (few, and someone may be in danger), then fairness.
+            ready.sort(key=lambda r: (not r.priority,
+                                      self._transport(r).last_sent(r.chat_key)))  # stable
             chosen = ready[:room]
             leased = [r for r in chosen if await outbox.lease(session, r.id, now, LEASE)]
         for row in leased:

@@ -61,9 +61,11 @@ class UpdateHandler:
                  effects: EffectRegistry, outgoing: Outgoing, staff_chat_id: int | None,
                  default_locale: str, is_staff: StaffCheck = nobody_is_staff,
                  enrich: Mapping[str, Enricher] | None = None,
-                 refuse_press: Text | None = None) -> None:
+                 refuse_press: Text | None = None,
+                 priority_flows: frozenset[str] = frozenset()) -> None:
         """`enrich` maps a flow name to what wraps its events; `refuse_press` answers a button
-        pressed in the staff group by someone nobody acts for (a stranger, a forged press)."""
+        pressed in the staff group by someone nobody acts for (a stranger, a forged press);
+        replies of `priority_flows` (the task force's) go before others when many wait."""
         missing = router.flows - set(flows)
         if missing:
             raise BotError(f"the router names flows nobody registered: {sorted(missing)}")
@@ -78,6 +80,7 @@ class UpdateHandler:
         self._is_staff = is_staff
         self._enrich = dict(enrich or {})
         self._refuse_press = refuse_press
+        self._priority_flows = priority_flows
 
     async def handle(self, session: AsyncSession, raw: dict[str, Any], now: datetime) -> Handled:
         """Handle one update; junk and updates meant for nobody produce nothing."""
@@ -85,7 +88,8 @@ class UpdateHandler:
         inbound = to_inbound(update, now, self._staff_chat_id) if update is not None else None
         if inbound is None:
             return Handled()
-        staff = await self._is_staff(session, inbound.user_id) if inbound.user_id else False
+        staff = bool(inbound.user_id) and self._router.cares_who(inbound.place, inbound.event) \
+            and await self._is_staff(session, inbound.user_id)
         route = self._router.route(Where(inbound.place, staff), inbound.event)
         if route == Route.LEAVE:
             # Only the task force's own group may hold the bot: leave anywhere else.
@@ -122,27 +126,29 @@ class UpdateHandler:
             raise EffectLoop(f"flow {flow.name} still had effects after {MAX_EFFECT_ROUNDS}")
         if not done.drop_state:
             await conversations.save(session, flow, key, state, now)
-        messages = self._replies(inbound, replies, flow.locale(state)) + done.messages
+        messages = self._replies(inbound, replies, flow.locale(state),
+                                 flow.name in self._priority_flows) + done.messages
         return Handled(messages, done.timers, done.references)
 
     def _acknowledge(self, inbound: Inbound, notice: Text | None = None,
-                     locale: str | None = None) -> list[NewMessage]:
+                     locale: str | None = None, priority: bool = False) -> list[NewMessage]:
         """Stop the spinner on a pressed button, even when nobody acts on it (with a notice)."""
         if inbound.callback_query_id is None:
             return []
         if notice is not None:
-            return [self._out.toast(inbound.chat_id, inbound.callback_query_id, notice,
-                                    locale or self._locale)]
-        return [self._out.answer_callback(inbound.chat_id, inbound.callback_query_id)]
+            return [self._out.toast(inbound.user_id, inbound.callback_query_id, notice,
+                                    locale or self._locale, priority)]
+        return [self._out.answer_callback(inbound.user_id, inbound.callback_query_id, priority)]
 
-    def _replies(self, inbound: Inbound, replies: list[Reply], locale: str) -> list[NewMessage]:
+    def _replies(self, inbound: Inbound, replies: list[Reply], locale: str,
+                 priority: bool = False) -> list[NewMessage]:
         """Replies to the chat (in its forum topic); the first toast answers a pressed button."""
         pressed = inbound.callback_query_id is not None
         toast = next((r for r in replies if r.toast), None) if pressed else None
-        out = self._acknowledge(inbound, toast.text if toast else None, locale)
+        out = self._acknowledge(inbound, toast.text if toast else None, locale, priority)
         thread = inbound.thread_id if inbound.is_forum else None
-        out.extend(self._out.reply(inbound.chat_id, r, locale, inbound.message_id, thread)
-                   for r in replies if r is not toast)
+        out.extend(self._out.reply(inbound.chat_id, r, locale, inbound.message_id, thread,
+                                   priority) for r in replies if r is not toast)
         return out
 
     def apology(self, chat_id: int, locale: str | None = None) -> NewMessage:

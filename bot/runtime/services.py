@@ -98,7 +98,7 @@ class Services:
                                 staff_chat_id=settings.STAFF_CHAT_ID,
                                 default_locale=settings.DEFAULT_LOCALE, is_staff=staff.is_staff,
                                 enrich={triage.name: staff_effects.staff_event},
-                                refuse_press=NOT_STAFF)
+                                refuse_press=NOT_STAFF, priority_flows=frozenset({triage.name}))
         writer = InboxWriter(db, keys, clock=clock)
         timer_loop = TimerLoop(db, clock=clock, on_commit=dispatcher.wake)
         Escalation(announcer, catalog, outgoing, settings.DEFAULT_LOCALE,

@@ -14,6 +14,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -89,6 +90,9 @@ class OutboxMessage(Base):
     fill: Mapped[dict[str, str] | None] = mapped_column(JSON)
     # When delivery fails for good, schedule a timer of this kind (e.g. tell the group).
     on_fail: Mapped[str | None] = mapped_column(String(32))
+    # For the task force (their group, their private chats): sent before reporters' replies in
+    # a burst, so that nobody on duty waits behind a thousand welcomes.
+    priority: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     __table_args__ = (
         Index("ix_outbox_pending", "status", "id"),

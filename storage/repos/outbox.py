@@ -28,6 +28,8 @@ class NewMessage:
     fill: dict[str, str] | None = None
     # A timer kind to schedule at once if the call fails for good (e.g. tell the staff group).
     on_fail: str | None = None
+    # For the task force: goes before reporters' replies when many wait (a burst).
+    priority: bool = False
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class Due:
     track: str | None = None
     fill: dict[str, str] | None = None
     on_fail: str | None = None
+    priority: bool = False
 
 
 async def add(session: AsyncSession, messages: list[NewMessage], now: datetime) -> None:
@@ -54,7 +57,7 @@ async def add(session: AsyncSession, messages: list[NewMessage], now: datetime) 
                                   method=m.method, payload=m.sealed, status="pending",
                                   attempts=0, created_at=now, next_attempt_at=now,
                                   ticket_ref=m.ticket_ref, track=m.track, fill=m.fill,
-                                  on_fail=m.on_fail))
+                                  on_fail=m.on_fail, priority=m.priority))
 
 
 async def due(session: AsyncSession, now: datetime, limit: int,
@@ -68,7 +71,7 @@ async def due(session: AsyncSession, now: datetime, limit: int,
             .order_by(OutboxMessage.id).limit(limit + len(skip_chats)))
     rows = [r for r in await session.scalars(stmt) if r.chat_key not in skip_chats]
     return [Due(r.id, r.chat_key, r.is_group, r.channel, r.method, r.payload or b"", r.attempts,
-                r.ticket_ref, r.track, r.fill, r.on_fail) for r in rows[:limit]]
+                r.ticket_ref, r.track, r.fill, r.on_fail, bool(r.priority)) for r in rows[:limit]]
 
 
 async def lease(session: AsyncSession, row_id: int, now: datetime, length: timedelta) -> bool:

@@ -99,6 +99,8 @@ def upgrade() -> None:
                    sa.Column('routing', sa.JSON(), nullable=True)):
         op.add_column('tickets', column)
     op.create_index('ix_tickets_status', 'tickets', ['status', 'created_at'], unique=False)
+    op.add_column('outbox', sa.Column('priority', sa.Boolean(), server_default=sa.false(),
+                                      nullable=False))
     _append_only()
 
 
@@ -129,6 +131,7 @@ def downgrade() -> None:
         for table in APPEND_ONLY:
             for event in ('update', 'delete'):
                 op.execute(f'DROP TRIGGER {table}_no_{event}')
+    op.drop_column('outbox', 'priority')
     op.drop_index('ix_tickets_status', table_name='tickets')
     for name in ('routing', 'closed_by', 'closed_at', 'acknowledged_by', 'acknowledged_at',
                  'assignee_id'):
