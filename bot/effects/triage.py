@@ -100,16 +100,15 @@ class TicketEffects:
         if ticket is None:
             return answered(ctx, effect.who, NotFound(ref))
         notes, note_count = await referrals.notes(s, ref, NOTES_SHOWN)
-        history = await audit.history(s, ref, HISTORY_SHOWN * 4)
-        view_count = sum(1 for h in history if h.action == "view")
+        history = await audit.history(s, ref, HISTORY_SHOWN, leave_out="view")
+        view_count = await audit.count(s, ref, "view")
         staffing = await self._announcer.staffing(s, ticket)
         everyone = await staff.names(s, {*staffing.names, *(n.author for n in notes),
                                          *_ids_in(history)})
         card = (await tracked.lookup(s, [card_track(ref)])).get(card_track(ref))
         link = self._group.link
         view = TicketView(ticket, replace(staffing, names=everyone), tuple(notes), note_count,
-                          tuple(h for h in history if h.action != "view")[-HISTORY_SHOWN:],
-                          view_count,
+                          tuple(history), view_count,
                           card_link=f"{link}/{card}" if link and card and effect.who.private
                           else None)
         view = replace(view, story_limit=story_that_fits(

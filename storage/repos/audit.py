@@ -26,18 +26,23 @@ async def record(session: AsyncSession, at: datetime, actor: StaffMember | str, 
                            ticket_ref=ticket_ref, data=dict(data or {})))
 
 
-async def history(session: AsyncSession, reference: str, limit: int) -> list[HistoryEntry]:
-    """The latest `limit` rows about a ticket, oldest first."""
-    rows = list(await session.scalars(
-        select(AuditEntry).where(AuditEntry.ticket_ref == reference)
-        .order_by(AuditEntry.id.desc()).limit(limit)))
+async def history(session: AsyncSession, reference: str, limit: int,
+                  leave_out: str | None = None) -> list[HistoryEntry]:
+    """The latest `limit` rows about a ticket (but those of action `leave_out`), oldest first."""
+    stmt = select(AuditEntry).where(AuditEntry.ticket_ref == reference)
+    if leave_out is not None:
+        stmt = stmt.where(AuditEntry.action != leave_out)
+    rows = list(await session.scalars(stmt.order_by(AuditEntry.id.desc()).limit(limit)))
     return [HistoryEntry(r.at, r.actor, r.actor_name, r.action, dict(r.data or {}))
             for r in reversed(rows)]
 
 
-async def count(session: AsyncSession, reference: str | None = None) -> int:
-    """How many rows there are (about one ticket, or in all)."""
+async def count(session: AsyncSession, reference: str | None = None,
+                action: str | None = None) -> int:
+    """How many rows there are (about one ticket, or in all; of one action, or any)."""
     stmt = select(func.count()).select_from(AuditEntry)
     if reference is not None:
         stmt = stmt.where(AuditEntry.ticket_ref == reference)
+    if action is not None:
+        stmt = stmt.where(AuditEntry.action == action)
     return int(await session.scalar(stmt) or 0)

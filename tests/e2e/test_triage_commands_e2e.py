@@ -125,8 +125,16 @@ async def test_every_command_by_staff_with_good_and_bad_arguments(
         # Privately, staff commands work too (the view links to the card in the group).
         view = await say(fake, siti, f"/lihat {ref}", private=True)
         assert "Called the family; they will call back." in view and "History" in view
+        assert "Siti: took it" in view and "Viewed 1 time by staff." in view
         assert "https://t.me/c/1234567890/" in str(siti.messages()[-1]["reply_markup"])
         assert "taken by Siti" in await say(fake, siti, f"/ambil {urgent}", private=True)
+    scopes = [c.params["scope"] for c in fake.calls_for("setMyCommands")
+              if c.params["scope"].get("type") == "chat"]
+    assert scopes and all(str(s["chat_id"]) == str(STAFF_CHAT_ID) for s in scopes)
+    staff_menu = fake.commands[("chat", "en")]
+    assert [c["command"] for c in staff_menu][:3] == ["tiket", "lihat", "ambil"]
+    assert "Take a ticket" in str(staff_menu)
+    assert "Ambil tiket" in str(fake.commands[("chat", "id")])
     actions = [a for _, a in await audit_actions(database_url)]
     for action in ("view", "list", "claim", "assign", "note", "refer", "referral_outcome",
                    "close", "reopen", "duty_view", "duty_take", "stats", "staff_list",
@@ -167,6 +175,10 @@ async def test_strangers_change_nothing_and_buttons_tell_them_so(slow_hands: Fak
         assert fake.store.chats[STAFF_CHAT_ID].bot_log == [*before, fake.store.chats[
             STAFF_CHAT_ID].bot_log[-1]]  # only Siti's answer was posted
         assert "Held by" not in card_of(fake, ref)["text"]  # type: ignore[index]
+        # Staff in some other group: the bot leaves it, and answers nothing there.
+        await staff[SITI].send_text("/tiket", chat_id=-100555)
+        await fake.wait_for(lambda: fake.calls_for("leaveChat"), timeout=20, what="leaveChat")
+        assert fake.messages_in(-100555) == []
     assert [a for a in await audit_actions(database_url) if a[0] == str(STRANGER)] == []
     assert fake.unanswered_callback_queries() == []
 

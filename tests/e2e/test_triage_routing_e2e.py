@@ -77,6 +77,22 @@ async def test_a_primary_the_bot_cannot_reach_is_named_and_the_backup_gets_it(
     assert sum(ref in t for t in group_texts(fake)) == 1
 
 
+async def test_when_the_backup_cannot_be_reached_either_the_coordinators_get_it(
+        fake: FakeBotApi, sqlite_url: str) -> None:
+    await set_up_task_force(sqlite_url)
+    settings = make_settings(fake, sqlite_url)
+    staff = staff_users(fake, started=(BUDI, ANI))  # neither Siti nor Andi opened the bot
+    clock = manual_clock(fake, wita(5, 9))
+    async with running_app(settings, fake, clock):
+        (ref,) = await send_reports(fake, settings, [fake.user(user_id=7150, started=True)],
+                                    ORDINARY, clock.now())
+        card = await wait_card(fake, ref, "Andi could not be reached")
+        assert "Siti could not be reached" in card["text"]
+        (dm,) = await wait_private(fake, staff[ANI], "Andi could not be reached")
+        assert ref in dm and not staff[BUDI].texts()
+    assert [c.status for c in fake.failed_calls()] == [403, 403]
+
+
 async def test_escalation_follows_the_ladder_and_a_restart_catches_up_exactly_once(
         fake: FakeBotApi, database_url: str) -> None:
     await set_up_task_force(database_url)

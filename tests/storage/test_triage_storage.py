@@ -75,6 +75,9 @@ async def test_history_and_counts(engine: AsyncEngine) -> None:
         assert (history[1].actor, history[1].actor_name) == ("101", "Siti")
         assert (history[0].actor, history[0].actor_name) == ("system", None)
         assert await audit.count(s, "TPPO-AAAAAA") == 5 and await audit.count(s) == 6
+        assert await audit.count(s, "TPPO-AAAAAA", "step2") == 1
+        assert [h.action for h in await audit.history(s, "TPPO-AAAAAA", 2, leave_out="step4")
+                ] == ["step2", "step3"]
 
 
 async def test_the_staff_register(engine: AsyncEngine) -> None:
