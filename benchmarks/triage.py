@@ -36,27 +36,45 @@ from tests.fakes.users import FakeUser
 PRIMARY = 610_000_001
 ACTORS = [610_000_002 + n for n in range(10)]
 COORDINATOR = 610_000_099
-ROSTER = f"user_id,day,start,end,role\n{PRIMARY},daily,00:00,00:00,primary\n" \
-         f"{ACTORS[0]},daily,00:00,00:00,backup\n"
+ROSTER = (
+    f"user_id,day,start,end,role\n{PRIMARY},daily,00:00,00:00,primary\n"
+    f"{ACTORS[0]},daily,00:00,00:00,backup\n"
+)
 # A report with every question skipped: /start, then one press per question, then Send.
-WALK = ["1|dg|no", "1|ro|!skip", "1|in|!skip", "1|pk|!skip", "1|wh|!skip", "1|vc|!skip",
-        "1|va|!skip", "1|st|!skip", "1|rv|send"]
+WALK = [
+    "1|dg|no",
+    "1|ro|!skip",
+    "1|in|!skip",
+    "1|pk|!skip",
+    "1|wh|!skip",
+    "1|vc|!skip",
+    "1|va|!skip",
+    "1|st|!skip",
+    "1|rv|send",
+]
 STAFF_TARGET = 3.0  # seconds: the p99 an action may wait for its answer during the burst
 
 
 def _setup() -> list[list[str]]:
-    people = [(PRIMARY, "Primary", "member"), (COORDINATOR, "Koordinator", "coordinator"),
-              *((uid, f"Petugas {n + 1}", "member") for n, uid in enumerate(ACTORS))]
-    return [*(["staff", "add", str(uid), "--name", name, "--role", role]
-              for uid, name, role in people), ["roster", "import", "roster.csv"]]
+    people = [
+        (PRIMARY, "Primary", "member"),
+        (COORDINATOR, "Koordinator", "coordinator"),
+        *((uid, f"Petugas {n + 1}", "member") for n, uid in enumerate(ACTORS)),
+    ]
+    return [
+        *(["staff", "add", str(uid), "--name", name, "--role", role] for uid, name, role in people),
+        ["roster", "import", "roster.csv"],
+    ]
 
 
 async def _step(user: FakeUser, send: Any) -> None:
-    before = len(user.fake.store.chats[user.id].bot_log) if user.id in user.fake.store.chats \
-        else 0
+    before = len(user.fake.store.chats[user.id].bot_log) if user.id in user.fake.store.chats else 0
     await send()
-    await user.fake.wait_for(lambda: len(user.fake.store.chats[user.id].bot_log) > before,
-                             30.0, f"a reply to reporter {user.id}")
+    await user.fake.wait_for(
+        lambda: len(user.fake.store.chats[user.id].bot_log) > before,
+        30.0,
+        f"a reply to reporter {user.id}",
+    )
 
 
 async def _file(user: FakeUser) -> str | None:
@@ -64,8 +82,9 @@ async def _file(user: FakeUser) -> str | None:
     await _step(user, lambda: user.send_text("/start"))
     for data in WALK:
         await _step(user, lambda d=data: user.press_data(d))
-    await user.fake.wait_for(lambda: re.search(REFERENCE_PATTERN, "\n".join(user.texts())),
-                             30.0, "a reference")
+    await user.fake.wait_for(
+        lambda: re.search(REFERENCE_PATTERN, "\n".join(user.texts())), 30.0, "a reference"
+    )
     found = re.search(REFERENCE_PATTERN, "\n".join(user.texts()))
     return found.group(0) if found else None
 
@@ -87,29 +106,44 @@ def _actions(refs: list[str]) -> list[tuple[str, str]]:
     kinds: list[tuple[str, str]] = []
     for n in range(100_000):
         ref = refs[n % len(refs)]
-        kinds.append([("private", "/tiket"), ("private", f"/lihat {ref}"),
-                      ("private", f"/ambil {ref}"),
-                      ("private", f"/catatan {ref} Sudah ditelepon, menunggu kabar."),
-                      ("private", "/tiket saya"), ("private", "/piket"), ("press", ref),
-                      ("private", "/statistik"), ("private-press", f"t1|sh|{ref}"),
-                      ("private", f"/tugaskan {ref}")][n % 10])
+        kinds.append(
+            [
+                ("private", "/tiket"),
+                ("private", f"/lihat {ref}"),
+                ("private", f"/ambil {ref}"),
+                ("private", f"/catatan {ref} Sudah ditelepon, menunggu kabar."),
+                ("private", "/tiket saya"),
+                ("private", "/piket"),
+                ("press", ref),
+                ("private", "/statistik"),
+                ("private-press", f"t1|sh|{ref}"),
+                ("private", f"/tugaskan {ref}"),
+            ][n % 10]
+        )
         if len(kinds) >= 1000:
             break
     return kinds
 
 
-async def _act(fake: FakeBotApi, user: FakeUser, kind: str, what: str,
-               cards: dict[str, int]) -> tuple[float, float | None]:
+async def _act(
+    fake: FakeBotApi, user: FakeUser, kind: str, what: str, cards: dict[str, int]
+) -> tuple[float, float | None]:
     """Do one action; (start, seconds until the bot answered it, or None)."""
     start = fake.clock()
     if kind == "press":
-        delivery = await user.press_data(f"t1|cl|{what}", message_id=cards.get(what),
-                                         chat_id=STAFF_CHAT_ID)
+        delivery = await user.press_data(
+            f"t1|cl|{what}", message_id=cards.get(what), chat_id=STAFF_CHAT_ID
+        )
         query = delivery.update["callback_query"]["id"]
         with contextlib.suppress(AssertionError):
             await fake.wait_for(lambda: query in fake.callback_answers, 30.0, "an answer")
-        times = [c.time for c in fake.calls if c.method == "answerCallbackQuery"
-                 and c.params.get("callback_query_id") == query and c.ok]
+        times = [
+            c.time
+            for c in fake.calls
+            if c.method == "answerCallbackQuery"
+            and c.params.get("callback_query_id") == query
+            and c.ok
+        ]
         return start, (min(times) - start) if times else None
     before = len(fake.store.chats[user.id].bot_log)
     if kind == "private-press":
@@ -117,10 +151,17 @@ async def _act(fake: FakeBotApi, user: FakeUser, kind: str, what: str,
     else:
         await user.send_text(what)
     with contextlib.suppress(AssertionError):
-        await fake.wait_for(lambda: len(fake.store.chats[user.id].bot_log) > before, 30.0,
-                            "a reply")
-    times = [c.time for c in fake.calls if c.ok and c.method == "sendMessage"
-             and str(c.params.get("chat_id")) == str(user.id) and c.time >= start]
+        await fake.wait_for(
+            lambda: len(fake.store.chats[user.id].bot_log) > before, 30.0, "a reply"
+        )
+    times = [
+        c.time
+        for c in fake.calls
+        if c.ok
+        and c.method == "sendMessage"
+        and str(c.params.get("chat_id")) == str(user.id)
+        and c.time >= start
+    ]
     return start, (min(times) - start) if times else None
 
 
@@ -128,29 +169,44 @@ async def triage(cfg: Config) -> Result:
     """Staff act through a burst of new reporters; their answers, and the burst, are timed."""
     n = cfg.burst_reporters
     first_user, first_update = 630_000_001, 960_000_001
-    async with run_fake_bot_api(TOKEN, think_time=0.0) as fake, \
-            run_server(fake, db_dir=cfg.db_dir, probe=cfg.probe, setup=_setup(),
-                       files={"roster.csv": ROSTER}) as server:
-        staff = [fake.user(uid, first_name=f"Petugas{uid % 100}", started=True)
-                 for uid in (PRIMARY, *ACTORS)]
+    async with (
+        run_fake_bot_api(TOKEN, think_time=0.0) as fake,
+        run_server(
+            fake, db_dir=cfg.db_dir, probe=cfg.probe, setup=_setup(), files={"roster.csv": ROSTER}
+        ) as server,
+    ):
+        staff = [
+            fake.user(uid, first_name=f"Petugas{uid % 100}", started=True)
+            for uid in (PRIMARY, *ACTORS)
+        ]
         filers = [fake.user(620_000_001 + i, started=True) for i in range(cfg.triage_reports)]
         refs = [r for r in await asyncio.gather(*(_file(u) for u in filers)) if r]
         await fake.wait_for(lambda: len(_cards(fake)) >= min(len(refs), 5), 60.0, "cards")
         cards = _cards(fake)
-        plan = _actions([r for r in refs if r in cards] or refs)[:cfg.triage_actions]
+        plan = _actions([r for r in refs if r in cards] or refs)[: cfg.triage_actions]
         burst_users = [fake.user(first_user + i, started=True) for i in range(n)]
         ids = {u.id for u in burst_users}
         limit = 2 * (2 * n / TELEGRAM_RATE) + 30
-        params = {"port": server.port, "secret": WEBHOOK_SECRET, "warmup": 0, "count": n,
-                  "first_update_id": first_update, "first_user_id": first_user,
-                  "concurrency": WEBHOOK_CONNECTIONS, "time_limit": limit,
-                  "request_timeout": 60.0}
+        params = {
+            "port": server.port,
+            "secret": WEBHOOK_SECRET,
+            "warmup": 0,
+            "count": n,
+            "first_update_id": first_update,
+            "first_user_id": first_user,
+            "concurrency": WEBHOOK_CONNECTIONS,
+            "time_limit": limit,
+            "request_timeout": 60.0,
+        }
         clock: dict[str, float] = {}
         go = asyncio.Event()
 
         def started() -> None:
-            clock["start"], clock["cpu"], clock["wall"] = fake.clock(), server.cpu(), \
-                time.monotonic()
+            clock["start"], clock["cpu"], clock["wall"] = (
+                fake.clock(),
+                server.cpu(),
+                time.monotonic(),
+            )
             go.set()
 
         async def staff_minute() -> list[tuple[float, float | None]]:
@@ -178,22 +234,31 @@ async def triage(cfg: Config) -> Result:
             return not remaining
 
         with contextlib.suppress(AssertionError):
-            await fake.wait_for(everyone_replied, max(1.0, limit - (fake.clock() -
-                                                                   clock["start"])), "burst")
+            await fake.wait_for(
+                everyone_replied, max(1.0, limit - (fake.clock() - clock["start"])), "burst"
+            )
         start = clock["start"]
         cpu, wall = server.cpu() - clock["cpu"], time.monotonic() - clock["wall"]
         first = first_sends(fake, ids)
         calls = [c for c in fake.calls if is_send(c.method) and c.time >= start]
-        group = [c.time for c in fake.calls if c.ok and is_send(c.method)
-                 and str(c.params.get("chat_id")) == str(STAFF_CHAT_ID)]
-        violations, failed = list(fake.violations), [c for c in fake.failed_calls()
-                                                     if c.status != 429]
+        group = [
+            c.time
+            for c in fake.calls
+            if c.ok and is_send(c.method) and str(c.params.get("chat_id")) == str(STAFF_CHAT_ID)
+        ]
+        violations, failed = (
+            list(fake.violations),
+            [c for c in fake.failed_calls() if c.status != 429],
+        )
         server_notes = server.probe_summary() + server.log_summary()
     waits = [w for _, w in timings if w is not None]
     by_kind: dict[str, list[float]] = {}
     for (kind, what), (_, wait) in zip(plan, timings, strict=True):
-        label = "a Take press in the group" if kind == "press" else (
-            "a button in a private chat" if kind == "private-press" else what.split()[0])
+        label = (
+            "a Take press in the group"
+            if kind == "press"
+            else ("a button in a private chat" if kind == "private-press" else what.split()[0])
+        )
         if wait is not None:
             by_kind.setdefault(label, []).append(wait)
     drain = max(first.values()) - start if len(first) == n else math.inf
@@ -202,19 +267,32 @@ async def triage(cfg: Config) -> Result:
     peak, _ = busiest_window([c.time for c in calls])
     group_peak, _ = busiest_window(group, 60.0)
     p99 = percentile(waits, 99)
-    passed = (len(waits) == len(timings) and p99 < STAFF_TARGET and ratio <= 1.5
-              and peak <= TELEGRAM_RATE and group_peak <= 20 and not violations)
+    passed = (
+        len(waits) == len(timings)
+        and p99 < STAFF_TARGET
+        and ratio <= 1.5
+        and peak <= TELEGRAM_RATE
+        and group_peak <= 20
+        and not violations
+    )
     details = [
         ("before", f"{len(refs)} tickets filed by reporters walking the intake"),
-        ("staff load", f"{len(plan)} actions by {len(ACTORS)} staff over "
-                       f"{cfg.triage_seconds:g} s: private commands (/tiket, /lihat, /ambil, "
-                       f"/catatan, /piket, /statistik, /tugaskan, a view button) and Take "
-                       f"presses on group cards"),
+        (
+            "staff load",
+            f"{len(plan)} actions by {len(ACTORS)} staff over "
+            f"{cfg.triage_seconds:g} s: private commands (/tiket, /lihat, /ambil, "
+            f"/catatan, /piket, /statistik, /tugaskan, a view button) and Take "
+            f"presses on group cards",
+        ),
         ("actions answered", f"{len(waits)} of {len(timings)}"),
-        ("answer p50 / p90 / p99 / max",
-         " / ".join(ms(percentile(waits, p)) for p in (50, 90, 99, 100))),
-        *((f"  {label}: p50 / max", f"{ms(percentile(w, 50))} / {ms(percentile(w, 100))}")
-          for label, w in sorted(by_kind.items())),
+        (
+            "answer p50 / p90 / p99 / max",
+            " / ".join(ms(percentile(waits, p)) for p in (50, 90, 99, 100)),
+        ),
+        *(
+            (f"  {label}: p50 / max", f"{ms(percentile(w, 50))} / {ms(percentile(w, 100))}")
+            for label, w in sorted(by_kind.items())
+        ),
         ("burst at the same time", f"{n} new reporters, /start at once"),
         ("every reporter has a reply", f"{len(first)} of {n}; the last after {drain:.1f} s"),
         ("drain / floor", f"{ratio:.2f}"),
@@ -222,11 +300,15 @@ async def triage(cfg: Config) -> Result:
         ("most messages to the group in any 60 s", str(group_peak)),
         ("refused with 429", str(len(violations))),
     ]
-    notes = [_cpu_note("the server", cpu, wall), f"{len(failed)} other failed calls",
-             *server_notes]
-    return Result(f"Triage: {len(plan)} staff actions during a burst of {n}",
-                  f"all answered, p99 < {STAFF_TARGET * 1000:.0f} ms; burst <= 1.5 x floor",
-                  f"p99 {ms(p99)}; burst {ratio:.2f} x floor", passed, details, notes)
+    notes = [_cpu_note("the server", cpu, wall), f"{len(failed)} other failed calls", *server_notes]
+    return Result(
+        f"Triage: {len(plan)} staff actions during a burst of {n}",
+        f"all answered, p99 < {STAFF_TARGET * 1000:.0f} ms; burst <= 1.5 x floor",
+        f"p99 {ms(p99)}; burst {ratio:.2f} x floor",
+        passed,
+        details,
+        notes,
+    )
 
 
 ALL_SCENARIOS = {**SCENARIOS, "triage": triage}

@@ -20,8 +20,9 @@ def test_every_locale_has_a_catalog_and_indonesian_differs_from_english() -> Non
     msgids = [m.id for m in extract() if m.id]
     assert len(msgids) > 100
     catalog = load_catalog(None)
-    places = {o.label for name in ("kecamatan", "crossings", "sabah")
-              for o in catalog.lists()[name]}
+    places = {
+        o.label for name in ("kecamatan", "crossings", "sabah") for o in catalog.lists()[name]
+    }
     same = [m for m in msgids if isinstance(m, str) and translator.gettext("id", m) == m]
     # Place names stay as they are, and so does pure markup; every sentence is translated.
     untranslated = [m for m in same if m not in places and re.sub(r"<[^>]+>|\{\w+\}", "", m)]

@@ -22,8 +22,14 @@ def _run(settings: Settings) -> int:
     settings.require_for_run()
     setup_logging(settings.LOG_LEVEL)
     upgrade(settings.DATABASE_URL)
-    config = uvicorn.Config(create_app(settings), host=settings.HOST, port=settings.PORT,
-                            log_config=None, access_log=False, proxy_headers=True)
+    config = uvicorn.Config(
+        create_app(settings),
+        host=settings.HOST,
+        port=settings.PORT,
+        log_config=None,
+        access_log=False,
+        proxy_headers=True,
+    )
     uvicorn.Server(config).run()
     return 0
 
@@ -46,13 +52,15 @@ def _keygen() -> int:
 
 def parser() -> argparse.ArgumentParser:
     """The argument parser (also used to print help)."""
-    root = argparse.ArgumentParser(prog="lapor-tppo",
-                                   description="Anonymous TPPO reporting bot for Nunukan-Sabah.")
+    root = argparse.ArgumentParser(
+        prog="lapor-tppo", description="Anonymous TPPO reporting bot for Nunukan-Sabah."
+    )
     commands = root.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="apply migrations, then serve the bot and HTTP API")
     db = commands.add_parser("db", help="database maintenance")
     db.add_subparsers(dest="db_command", required=True).add_parser(
-        "upgrade", help="apply pending migrations")
+        "upgrade", help="apply pending migrations"
+    )
     commands.add_parser("keygen", help="print fresh secrets as NAME=value lines for .env")
     _staff_parsers(commands)
     return root
@@ -71,7 +79,8 @@ def _staff_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]
     duty = commands.add_parser("roster", help="the duty roster")
     roster_actions = duty.add_subparsers(dest="roster_command", required=True)
     load = roster_actions.add_parser(
-        "import", help="replace the roster with a CSV file (user_id,day,start,end,role)")
+        "import", help="replace the roster with a CSV file (user_id,day,start,end,role)"
+    )
     load.add_argument("file", type=Path)
     roster_actions.add_parser("show", help="print the roster and who is on duty now")
 

@@ -56,8 +56,13 @@ def staff_add(settings: Settings, user_id: int, name: str, role: str) -> int:
     async def work(session: AsyncSession) -> str:
         now = Clock().now()
         outcome = await staff.add(session, member, now)
-        await audit.record(session, now, audit.OPERATOR, "staff_add",
-                           data={"user_id": user_id, "role": role, "outcome": outcome})
+        await audit.record(
+            session,
+            now,
+            audit.OPERATOR,
+            "staff_add",
+            data={"user_id": user_id, "role": role, "outcome": outcome},
+        )
         return outcome
 
     print(f"{_in_transaction(settings, work)}: {user_id} {cleaned} ({role})")
@@ -71,8 +76,9 @@ def staff_remove(settings: Settings, user_id: int) -> int:
         now = Clock().now()
         removed = await staff.remove(session, user_id, now)
         if removed is not None:
-            await audit.record(session, now, audit.OPERATOR, "staff_remove",
-                               data={"user_id": user_id})
+            await audit.record(
+                session, now, audit.OPERATOR, "staff_remove", data={"user_id": user_id}
+            )
         return removed
 
     removed = _in_transaction(settings, work)
@@ -86,8 +92,10 @@ def staff_list(settings: Settings) -> int:
     """Print the register."""
     members = _in_transaction(settings, staff.active)
     if not members:
-        print("the staff register is empty: add someone with "
-              "`lapor-tppo staff add USER_ID --name NAME --role coordinator`")
+        print(
+            "the staff register is empty: add someone with "
+            "`lapor-tppo staff add USER_ID --name NAME --role coordinator`"
+        )
     for m in members:
         print(f"{m.user_id:>14}  {m.role.value:<11}  {m.name}")
     return 0
@@ -101,21 +109,36 @@ def roster_import(settings: Settings, path: Path) -> int:
     except OSError as exc:
         return _fail(f"cannot read {path}: {exc.strerror}")
     except (RosterError, UnicodeDecodeError) as exc:
-        problems = exc.problems if isinstance(exc, RosterError) else [
-            Problem(1, "user_id", "the file is not UTF-8 text")]
+        problems = (
+            exc.problems
+            if isinstance(exc, RosterError)
+            else [Problem(1, "user_id", "the file is not UTF-8 text")]
+        )
         for problem in problems:
             print(f"{path}: {problem}", file=sys.stderr)
         return _fail("nothing was imported")
 
     async def work(session: AsyncSession) -> list[Problem]:
         registered = {m.user_id for m in await staff.active(session)}
-        missing = [Problem(s.line, "user_id", f"{s.user_id} is not in the staff register (add "
-                           f"them first: lapor-tppo staff add {s.user_id} --name NAME)")
-                   for s in shifts if s.user_id not in registered]
+        missing = [
+            Problem(
+                s.line,
+                "user_id",
+                f"{s.user_id} is not in the staff register (add "
+                f"them first: lapor-tppo staff add {s.user_id} --name NAME)",
+            )
+            for s in shifts
+            if s.user_id not in registered
+        ]
         if not missing:
             await roster.replace(session, shifts)
-            await audit.record(session, Clock().now(), audit.OPERATOR, "roster_import",
-                               data={"shifts": len(shifts)})
+            await audit.record(
+                session,
+                Clock().now(),
+                audit.OPERATOR,
+                "roster_import",
+                data={"shifts": len(shifts)},
+            )
         return missing
 
     missing = _in_transaction(settings, work)
@@ -135,8 +158,14 @@ def roster_show(settings: Settings) -> int:
         shifts = await roster.shifts(session)
         names = await staff.names(session, [s.user_id for s in shifts])
         duty = await roster.duty(session, Clock().now(), settings.zone)
-        now = ", ".join(f"{role} {names.get(uid, uid)}" for role, uid in
-                        (("primary", duty.primary), ("backup", duty.backup)) if uid) or "nobody"
+        now = (
+            ", ".join(
+                f"{role} {names.get(uid, uid)}"
+                for role, uid in (("primary", duty.primary), ("backup", duty.backup))
+                if uid
+            )
+            or "nobody"
+        )
         return shifts, names, now
 
     shifts, names, now = _in_transaction(settings, work)
@@ -144,7 +173,9 @@ def roster_show(settings: Settings) -> int:
         print("the roster is empty: import one with `lapor-tppo roster import FILE.csv`")
     for s in sorted(shifts, key=lambda s: (_DAY_ORDER[s.day], s.start, s.line)):
         overnight = " (overnight)" if s.end <= s.start else ""
-        print(f"{s.day:<5}  {s.start:%H:%M}-{s.end:%H:%M}{overnight:<12}  {s.role.value:<7}  "
-              f"{s.user_id:>14}  {names.get(s.user_id, '(not registered)')}")
+        print(
+            f"{s.day:<5}  {s.start:%H:%M}-{s.end:%H:%M}{overnight:<12}  {s.role.value:<7}  "
+            f"{s.user_id:>14}  {names.get(s.user_id, '(not registered)')}"
+        )
     print(f"on duty now ({settings.TIMEZONE}): {now}")
     return 0

@@ -37,8 +37,13 @@ class IntakeEffects:
     async def submit(self, ctx: EffectContext, effect: SubmitReport) -> EffectResult:
         """Store the ticket and queue its card; the flow then learns the reference."""
         report = effect.report
-        ticket = await tickets.create(ctx.session, report, new_reference=new_reference,
-                                      now=ctx.now, ack_due_at=ctx.now + self._sla(report))
+        ticket = await tickets.create(
+            ctx.session,
+            report,
+            new_reference=new_reference,
+            now=ctx.now,
+            ack_due_at=ctx.now + self._sla(report),
+        )
         announced = await self._announcer.filed(ctx, ticket)
         announced.events.append(ReportFiled(at=ctx.now, reference=ticket.reference))
         return announced

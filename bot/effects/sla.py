@@ -54,8 +54,14 @@ def _fired(result: EffectResult) -> Fired:
 class Escalation:
     """The timer handlers that keep tickets from waiting unnoticed."""
 
-    def __init__(self, announcer: TicketAnnouncer, catalog: Catalog, outgoing: Outgoing,
-                 locale: str, zone: tzinfo) -> None:
+    def __init__(
+        self,
+        announcer: TicketAnnouncer,
+        catalog: Catalog,
+        outgoing: Outgoing,
+        locale: str,
+        zone: tzinfo,
+    ) -> None:
         self._announcer = announcer
         self._catalog = catalog
         self._out = outgoing
@@ -74,21 +80,29 @@ class Escalation:
         ticket = await tickets.get(session, timer.ticket_ref or "", for_update=True)
         if ticket is None or ticket.status is not TicketStatus.NEW:
             return Fired()
-        step = max(latest_due(ticket.created_at, ticket.ack_due_at, now) or Step.REMIND,
-                   Step(timer.data.get("step", Step.REMIND)), key=rank)
+        step = max(
+            latest_due(ticket.created_at, ticket.ack_due_at, now) or Step.REMIND,
+            Step(timer.data.get("step", Step.REMIND)),
+            key=rank,
+        )
         result = EffectResult()
         if rank(step) > rank(ticket.routing.step):
             result = await self._escalate(session, now, ticket, step)
             if step is not Step(timer.data.get("step", Step.REMIND)):
-                log.warning("ticket %s: SLA step %s was missed (downtime?); took %s at once",
-                            ticket.reference, timer.data.get("step"), step.value)
+                log.warning(
+                    "ticket %s: SLA step %s was missed (downtime?); took %s at once",
+                    ticket.reference,
+                    timer.data.get("step"),
+                    step.value,
+                )
         nxt = following(step)
         if nxt is not None:
             result.timers.append(sla_timer(ticket, nxt))
         return _fired(result)
 
-    async def _escalate(self, session: AsyncSession, now: datetime, ticket: Ticket,
-                        step: Step) -> EffectResult:
+    async def _escalate(
+        self, session: AsyncSession, now: datetime, ticket: Ticket, step: Step
+    ) -> EffectResult:
         coordinators = await staff.coordinators(session)
         recipients = ticket.routing.recipients(step, coordinators)
         ticket = replace(ticket, routing=replace(ticket.routing, step=step))
@@ -98,21 +112,28 @@ class Escalation:
         if step is Step.REMIND:
             text = notices.reminder(ticket, catalog, zone)
         else:
-            text = notices.handed_to_you(ticket, catalog, zone,
-                                         notices.not_taken_in_time(waited))
-        result = EffectResult(messages=self._announcer.to_staff(recipients, ticket, text),
-                              references=[ticket.reference])
+            text = notices.handed_to_you(ticket, catalog, zone, notices.not_taken_in_time(waited))
+        result = EffectResult(
+            messages=self._announcer.to_staff(recipients, ticket, text),
+            references=[ticket.reference],
+        )
         if step is Step.GROUP:
-            called = await self._announcer.to_group(session, now, ticket,
-                                                    notices.call_the_group(ticket, waited))
+            called = await self._announcer.to_group(
+                session, now, ticket, notices.call_the_group(ticket, waited)
+            )
             result.messages += called.messages
             result.timers += called.timers
         if step is not Step.REMIND:
             result.messages += await self._announcer.edit_card(session, now, ticket)
-        await audit.record(session, now, audit.SYSTEM, "escalated", ticket_ref=ticket.reference,
-                           data={"step": step.value, "to": list(recipients)})
-        log.info("ticket %s escalated: %s, %d staff", ticket.reference, step.value,
-                 len(recipients))
+        await audit.record(
+            session,
+            now,
+            audit.SYSTEM,
+            "escalated",
+            ticket_ref=ticket.reference,
+            data={"step": step.value, "to": list(recipients)},
+        )
+        log.info("ticket %s escalated: %s, %d staff", ticket.reference, step.value, len(recipients))
         return result
 
     async def dm_failed(self, session: AsyncSession, timer: DueTimer, now: datetime) -> Fired:
@@ -130,18 +151,21 @@ class Escalation:
         routing = replace(ticket.routing, unreachable=(*ticket.routing.unreachable, user_id))
         ticket = replace(ticket, routing=routing)
         await tickets.save_triage(session, ticket)
-        await audit.record(session, now, audit.SYSTEM, "dm_failed", ticket_ref=reference,
-                           data={"user_id": user_id})
+        await audit.record(
+            session, now, audit.SYSTEM, "dm_failed", ticket_ref=reference, data={"user_id": user_id}
+        )
         log.warning("ticket %s: a private message to a staff member failed for good", reference)
         result = EffectResult(messages=await self._announcer.edit_card(session, now, ticket))
         if was_waiting and ticket.status is TicketStatus.NEW:
             names = await staff.names(session, [user_id])
             nxt = routing.waiting_on(coordinators)
-            text = notices.handed_to_you(ticket, self._catalog, self._zone,
-                                         notices.unreachable(names.get(user_id, "?")))
+            text = notices.handed_to_you(
+                ticket, self._catalog, self._zone, notices.unreachable(names.get(user_id, "?"))
+            )
             result.messages += self._announcer.to_staff(nxt, ticket, text)
-            await audit.record(session, now, audit.SYSTEM, "routed", ticket_ref=reference,
-                               data={"to": list(nxt)})
+            await audit.record(
+                session, now, audit.SYSTEM, "routed", ticket_ref=reference, data={"to": list(nxt)}
+            )
         return _fired(result)
 
     async def dm_link(self, session: AsyncSession, timer: DueTimer, now: datetime) -> Fired:
@@ -158,28 +182,37 @@ class Escalation:
         if card is None:
             if attempt >= DM_LINK_TRIES:
                 return Fired()
-            return Fired(timers=[self._announcer.link_timer(reference, users, now,
-                                                            attempt + 1)])
+            return Fired(timers=[self._announcer.link_timer(reference, users, now, attempt + 1)])
         sent = {u: known[dm_track(reference, u)] for u in users if dm_track(reference, u) in known}
         waiting = [u for u in users if u not in sent]  # not delivered yet (or never will be)
-        later = [self._announcer.link_timer(reference, waiting, now, attempt + 1)] \
-            if waiting and attempt < DM_LINK_TRIES else []
-        return Fired(messages=self._announcer.link_private_messages(ticket, card, sent),
-                     timers=later)
+        later = (
+            [self._announcer.link_timer(reference, waiting, now, attempt + 1)]
+            if waiting and attempt < DM_LINK_TRIES
+            else []
+        )
+        return Fired(
+            messages=self._announcer.link_private_messages(ticket, card, sent), timers=later
+        )
 
     async def digest(self, session: AsyncSession, timer: DueTimer, now: datetime) -> Fired:
         """Post what waits for the flood digest: a few messages now, the rest a minute later."""
         waiting = await digest.waiting(session, DIGEST_LINES * DIGEST_MESSAGES)
         result = EffectResult()
         for start in range(0, len(waiting), DIGEST_LINES):
-            chunk = waiting[start:start + DIGEST_LINES]
+            chunk = waiting[start : start + DIGEST_LINES]
             lines = []
             for item in chunk:
                 ticket = await tickets.get(session, item.ticket_ref)
                 if ticket is not None:
                     lines.append(notices.DigestLine(ticket, item.kind == digest.OVERDUE))
-                    await audit.record(session, now, audit.SYSTEM, "digest",
-                                       ticket_ref=item.ticket_ref, data={"kind": item.kind})
+                    await audit.record(
+                        session,
+                        now,
+                        audit.SYSTEM,
+                        "digest",
+                        ticket_ref=item.ticket_ref,
+                        data={"kind": item.kind},
+                    )
             if lines:
                 result.messages.append(self._message(lines, now))
             await digest.mark_posted(session, [i.id for i in chunk], now)

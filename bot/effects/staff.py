@@ -59,9 +59,13 @@ class StaffEffects:
         if inbound.place is Place.STAFF_GROUP:
             self._group.learn(inbound.is_forum)
         actor = await staff.get(session, inbound.user_id)
-        return StaffEvent(inbound.event.at, actor, inbound.event,
-                          private=inbound.place is Place.PRIVATE,
-                          reply_to_bot=inbound.reply_to_bot)
+        return StaffEvent(
+            inbound.event.at,
+            actor,
+            inbound.event,
+            private=inbound.place is Place.PRIVATE,
+            reply_to_bot=inbound.reply_to_bot,
+        )
 
     async def show_duty(self, ctx: EffectContext, effect: ShowDuty) -> EffectResult:
         """Who is on duty now and next."""
@@ -79,8 +83,11 @@ class StaffEffects:
         now, ahead = await roster.duty_ahead(ctx.session, ctx.now, self._zone)
         if effect.minutes is not None:
             until = ctx.now + timedelta(minutes=effect.minutes)
-        elif now.primary is not None and ahead is not None and \
-                ahead[0] - ctx.now <= timedelta(hours=24):
+        elif (
+            now.primary is not None
+            and ahead is not None
+            and ahead[0] - ctx.now <= timedelta(hours=24)
+        ):
             until = ahead[0]
         else:
             until = ctx.now + DEFAULT_DUTY
@@ -89,8 +96,13 @@ class StaffEffects:
         covering = None
         if now.primary is not None and now.primary != actor.user_id:
             covering = (await staff.names(ctx.session, [now.primary])).get(now.primary)
-        await audit.record(ctx.session, ctx.now, actor, "duty_take",
-                           data={"until": until.isoformat(), "covering": now.primary})
+        await audit.record(
+            ctx.session,
+            ctx.now,
+            actor,
+            "duty_take",
+            data={"until": until.isoformat(), "covering": now.primary},
+        )
         return answered(ctx, effect.who, DutyTaken(until, covering))
 
     async def show_stats(self, ctx: EffectContext, effect: ShowStats) -> EffectResult:
@@ -113,9 +125,17 @@ class StaffEffects:
     async def add_staff(self, ctx: EffectContext, effect: AddStaff) -> EffectResult:
         """Register someone (the flow let only a coordinator ask)."""
         outcome = await staff.add(ctx.session, effect.member, ctx.now)
-        await audit.record(ctx.session, ctx.now, effect.who.actor, "staff_add",
-                           data={"user_id": effect.member.user_id,
-                                 "role": effect.member.role.value, "outcome": outcome})
+        await audit.record(
+            ctx.session,
+            ctx.now,
+            effect.who.actor,
+            "staff_add",
+            data={
+                "user_id": effect.member.user_id,
+                "role": effect.member.role.value,
+                "outcome": outcome,
+            },
+        )
         return answered(ctx, effect.who, StaffChanged(effect.member, outcome))
 
     async def remove_staff(self, ctx: EffectContext, effect: RemoveStaff) -> EffectResult:
@@ -126,6 +146,7 @@ class StaffEffects:
         if target.coordinator and len(await staff.coordinators(ctx.session)) == 1:
             return answered(ctx, effect.who, StaffRefused(effect.user_id, "last_coordinator"))
         await staff.remove(ctx.session, effect.user_id, ctx.now)
-        await audit.record(ctx.session, ctx.now, effect.who.actor, "staff_remove",
-                           data={"user_id": effect.user_id})
+        await audit.record(
+            ctx.session, ctx.now, effect.who.actor, "staff_remove", data={"user_id": effect.user_id}
+        )
         return answered(ctx, effect.who, StaffChanged(target, "removed"))

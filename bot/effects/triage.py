@@ -67,15 +67,22 @@ NOTES_SHOWN = 3
 
 def answered(ctx: EffectContext, who: Who, result: Result, *refs: str) -> EffectResult:
     """An effect's answer to the flow."""
-    return EffectResult(events=[Answered(at=ctx.now, who=who, result=result)],
-                        references=list(refs))
+    return EffectResult(
+        events=[Answered(at=ctx.now, who=who, result=result)], references=list(refs)
+    )
 
 
 class TicketEffects:
     """Staff actions on tickets, inside the update's transaction."""
 
-    def __init__(self, settings: Settings, catalog: Catalog, outgoing: Outgoing,
-                 announcer: TicketAnnouncer, group: StaffGroup) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        catalog: Catalog,
+        outgoing: Outgoing,
+        announcer: TicketAnnouncer,
+        group: StaffGroup,
+    ) -> None:
         self._catalog = catalog
         self._out = outgoing
         self._announcer = announcer
@@ -103,30 +110,54 @@ class TicketEffects:
         history = await audit.history(s, ref, HISTORY_SHOWN, leave_out="view")
         view_count = await audit.count(s, ref, "view")
         staffing = await self._announcer.staffing(s, ticket)
-        everyone = await staff.names(s, {*staffing.names, *(n.author for n in notes),
-                                         *_ids_in(history)})
+        everyone = await staff.names(
+            s, {*staffing.names, *(n.author for n in notes), *_ids_in(history)}
+        )
         card = (await tracked.lookup(s, [card_track(ref)])).get(card_track(ref))
         link = self._group.link
-        view = TicketView(ticket, replace(staffing, names=everyone), tuple(notes), note_count,
-                          tuple(history), view_count,
-                          card_link=f"{link}/{card}" if link and card and effect.who.private
-                          else None)
-        view = replace(view, story_limit=story_that_fits(
-            lambda n: views.ticket_view(replace(view, story_limit=n), self._catalog, self._zone),
-            self._out, self._locale))
-        await audit.record(s, ctx.now, effect.who.actor, "view", ticket_ref=ref,
-                           data={"private": effect.who.private})
+        view = TicketView(
+            ticket,
+            replace(staffing, names=everyone),
+            tuple(notes),
+            note_count,
+            tuple(history),
+            view_count,
+            card_link=f"{link}/{card}" if link and card and effect.who.private else None,
+        )
+        view = replace(
+            view,
+            story_limit=story_that_fits(
+                lambda n: views.ticket_view(
+                    replace(view, story_limit=n), self._catalog, self._zone
+                ),
+                self._out,
+                self._locale,
+            ),
+        )
+        await audit.record(
+            s,
+            ctx.now,
+            effect.who.actor,
+            "view",
+            ticket_ref=ref,
+            data={"private": effect.who.private},
+        )
         return answered(ctx, effect.who, view, ref)
 
     async def list(self, ctx: EffectContext, effect: ListTickets) -> EffectResult:
         """/tiket; the listing is audited."""
-        found, total = await tickets.listing(ctx.session, effect.scope, effect.who.actor.user_id,
-                                             LIST_LIMIT)
+        found, total = await tickets.listing(
+            ctx.session, effect.scope, effect.who.actor.user_id, LIST_LIMIT
+        )
         names = await staff.names(ctx.session, [t.assignee for t in found if t.assignee])
-        await audit.record(ctx.session, ctx.now, effect.who.actor, "list",
-                           data={"scope": effect.scope.value, "shown": len(found)})
-        return answered(ctx, effect.who,
-                        Listed(effect.scope, tuple(found), total, Staffing(names)))
+        await audit.record(
+            ctx.session,
+            ctx.now,
+            effect.who.actor,
+            "list",
+            data={"scope": effect.scope.value, "shown": len(found)},
+        )
+        return answered(ctx, effect.who, Listed(effect.scope, tuple(found), total, Staffing(names)))
 
     async def act(self, ctx: EffectContext, effect: Act) -> EffectResult:
         """Claim, refer, record an outcome, close or reopen, by the rules."""
@@ -139,8 +170,7 @@ class TicketEffects:
             return answered(ctx, effect.who, UnknownColleague(effect.reference, effect.target))
         return await self._apply(ctx, effect.who, effect.reference, Assign(colleague))
 
-    async def _apply(self, ctx: EffectContext, who: Who, ref: str,
-                     action: Action) -> EffectResult:
+    async def _apply(self, ctx: EffectContext, who: Who, ref: str, action: Action) -> EffectResult:
         s = ctx.session
         ticket = await tickets.get(s, ref, for_update=True)
         if ticket is None:
@@ -148,15 +178,28 @@ class TicketEffects:
         decision = decide(ticket, action, who.actor, ctx.now)
         if isinstance(decision, Refused):
             names = await staff.names(s, [decision.holder] if decision.holder else [])
-            return answered(ctx, who, Denied(ref, decision.reason, names.get(
-                decision.holder or 0, f"#{decision.holder}" if decision.holder else None)), ref)
-        if isinstance(action, RecordOutcome) and await referrals.set_outcome(
-                s, ref, action.agency, action.outcome, ctx.now) is None:
+            return answered(
+                ctx,
+                who,
+                Denied(
+                    ref,
+                    decision.reason,
+                    names.get(
+                        decision.holder or 0, f"#{decision.holder}" if decision.holder else None
+                    ),
+                ),
+                ref,
+            )
+        if (
+            isinstance(action, RecordOutcome)
+            and await referrals.set_outcome(s, ref, action.agency, action.outcome, ctx.now) is None
+        ):
             return answered(ctx, who, Denied(ref, Refusal.NO_REFERRAL, agency=action.agency), ref)
         return await self._changed(ctx, who, decision, action)
 
-    async def _changed(self, ctx: EffectContext, who: Who, change: Change,
-                       action: Action) -> EffectResult:
+    async def _changed(
+        self, ctx: EffectContext, who: Who, change: Change, action: Action
+    ) -> EffectResult:
         s, ticket = ctx.session, change.ticket
         ref = ticket.reference
         await tickets.save_triage(s, ticket)
@@ -180,8 +223,9 @@ class TicketEffects:
             text = notices.assigned_to_you(ticket, self._catalog, self._zone, who.actor.name)
             result.messages += self._announcer.to_staff([action.to.user_id], ticket, text)
         staffing = await self._announcer.staffing(s, ticket)
-        result.events.append(Answered(at=ctx.now, who=who,
-                                      result=Changed(action, ticket, staffing)))
+        result.events.append(
+            Answered(at=ctx.now, who=who, result=Changed(action, ticket, staffing))
+        )
         return result
 
     async def choices(self, ctx: EffectContext, effect: ShowChoices) -> EffectResult:
@@ -190,8 +234,9 @@ class TicketEffects:
         if ticket is None:
             return answered(ctx, effect.who, NotFound(effect.reference))
         if effect.kind == "assign":
-            colleagues = tuple(m for m in await staff.active(ctx.session)
-                               if m.user_id != ticket.assignee)
+            colleagues = tuple(
+                m for m in await staff.active(ctx.session) if m.user_id != ticket.assignee
+            )
             return answered(ctx, effect.who, Choices(ticket, "assign", colleagues=colleagues))
         found = await referrals.of(ctx.session, effect.reference)
         return answered(ctx, effect.who, Choices(ticket, "outcome", referrals=found))
@@ -201,10 +246,17 @@ class TicketEffects:
         text, which retention may delete with the report)."""
         if await tickets.get(ctx.session, effect.reference) is None:
             return answered(ctx, effect.who, NotFound(effect.reference))
-        note_id = await referrals.add_note(ctx.session, effect.reference, ctx.now,
-                                           effect.who.actor.user_id, effect.text)
-        await audit.record(ctx.session, ctx.now, effect.who.actor, "note",
-                           ticket_ref=effect.reference, data={"note": note_id})
+        note_id = await referrals.add_note(
+            ctx.session, effect.reference, ctx.now, effect.who.actor.user_id, effect.text
+        )
+        await audit.record(
+            ctx.session,
+            ctx.now,
+            effect.who.actor,
+            "note",
+            ticket_ref=effect.reference,
+            data={"note": note_id},
+        )
         return answered(ctx, effect.who, NoteAdded(effect.reference), effect.reference)
 
     async def post_card(self, ctx: EffectContext, effect: PostCard) -> EffectResult:
@@ -216,8 +268,9 @@ class TicketEffects:
             return answered(ctx, effect.who, CardPosted(effect.reference, already=True))
         ticket = replace(ticket, routing=replace(ticket.routing, digest=False))
         await tickets.save_triage(ctx.session, ticket)
-        await audit.record(ctx.session, ctx.now, effect.who.actor, "card_posted",
-                           ticket_ref=effect.reference)
+        await audit.record(
+            ctx.session, ctx.now, effect.who.actor, "card_posted", ticket_ref=effect.reference
+        )
         result = answered(ctx, effect.who, CardPosted(effect.reference), effect.reference)
         result.messages += await self._announcer.post_card(ctx.session, ticket)
         return result

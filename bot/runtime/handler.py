@@ -25,9 +25,11 @@ from storage.repos import conversations
 from storage.repos.outbox import NewMessage
 from storage.repos.timers import NewTimer
 
-APOLOGY = t("Sorry, something went wrong on our side and we could not read your last message. "
-            "Please send it again, or send /start to continue: your answers so far are kept.\n"
-            "If you or someone else is in danger now, call the police at 110.")
+APOLOGY = t(
+    "Sorry, something went wrong on our side and we could not read your last message. "
+    "Please send it again, or send /start to continue: your answers so far are kept.\n"
+    "If you or someone else is in danger now, call the police at 110."
+)
 # Effects answering with events that cause effects... a flow that loops is a bug: stop it.
 MAX_EFFECT_ROUNDS = 16
 
@@ -57,12 +59,21 @@ class Handled:
 class UpdateHandler:
     """Routes one raw update to its flow and applies the flow's decision in the caller's session."""
 
-    def __init__(self, *, keys: Keys, router: Router, flows: Mapping[str, Flow[Any]],
-                 effects: EffectRegistry, outgoing: Outgoing, staff_chat_id: int | None,
-                 default_locale: str, is_staff: StaffCheck = nobody_is_staff,
-                 enrich: Mapping[str, Enricher] | None = None,
-                 refuse_press: Text | None = None,
-                 priority_flows: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        *,
+        keys: Keys,
+        router: Router,
+        flows: Mapping[str, Flow[Any]],
+        effects: EffectRegistry,
+        outgoing: Outgoing,
+        staff_chat_id: int | None,
+        default_locale: str,
+        is_staff: StaffCheck = nobody_is_staff,
+        enrich: Mapping[str, Enricher] | None = None,
+        refuse_press: Text | None = None,
+        priority_flows: frozenset[str] = frozenset(),
+    ) -> None:
         """`enrich` maps a flow name to what wraps its events; `refuse_press` answers a button
         pressed in the staff group by someone nobody acts for (a stranger, a forged press);
         replies of `priority_flows` (the task force's) go before others when many wait."""
@@ -88,8 +99,11 @@ class UpdateHandler:
         inbound = to_inbound(update, now, self._staff_chat_id) if update is not None else None
         if inbound is None:
             return Handled()
-        staff = bool(inbound.user_id) and self._router.cares_who(inbound.place, inbound.event) \
+        staff = (
+            bool(inbound.user_id)
+            and self._router.cares_who(inbound.place, inbound.event)
             and await self._is_staff(session, inbound.user_id)
+        )
         route = self._router.route(Where(inbound.place, staff), inbound.event)
         if route == Route.LEAVE:
             # Only the task force's own group may hold the bot: leave anywhere else.
@@ -99,8 +113,9 @@ class UpdateHandler:
             return Handled(self._acknowledge(inbound, refusal))
         return await self._step(session, self._flows[route], inbound, now)
 
-    async def _step(self, session: AsyncSession, flow: Flow[Any], inbound: Inbound,
-                    now: datetime) -> Handled:
+    async def _step(
+        self, session: AsyncSession, flow: Flow[Any], inbound: Inbound, now: datetime
+    ) -> Handled:
         key = self._keys.identity_key(inbound.user_id)
         state = await conversations.load(session, flow, key)
         enrich = self._enrich.get(flow.name)
@@ -120,38 +135,58 @@ class UpdateHandler:
             done.drop_state |= result.drop_state
             for event in result.events:
                 more = flow.step(state, event)
-                state, replies, pending = more.state, replies + list(more.replies), \
-                    pending + list(more.effects)
+                state, replies, pending = (
+                    more.state,
+                    replies + list(more.replies),
+                    pending + list(more.effects),
+                )
         else:
             raise EffectLoop(f"flow {flow.name} still had effects after {MAX_EFFECT_ROUNDS}")
         if not done.drop_state:
             await conversations.save(session, flow, key, state, now)
-        messages = self._replies(inbound, replies, flow.locale(state),
-                                 flow.name in self._priority_flows) + done.messages
+        messages = (
+            self._replies(inbound, replies, flow.locale(state), flow.name in self._priority_flows)
+            + done.messages
+        )
         return Handled(messages, done.timers, done.references)
 
-    def _acknowledge(self, inbound: Inbound, notice: Text | None = None,
-                     locale: str | None = None, priority: bool = False) -> list[NewMessage]:
+    def _acknowledge(
+        self,
+        inbound: Inbound,
+        notice: Text | None = None,
+        locale: str | None = None,
+        priority: bool = False,
+    ) -> list[NewMessage]:
         """Stop the spinner on a pressed button, even when nobody acts on it (with a notice)."""
         if inbound.callback_query_id is None:
             return []
         if notice is not None:
-            return [self._out.toast(inbound.user_id, inbound.callback_query_id, notice,
-                                    locale or self._locale, priority)]
+            return [
+                self._out.toast(
+                    inbound.user_id,
+                    inbound.callback_query_id,
+                    notice,
+                    locale or self._locale,
+                    priority,
+                )
+            ]
         return [self._out.answer_callback(inbound.user_id, inbound.callback_query_id, priority)]
 
-    def _replies(self, inbound: Inbound, replies: list[Reply], locale: str,
-                 priority: bool = False) -> list[NewMessage]:
+    def _replies(
+        self, inbound: Inbound, replies: list[Reply], locale: str, priority: bool = False
+    ) -> list[NewMessage]:
         """Replies to the chat (in its forum topic); the first toast answers a pressed button."""
         pressed = inbound.callback_query_id is not None
         toast = next((r for r in replies if r.toast), None) if pressed else None
         out = self._acknowledge(inbound, toast.text if toast else None, locale, priority)
         thread = inbound.thread_id if inbound.is_forum else None
-        out.extend(self._out.reply(inbound.chat_id, r, locale, inbound.message_id, thread,
-                                   priority) for r in replies if r is not toast)
+        out.extend(
+            self._out.reply(inbound.chat_id, r, locale, inbound.message_id, thread, priority)
+            for r in replies
+            if r is not toast
+        )
         return out
 
     def apology(self, chat_id: int, locale: str | None = None) -> NewMessage:
         """The kind message sent when an update could not be handled at all."""
         return self._out.reply(chat_id, Reply(APOLOGY), locale or self._locale)
-

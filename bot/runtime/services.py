@@ -76,8 +76,9 @@ class Services:
         outgoing = Outgoing(keys, translator)
         bot = make_bot(settings)
         dispatcher = Dispatcher(db, {"telegram": TelegramTransport(bot)}, outgoing, clock=clock)
-        intake = IntakeFlow(catalog, default_locale=settings.DEFAULT_LOCALE,
-                            locales=translator.locales)
+        intake = IntakeFlow(
+            catalog, default_locale=settings.DEFAULT_LOCALE, locales=translator.locales
+        )
         group = StaffGroup(settings.STAFF_CHAT_ID or 0)
         triage = TriageFlow(catalog, settings.zone, settings.DEFAULT_LOCALE, group.link)
         announcer = TicketAnnouncer(settings, catalog, outgoing, group)
@@ -88,35 +89,54 @@ class Services:
         staff_effects.register(effects)
         # Staff act in their group, and privately with staff commands; everything else in a
         # private chat is a report (staff may report too). Strangers in the group are ignored.
-        router = Router([Rule(triage.name, Place.STAFF_GROUP, staff_only=True),
-                         Rule(triage.name, Place.PRIVATE, staff_only=True,
-                              accepts=triage.accepts_private),
-                         Rule(intake.name, Place.PRIVATE)])
-        handler = UpdateHandler(keys=keys, router=router,
-                                flows={intake.name: intake, triage.name: triage},
-                                effects=effects, outgoing=outgoing,
-                                staff_chat_id=settings.STAFF_CHAT_ID,
-                                default_locale=settings.DEFAULT_LOCALE, is_staff=staff.is_staff,
-                                enrich={triage.name: staff_effects.staff_event},
-                                refuse_press=NOT_STAFF, priority_flows=frozenset({triage.name}))
+        router = Router(
+            [
+                Rule(triage.name, Place.STAFF_GROUP, staff_only=True),
+                Rule(triage.name, Place.PRIVATE, staff_only=True, accepts=triage.accepts_private),
+                Rule(intake.name, Place.PRIVATE),
+            ]
+        )
+        handler = UpdateHandler(
+            keys=keys,
+            router=router,
+            flows={intake.name: intake, triage.name: triage},
+            effects=effects,
+            outgoing=outgoing,
+            staff_chat_id=settings.STAFF_CHAT_ID,
+            default_locale=settings.DEFAULT_LOCALE,
+            is_staff=staff.is_staff,
+            enrich={triage.name: staff_effects.staff_event},
+            refuse_press=NOT_STAFF,
+            priority_flows=frozenset({triage.name}),
+        )
         writer = InboxWriter(db, keys, clock=clock)
         timer_loop = TimerLoop(db, clock=clock, on_commit=dispatcher.wake)
-        Escalation(announcer, catalog, outgoing, settings.DEFAULT_LOCALE,
-                   settings.zone).register(timer_loop)
+        Escalation(announcer, catalog, outgoing, settings.DEFAULT_LOCALE, settings.zone).register(
+            timer_loop
+        )
         # SQLite has one writer at a time: one worker. PostgreSQL serves several, each with its
         # own wake-up flag so that one cannot swallow another's.
-        workers = [Worker(db, handler, on_commit=dispatcher.wake, flooded=writer.flooded,
-                          max_attempts=settings.MAX_ATTEMPTS,
-                          default_locale=settings.DEFAULT_LOCALE, clock=clock)
-                   for _ in range(1 if is_sqlite(settings.DATABASE_URL) else 4)]
+        workers = [
+            Worker(
+                db,
+                handler,
+                on_commit=dispatcher.wake,
+                flooded=writer.flooded,
+                max_attempts=settings.MAX_ATTEMPTS,
+                default_locale=settings.DEFAULT_LOCALE,
+                clock=clock,
+            )
+            for _ in range(1 if is_sqlite(settings.DATABASE_URL) else 4)
+        ]
 
         def wake_workers() -> None:
             for worker in workers:
                 worker.wake()
 
         writer.on_commit = wake_workers
-        return cls(settings, db, bot, writer, workers, dispatcher, timer_loop, translator, clock,
-                   group)
+        return cls(
+            settings, db, bot, writer, workers, dispatcher, timer_loop, translator, clock, group
+        )
 
     def _spawn(self, name: str, run: Callable[[asyncio.Event], Coroutine[Any, Any, None]]) -> None:
         self.tasks.append(asyncio.create_task(run(self.stop), name=name))
@@ -125,8 +145,9 @@ class Services:
         """Connect to Telegram, register the webhook or start polling, start the workers."""
         await self.bot.initialize()
         try:
-            await publish_commands(self.bot, self.translator, self.settings.DEFAULT_LOCALE,
-                                   self.group.chat_id)
+            await publish_commands(
+                self.bot, self.translator, self.settings.DEFAULT_LOCALE, self.group.chat_id
+            )
         except TelegramError as exc:  # a menu is a convenience: never a reason not to start
             log.warning("could not publish the command menu: %s", type(exc).__name__)
         try:
@@ -154,7 +175,9 @@ class Services:
             await self.bot.set_webhook(
                 f"{self.settings.PUBLIC_URL}/telegram/webhook",
                 secret_token=self.settings.TELEGRAM_WEBHOOK_SECRET,
-                allowed_updates=list(ALLOWED_UPDATES), max_connections=40)
+                allowed_updates=list(ALLOWED_UPDATES),
+                max_connections=40,
+            )
             log.info("webhook registered; waiting for updates")
         else:
             await self.bot.delete_webhook()

@@ -26,10 +26,18 @@ def story_that_fits(render: Callable[[int], Text], outgoing: Outgoing, locale: s
         limit = max(limit - excess - 20, 0)
 
 
-def card_html(ticket: Ticket, catalog: Catalog, zone: tzinfo, outgoing: Outgoing,
-              locale: str, staff: Staffing | None = None) -> str:
+def card_html(
+    ticket: Ticket,
+    catalog: Catalog,
+    zone: tzinfo,
+    outgoing: Outgoing,
+    locale: str,
+    staff: Staffing | None = None,
+) -> str:
     """The card as HTML, its story shortened until the whole fits Telegram's 4096."""
     limit = story_that_fits(
-        lambda n: ticket_card(ticket, catalog, zone, story_limit=n, staff=staff), outgoing, locale)
-    return outgoing.render(ticket_card(ticket, catalog, zone, story_limit=limit, staff=staff),
-                           locale)
+        lambda n: ticket_card(ticket, catalog, zone, story_limit=n, staff=staff), outgoing, locale
+    )
+    return outgoing.render(
+        ticket_card(ticket, catalog, zone, story_limit=limit, staff=staff), locale
+    )

@@ -40,16 +40,20 @@ STAFF_COMMANDS: tuple[tuple[str, Msg], ...] = (
 )
 
 
-async def publish_commands(bot: Bot, translator: Translator, default_locale: str,
-                           staff_chat_id: int | None = None) -> None:
+async def publish_commands(
+    bot: Bot, translator: Translator, default_locale: str, staff_chat_id: int | None = None
+) -> None:
     """Set the menus: the default language, then one per language code."""
     menus: list[tuple[BotCommandScope, tuple[tuple[str, Msg], ...]]] = [
-        (BotCommandScopeAllPrivateChats(), REPORTER_COMMANDS)]
+        (BotCommandScopeAllPrivateChats(), REPORTER_COMMANDS)
+    ]
     if staff_chat_id:
         menus.append((BotCommandScopeChat(staff_chat_id), STAFF_COMMANDS))
     for scope, entries in menus:
         for code in (None, *translator.locales):
             locale = code or default_locale
-            commands = [BotCommand(name, translator.render(text, locale, as_html=False))
-                        for name, text in entries]
+            commands = [
+                BotCommand(name, translator.render(text, locale, as_html=False))
+                for name, text in entries
+            ]
             await bot.set_my_commands(commands, scope=scope, language_code=code)

@@ -20,10 +20,19 @@ class Outgoing:
         self._keys = keys
         self._tr = translator
 
-    def call(self, chat_id: int, method: str, params: dict[str, Any], *,
-             with_chat_id: bool = True, ticket_ref: str | None = None, track: str | None = None,
-             fill: dict[str, str] | None = None, on_fail: str | None = None,
-             priority: bool = False) -> NewMessage:
+    def call(
+        self,
+        chat_id: int,
+        method: str,
+        params: dict[str, Any],
+        *,
+        with_chat_id: bool = True,
+        ticket_ref: str | None = None,
+        track: str | None = None,
+        fill: dict[str, str] | None = None,
+        on_fail: str | None = None,
+        priority: bool = False,
+    ) -> NewMessage:
         """One Bot API call to `chat_id` (which is added to `params` unless told otherwise).
 
         `track` keeps the id of the result (a message, a topic) under that name once sent;
@@ -32,48 +41,73 @@ class Outgoing:
         others when many wait (see storage.repos.outbox.NewMessage).
         """
         body = {"chat_id": chat_id, **params} if with_chat_id else dict(params)
-        return NewMessage(chat_key=self._keys.identity_key(chat_id), is_group=chat_id < 0,
-                          method=method, sealed=self._keys.seal(json.dumps(body).encode()),
-                          ticket_ref=ticket_ref, track=track, fill=fill, on_fail=on_fail,
-                          priority=priority)
+        return NewMessage(
+            chat_key=self._keys.identity_key(chat_id),
+            is_group=chat_id < 0,
+            method=method,
+            sealed=self._keys.seal(json.dumps(body).encode()),
+            ticket_ref=ticket_ref,
+            track=track,
+            fill=fill,
+            on_fail=on_fail,
+            priority=priority,
+        )
 
     def markup(self, keyboard: Keyboard, locale: str) -> dict[str, Any] | None:
         """An InlineKeyboardMarkup for `keyboard`, labels translated, or None when empty."""
         if not keyboard:
             return None
-        return {"inline_keyboard": [
-            [{"text": self._tr.render(b.label, locale, as_html=False),
-              **({"url": b.url} if b.url is not None else {"callback_data": b.data})}
-             for b in row] for row in keyboard]}
+        return {
+            "inline_keyboard": [
+                [
+                    {
+                        "text": self._tr.render(b.label, locale, as_html=False),
+                        **({"url": b.url} if b.url is not None else {"callback_data": b.data}),
+                    }
+                    for b in row
+                ]
+                for row in keyboard
+            ]
+        }
 
     def render(self, text: Text, locale: str) -> str:
         """`text` as Telegram HTML in `locale`."""
         return self._tr.render(text, locale)
 
-    def reply(self, chat_id: int, reply: Reply, locale: str,
-              edit_message_id: int | None = None, thread_id: int | None = None,
-              priority: bool = False) -> NewMessage:
+    def reply(
+        self,
+        chat_id: int,
+        reply: Reply,
+        locale: str,
+        edit_message_id: int | None = None,
+        thread_id: int | None = None,
+        priority: bool = False,
+    ) -> NewMessage:
         """A reply in `locale`: an edit of the pressed message when asked and possible.
 
         `thread_id` keeps a reply in the forum topic the event came from.
         """
-        params: dict[str, Any] = {"text": self._tr.render(reply.text, locale),
-                                  "parse_mode": "HTML"}
+        params: dict[str, Any] = {"text": self._tr.render(reply.text, locale), "parse_mode": "HTML"}
         markup = self.markup(reply.keyboard, locale)
         if markup is not None:
             params["reply_markup"] = markup
         elif reply.force_reply:
             params["reply_markup"] = {"force_reply": True, "selective": True}
         if reply.edit and edit_message_id is not None:
-            return self.call(chat_id, "editMessageText",
-                             {**params, "message_id": edit_message_id}, priority=priority)
+            return self.call(
+                chat_id,
+                "editMessageText",
+                {**params, "message_id": edit_message_id},
+                priority=priority,
+            )
         params["link_preview_options"] = {"is_disabled": True}
         if thread_id is not None:
             params["message_thread_id"] = thread_id
         return self.call(chat_id, "sendMessage", params, priority=priority)
 
-    def toast(self, user_id: int, callback_query_id: str, text: Text, locale: str,
-              priority: bool = False) -> NewMessage:
+    def toast(
+        self, user_id: int, callback_query_id: str, text: Text, locale: str, priority: bool = False
+    ) -> NewMessage:
         """Answer a pressed button with a short notice shown to the presser alone.
 
         Queued in the presser's own order (`user_id`), not the chat's: in a busy group the
@@ -81,17 +115,26 @@ class Outgoing:
         """
         notice = self._tr.render(text, locale, as_html=False)
         if len(notice) > TOAST_LIMIT:
-            notice = notice[:TOAST_LIMIT - 1] + "…"
-        return self.call(user_id, "answerCallbackQuery",
-                         {"callback_query_id": callback_query_id, "text": notice},
-                         with_chat_id=False, priority=priority)
+            notice = notice[: TOAST_LIMIT - 1] + "…"
+        return self.call(
+            user_id,
+            "answerCallbackQuery",
+            {"callback_query_id": callback_query_id, "text": notice},
+            with_chat_id=False,
+            priority=priority,
+        )
 
-    def answer_callback(self, user_id: int, callback_query_id: str,
-                        priority: bool = False) -> NewMessage:
+    def answer_callback(
+        self, user_id: int, callback_query_id: str, priority: bool = False
+    ) -> NewMessage:
         """Stop the spinner on a pressed button (queued in the presser's order, see `toast`)."""
-        return self.call(user_id, "answerCallbackQuery",
-                         {"callback_query_id": callback_query_id}, with_chat_id=False,
-                         priority=priority)
+        return self.call(
+            user_id,
+            "answerCallbackQuery",
+            {"callback_query_id": callback_query_id},
+            with_chat_id=False,
+            priority=priority,
+        )
 
     def open(self, sealed: bytes) -> dict[str, Any]:
         """The parameters of a sealed outbox row."""

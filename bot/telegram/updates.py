@@ -15,10 +15,32 @@ CHANNEL = "telegram"
 # The update types the bot asks Telegram for (setWebhook / getUpdates `allowed_updates`).
 ALLOWED_UPDATES = ("message", "callback_query", "my_chat_member")
 
-_CHAT_CARRIERS = ("message", "edited_message", "channel_post", "edited_channel_post",
-                  "my_chat_member", "chat_member", "chat_join_request")
-_MEDIA = ("sticker", "photo", "voice", "video", "video_note", "animation", "audio", "document",
-          "location", "venue", "contact", "poll", "dice", "game", "story")
+_CHAT_CARRIERS = (
+    "message",
+    "edited_message",
+    "channel_post",
+    "edited_channel_post",
+    "my_chat_member",
+    "chat_member",
+    "chat_join_request",
+)
+_MEDIA = (
+    "sticker",
+    "photo",
+    "voice",
+    "video",
+    "video_note",
+    "animation",
+    "audio",
+    "document",
+    "location",
+    "venue",
+    "contact",
+    "poll",
+    "dice",
+    "game",
+    "story",
+)
 
 
 def chat_id_of(raw: dict[str, Any]) -> int | None:
@@ -54,10 +76,14 @@ def _message_event(message: Message, at: datetime) -> Event:
     text = message.text
     if text is not None:
         entity = message.entities[0] if message.entities else None
-        if text.startswith("/") and entity is not None and entity.type == "bot_command" \
-                and entity.offset == 0:
-            head = text[1:entity.length].split("@", 1)[0].lower()
-            return CommandEvent(at=at, command=head, args=text[entity.length:].strip())
+        if (
+            text.startswith("/")
+            and entity is not None
+            and entity.type == "bot_command"
+            and entity.offset == 0
+        ):
+            head = text[1 : entity.length].split("@", 1)[0].lower()
+            return CommandEvent(at=at, command=head, args=text[entity.length :].strip())
         return TextEvent(at=at, text=text)
     for kind in _MEDIA:
         if getattr(message, kind, None):
@@ -118,12 +144,19 @@ def to_inbound(update: Update, at: datetime, staff_chat_id: int | None) -> Inbou
     query = update.callback_query
     message = query.message if query is not None else update.message
     thread = getattr(message, "message_thread_id", None) if message is not None else None
-    return Inbound(CHANNEL, chat.id, user.id, place, event,
-                   callback_query_id=query.id if query is not None else None,
-                   message_id=message.message_id if query is not None and message else None,
-                   thread_id=thread if isinstance(thread, int) else None,
-                   language_code=user.language_code, is_forum=bool(chat.is_forum),
-                   reply_to_bot=_answers_a_bot(update.message))
+    return Inbound(
+        CHANNEL,
+        chat.id,
+        user.id,
+        place,
+        event,
+        callback_query_id=query.id if query is not None else None,
+        message_id=message.message_id if query is not None and message else None,
+        thread_id=thread if isinstance(thread, int) else None,
+        language_code=user.language_code,
+        is_forum=bool(chat.is_forum),
+        reply_to_bot=_answers_a_bot(update.message),
+    )
 
 
 def _answers_a_bot(message: Message | None) -> bool:

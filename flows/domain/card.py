@@ -100,18 +100,32 @@ def _routing_lines(ticket: Ticket, staff: Staffing) -> list[Text]:
     routing = ticket.routing
     lines: list[Text] = []
     if routing.nobody_on_duty:
-        lines.append(t("Nobody is on duty: for the coordinators ({names}).",
-                       names=staff.names_of(routing.coordinators) if routing.coordinators
-                       else t("none registered")))
+        lines.append(
+            t(
+                "Nobody is on duty: for the coordinators ({names}).",
+                names=staff.names_of(routing.coordinators)
+                if routing.coordinators
+                else t("none registered"),
+            )
+        )
     elif routing.backup is None:
         lines.append(t("On duty: {primary}", primary=staff.name(routing.primary or 0)))
     else:
-        lines.append(t("On duty: {primary}; backup: {backup}",
-                       primary=staff.name(routing.primary or 0),
-                       backup=staff.name(routing.backup)))
+        lines.append(
+            t(
+                "On duty: {primary}; backup: {backup}",
+                primary=staff.name(routing.primary or 0),
+                backup=staff.name(routing.backup),
+            )
+        )
     for user_id in routing.unreachable:
-        lines.append(t("⚠️ {name} could not be reached by private message (they must start "
-                       "the bot and not block it).", name=staff.name(user_id)))
+        lines.append(
+            t(
+                "⚠️ {name} could not be reached by private message (they must start "
+                "the bot and not block it).",
+                name=staff.name(user_id),
+            )
+        )
     if routing.step in _ESCALATED and ticket.status is TicketStatus.NEW:
         lines.append(_ESCALATED[routing.step])
     return lines
@@ -119,8 +133,12 @@ def _routing_lines(ticket: Ticket, staff: Staffing) -> list[Text]:
 
 def _referral(referral: Referral, zone: tzinfo) -> Text:
     day = f"{referral.referred_at.astimezone(zone):%Y-%m-%d}"
-    return t("↗️ Referred to {agency} on {date}: {outcome}", agency=agency_name(referral.agency),
-             date=day, outcome=OUTCOME_LABELS[referral.outcome])
+    return t(
+        "↗️ Referred to {agency} on {date}: {outcome}",
+        agency=agency_name(referral.agency),
+        date=day,
+        outcome=OUTCOME_LABELS[referral.outcome],
+    )
 
 
 def triage_lines(ticket: Ticket, zone: tzinfo, staff: Staffing) -> list[Text]:
@@ -134,12 +152,25 @@ def triage_lines(ticket: Ticket, zone: tzinfo, staff: Staffing) -> list[Text]:
     return [*lines, CONFIDENTIAL]
 
 
-def ticket_card(ticket: Ticket, catalog: Catalog, zone: tzinfo,
-                story_limit: int = STORY_LIMIT, staff: Staffing | None = None) -> Text:
+def ticket_card(
+    ticket: Ticket,
+    catalog: Catalog,
+    zone: tzinfo,
+    story_limit: int = STORY_LIMIT,
+    staff: Staffing | None = None,
+) -> Text:
     """The staff card for `ticket`, as translatable text, its story cut to `story_limit`."""
     report = ticket.report
-    indicators: Text = Join(tuple(Join((Raw("• "), _label(catalog, "indicators", i)), sep="")
-                                  for i in report.indicators)) if report.indicators else _SKIPPED
+    indicators: Text = (
+        Join(
+            tuple(
+                Join((Raw("• "), _label(catalog, "indicators", i)), sep="")
+                for i in report.indicators
+            )
+        )
+        if report.indicators
+        else _SKIPPED
+    )
     lines: list[Text] = [
         *_flags(report),
         t("<b>New report {reference}</b>", reference=ticket.reference),
@@ -147,12 +178,17 @@ def ticket_card(ticket: Ticket, catalog: Catalog, zone: tzinfo,
         t("<b>What was seen:</b>\n{indicators}", indicators=indicators),
         t("Where: {place}", place=_place(catalog, report)),
         t("When: {when}", when=_label(catalog, "when", report.when)),
-        t("Victims: {count}, age: {age}",
-          count=_label(catalog, "victim_counts", report.victim_count),
-          age=_label(catalog, "age_bands", report.victim_age)),
+        t(
+            "Victims: {count}, age: {age}",
+            count=_label(catalog, "victim_counts", report.victim_count),
+            age=_label(catalog, "age_bands", report.victim_age),
+        ),
         t("<b>Story:</b>\n{story}", story=_story(report, story_limit)),
-        t("Received: {received}. Acknowledge by: {due}.",
-          received=_time(ticket.created_at, zone), due=_time(ticket.ack_due_at, zone)),
+        t(
+            "Received: {received}. Acknowledge by: {due}.",
+            received=_time(ticket.created_at, zone),
+            due=_time(ticket.ack_due_at, zone),
+        ),
         *triage_lines(ticket, zone, staff or Staffing()),
     ]
     return Join(tuple(lines))

@@ -86,8 +86,16 @@ def option_text(catalog: Catalog, list_name: str, option_id: str | None, missing
     return Raw(option_id) if label is None else Msg(label)
 
 
-_LISTS = ("roles", "indicators", "kecamatan", "crossings", "sabah", "when", "victim_counts",
-          "age_bands")
+_LISTS = (
+    "roles",
+    "indicators",
+    "kecamatan",
+    "crossings",
+    "sabah",
+    "when",
+    "victim_counts",
+    "age_bands",
+)
 
 
 def _options(name: str, raw: Any) -> tuple[Option, ...]:
@@ -121,8 +129,11 @@ def parse_catalog(data: Mapping[str, Any]) -> Catalog:
         raise CatalogError("catalog list 'help_lines' must be a non-empty list of tables")
     help_lines = []
     for item in raw_help:
-        if not isinstance(item, Mapping) or not isinstance(item.get("label"), str) or not \
-                isinstance(item.get("number"), str):
+        if (
+            not isinstance(item, Mapping)
+            or not isinstance(item.get("label"), str)
+            or not isinstance(item.get("number"), str)
+        ):
             raise CatalogError("each of 'help_lines' needs a 'label' and a 'number' (strings)")
         if any(c in item["label"] + item["number"] for c in "<>&{}"):
             raise CatalogError("'help_lines' labels and numbers may not hold < > & { }")

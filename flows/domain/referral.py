@@ -38,11 +38,20 @@ _NAMES: dict[Agency, Text] = {
 # What staff may type after /rujuk, besides the ids themselves.
 AGENCY_WORDS: dict[str, Agency] = {
     **{a.value: a for a in Agency},
-    "polisi": Agency.POLRES, "police": Agency.POLRES, "imigrasi_nunukan": Agency.IMIGRASI,
-    "immigration": Agency.IMIGRASI, "kp2mi": Agency.BP3MI, "ppa": Agency.UPTD_PPA,
-    "uptd": Agency.UPTD_PPA, "dinas_sosial": Agency.DINSOS, "tawau": Agency.KJRI_TAWAU,
-    "kk": Agency.KJRI_KK, "kinabalu": Agency.KJRI_KK, "kota_kinabalu": Agency.KJRI_KK,
-    "lain": Agency.OTHER, "lainnya": Agency.OTHER,
+    "polisi": Agency.POLRES,
+    "police": Agency.POLRES,
+    "imigrasi_nunukan": Agency.IMIGRASI,
+    "immigration": Agency.IMIGRASI,
+    "kp2mi": Agency.BP3MI,
+    "ppa": Agency.UPTD_PPA,
+    "uptd": Agency.UPTD_PPA,
+    "dinas_sosial": Agency.DINSOS,
+    "tawau": Agency.KJRI_TAWAU,
+    "kk": Agency.KJRI_KK,
+    "kinabalu": Agency.KJRI_KK,
+    "kota_kinabalu": Agency.KJRI_KK,
+    "lain": Agency.OTHER,
+    "lainnya": Agency.OTHER,
 }
 
 
@@ -65,9 +74,12 @@ OUTCOME_LABELS: dict[Outcome, Text] = {
 }
 OUTCOME_WORDS: dict[str, Outcome] = {
     **{o.value: o for o in Outcome if o is not Outcome.PENDING},
-    "diterima": Outcome.ACCEPTED, "ditolak": Outcome.DECLINED,
-    "tanpa_respons": Outcome.NO_RESPONSE, "tidak_ada_respons": Outcome.NO_RESPONSE,
-    "selesai": Outcome.COMPLETED, "done": Outcome.COMPLETED,
+    "diterima": Outcome.ACCEPTED,
+    "ditolak": Outcome.DECLINED,
+    "tanpa_respons": Outcome.NO_RESPONSE,
+    "tidak_ada_respons": Outcome.NO_RESPONSE,
+    "selesai": Outcome.COMPLETED,
+    "done": Outcome.COMPLETED,
 }
 
 

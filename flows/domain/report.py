@@ -34,10 +34,7 @@ class Report:
     @property
     def child(self) -> bool:
         """A child is involved, by the age band given or by the `child` indicator."""
-        return (
-            self.victim_age in {"under_13", "13_17"}
-            or "child" in self.indicators
-        )
+        return self.victim_age in {"under_13", "13_17"} or "child" in self.indicators
 
     @property
     def urgent(self) -> bool:

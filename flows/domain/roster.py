@@ -100,8 +100,13 @@ def _row(line: int, cells: list[str]) -> tuple[Shift | None, list[Problem]]:
     values = [c.strip() for c in cells]
     if len(values) != len(COLUMNS):
         column = COLUMNS[len(values)] if len(values) < len(COLUMNS) else "(extra)"
-        return None, [Problem(line, column, f"expected {len(COLUMNS)} columns "
-                                            f"({','.join(COLUMNS)}), found {len(values)}")]
+        return None, [
+            Problem(
+                line,
+                column,
+                f"expected {len(COLUMNS)} columns ({','.join(COLUMNS)}), found {len(values)}",
+            )
+        ]
     user, day, start_text, end_text, role = values
     problems = []
     if not user.isdigit() or not valid_user_id(int(user)):
@@ -125,17 +130,24 @@ def parse_roster(text: str) -> tuple[Shift, ...]:
     Blank lines and lines starting with `#` are skipped. Every problem is reported with its
     line and column, up to `MAX_PROBLEMS`.
     """
-    rows = [(n, cells) for n, cells in enumerate(csv.reader(text.splitlines()), start=1)
-            if cells and any(c.strip() for c in cells) and not cells[0].lstrip().startswith("#")]
+    rows = [
+        (n, cells)
+        for n, cells in enumerate(csv.reader(text.splitlines()), start=1)
+        if cells and any(c.strip() for c in cells) and not cells[0].lstrip().startswith("#")
+    ]
     if not rows:
-        raise RosterError([Problem(1, "user_id", "the file is empty: the first line must be "
-                                                 + ",".join(COLUMNS))])
+        raise RosterError(
+            [
+                Problem(
+                    1, "user_id", "the file is empty: the first line must be " + ",".join(COLUMNS)
+                )
+            ]
+        )
     line, header = rows[0]
     names = tuple(c.strip().lower() for c in header)
     if names != COLUMNS:
         bad = next((i for i, c in enumerate(COLUMNS) if i >= len(names) or names[i] != c), 0)
-        raise RosterError([Problem(line, COLUMNS[bad],
-                                   f"the header must be {','.join(COLUMNS)}")])
+        raise RosterError([Problem(line, COLUMNS[bad], f"the header must be {','.join(COLUMNS)}")])
     shifts, problems = [], []
     for line, cells in rows[1:]:
         shift, found = _row(line, cells)
@@ -150,8 +162,7 @@ def parse_roster(text: str) -> tuple[Shift, ...]:
 def roster_csv(shifts: Iterable[Shift]) -> str:
     """The shifts back as CSV text, in the import format."""
     lines = [",".join(COLUMNS)]
-    lines += [f"{s.user_id},{s.day},{s.start:%H:%M},{s.end:%H:%M},{s.role.value}"
-              for s in shifts]
+    lines += [f"{s.user_id},{s.day},{s.start:%H:%M},{s.end:%H:%M},{s.role.value}" for s in shifts]
     return "\n".join(lines) + "\n"
 
 
@@ -167,11 +178,13 @@ def _active(shifts: Iterable[Shift], at: datetime, zone: tzinfo) -> list[Shift]:
     return sorted(found, key=lambda s: s.line)
 
 
-def on_duty(shifts: Sequence[Shift], overrides: Sequence[Override], at: datetime,
-            zone: tzinfo) -> Duty:
+def on_duty(
+    shifts: Sequence[Shift], overrides: Sequence[Override], at: datetime, zone: tzinfo
+) -> Duty:
     """Who is primary and backup at `at`: the latest override, else the earliest roster line."""
-    taken = sorted((o for o in overrides if o.starts_at <= at < o.ends_at),
-                   key=lambda o: o.starts_at)
+    taken = sorted(
+        (o for o in overrides if o.starts_at <= at < o.ends_at), key=lambda o: o.starts_at
+    )
     active = _active(shifts, at, zone)
     primaries = [s.user_id for s in active if s.role is DutyRole.PRIMARY]
     primary = taken[-1].user_id if taken else (primaries[0] if primaries else None)
@@ -179,8 +192,9 @@ def on_duty(shifts: Sequence[Shift], overrides: Sequence[Override], at: datetime
     return Duty(primary, backups[0] if backups else None, covering=bool(taken))
 
 
-def _boundaries(shifts: Sequence[Shift], overrides: Sequence[Override], at: datetime,
-                zone: tzinfo) -> list[datetime]:
+def _boundaries(
+    shifts: Sequence[Shift], overrides: Sequence[Override], at: datetime, zone: tzinfo
+) -> list[datetime]:
     local = at.astimezone(zone)
     found: set[datetime] = set()
     for offset in range(-1, HORIZON.days + 1):
@@ -194,8 +208,9 @@ def _boundaries(shifts: Sequence[Shift], overrides: Sequence[Override], at: date
     return sorted(b for b in found if at < b <= at + HORIZON)
 
 
-def next_change(shifts: Sequence[Shift], overrides: Sequence[Override], at: datetime,
-                zone: tzinfo) -> tuple[datetime, Duty] | None:
+def next_change(
+    shifts: Sequence[Shift], overrides: Sequence[Override], at: datetime, zone: tzinfo
+) -> tuple[datetime, Duty] | None:
     """When duty next passes to other people within `HORIZON`, and to whom; None if never."""
     now = on_duty(shifts, overrides, at, zone)
     for boundary in _boundaries(shifts, overrides, at, zone):

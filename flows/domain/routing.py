@@ -56,9 +56,14 @@ def route(duty: Duty, coordinators: Sequence[int]) -> Routing:
 
 def routing_to_dict(routing: Routing) -> dict[str, Any]:
     """JSON-safe form for storage."""
-    return {"primary": routing.primary, "backup": routing.backup,
-            "coordinators": list(routing.coordinators), "unreachable": list(routing.unreachable),
-            "step": routing.step.value if routing.step else None, "digest": routing.digest}
+    return {
+        "primary": routing.primary,
+        "backup": routing.backup,
+        "coordinators": list(routing.coordinators),
+        "unreachable": list(routing.unreachable),
+        "step": routing.step.value if routing.step else None,
+        "digest": routing.digest,
+    }
 
 
 def routing_from_dict(data: Mapping[str, Any] | None) -> Routing:
@@ -66,7 +71,11 @@ def routing_from_dict(data: Mapping[str, Any] | None) -> Routing:
     if not data:
         return Routing()
     step = data.get("step")
-    return Routing(primary=data.get("primary"), backup=data.get("backup"),
-                   coordinators=tuple(data.get("coordinators") or ()),
-                   unreachable=tuple(data.get("unreachable") or ()),
-                   step=Step(step) if step else None, digest=bool(data.get("digest")))
+    return Routing(
+        primary=data.get("primary"),
+        backup=data.get("backup"),
+        coordinators=tuple(data.get("coordinators") or ()),
+        unreachable=tuple(data.get("unreachable") or ()),
+        step=Step(step) if step else None,
+        digest=bool(data.get("digest")),
+    )

@@ -68,16 +68,23 @@ def compute(tickets: Iterable[Ticket], start: datetime, end: datetime) -> Stats:
         waits.append(wait)
         if tk.acknowledged_by is not None:
             per.setdefault(tk.acknowledged_by, []).append(wait)
-    responders = sorted(((uid, timing(w)) for uid, w in per.items()),
-                        key=lambda item: (item[1].median or timedelta(0), item[0]))
+    responders = sorted(
+        ((uid, timing(w)) for uid, w in per.items()),
+        key=lambda item: (item[1].median or timedelta(0), item[0]),
+    )
     urgent = sum(1 for tk in chosen if tk.urgent)
     child = sum(1 for tk in chosen if tk.child and not tk.urgent)
     return Stats(
-        start, end, len(chosen),
+        start,
+        end,
+        len(chosen),
         tuple((s, statuses[s]) for s in TicketStatus),
-        urgent, child, len(chosen) - urgent - child,
+        urgent,
+        child,
+        len(chosen) - urgent - child,
         tuple(sorted(indicators.items(), key=lambda item: (-item[1], item[0]))),
-        timing(waits), tuple(responders),
+        timing(waits),
+        tuple(responders),
     )
 
 

@@ -38,8 +38,10 @@ CLOSE_LABELS: dict[CloseReason, Text] = {
 }
 CLOSE_WORDS: dict[str, CloseReason] = {
     **{r.value: r for r in CloseReason},
-    "selesai": CloseReason.RESOLVED, "bukan_tppo": CloseReason.NOT_TRAFFICKING,
-    "duplikat": CloseReason.DUPLICATE, "tanpa_kontak": CloseReason.NO_CONTACT,
+    "selesai": CloseReason.RESOLVED,
+    "bukan_tppo": CloseReason.NOT_TRAFFICKING,
+    "duplikat": CloseReason.DUPLICATE,
+    "tanpa_kontak": CloseReason.NO_CONTACT,
     "tidak_ada_kontak": CloseReason.NO_CONTACT,
 }
 
@@ -129,11 +131,15 @@ def may_handle(ticket: Ticket, actor: StaffMember) -> bool:
     return actor.coordinator or ticket.assignee in (None, actor.user_id)
 
 
-def _acknowledge(ticket: Ticket, actor: StaffMember, now: datetime,
-                 status: TicketStatus | None = None) -> tuple[Ticket, bool]:
+def _acknowledge(
+    ticket: Ticket, actor: StaffMember, now: datetime, status: TicketStatus | None = None
+) -> tuple[Ticket, bool]:
     first = ticket.status is TicketStatus.NEW
-    ticket = replace(ticket, assignee=ticket.assignee or actor.user_id,
-                     status=status or (TicketStatus.ACKNOWLEDGED if first else ticket.status))
+    ticket = replace(
+        ticket,
+        assignee=ticket.assignee or actor.user_id,
+        status=status or (TicketStatus.ACKNOWLEDGED if first else ticket.status),
+    )
     if first:
         ticket = replace(ticket, acknowledged_at=now, acknowledged_by=actor.user_id)
     return ticket, first
@@ -146,8 +152,17 @@ def decide(ticket: Ticket, action: Action, actor: StaffMember, now: datetime) ->
             return Refused(Refusal.NOT_CLOSED)
         if not may_handle(ticket, actor):
             return Refused(Refusal.HELD, ticket.assignee)
-        return Change(replace(ticket, status=TicketStatus.ACKNOWLEDGED, closed_at=None,
-                              closed_by=None, closed_reason=None), "reopen", False)
+        return Change(
+            replace(
+                ticket,
+                status=TicketStatus.ACKNOWLEDGED,
+                closed_at=None,
+                closed_by=None,
+                closed_reason=None,
+            ),
+            "reopen",
+            False,
+        )
     if not ticket.open:
         return Refused(Refusal.CLOSED)
     if isinstance(action, Claim):
@@ -165,8 +180,17 @@ def decide(ticket: Ticket, action: Action, actor: StaffMember, now: datetime) ->
     if isinstance(action, RecordOutcome):
         return Change(ticket, "referral_outcome", False)
     held, first = _acknowledge(ticket, actor, now)
-    return Change(replace(held, status=TicketStatus.CLOSED, closed_reason=action.reason.value,
-                          closed_at=now, closed_by=actor.user_id), "close", first)
+    return Change(
+        replace(
+            held,
+            status=TicketStatus.CLOSED,
+            closed_reason=action.reason.value,
+            closed_at=now,
+            closed_by=actor.user_id,
+        ),
+        "close",
+        first,
+    )
 
 
 def _claim(ticket: Ticket, actor: StaffMember, now: datetime) -> Change | Refused:

@@ -20,8 +20,9 @@ OPTION_LISTS: dict[Node, str] = {
     Node.VICTIM_COUNT: "victim_counts",
     Node.VICTIM_AGE: "age_bands",
 }
-_BACK_NODES = frozenset({Node.PLACE_KECAMATAN, Node.PLACE_CROSSING, Node.PLACE_SABAH,
-                         Node.PLACE_TYPED})
+_BACK_NODES = frozenset(
+    {Node.PLACE_KECAMATAN, Node.PLACE_CROSSING, Node.PLACE_SABAH, Node.PLACE_TYPED}
+)
 # The review shows at most this much of the story, so it fits one message in any language.
 STORY_PREVIEW = 1000
 _STOP = Button(txt.STOP, cb.encode(cb.STOP, "stop"))
@@ -29,7 +30,7 @@ _STOP = Button(txt.STOP, cb.encode(cb.STOP, "stop"))
 
 def rows(buttons: Sequence[Button], columns: int) -> Keyboard:
     """Buttons laid out `columns` to a row."""
-    return tuple(tuple(buttons[i:i + columns]) for i in range(0, len(buttons), columns))
+    return tuple(tuple(buttons[i : i + columns]) for i in range(0, len(buttons), columns))
 
 
 def footer(node: Node, back: bool = False) -> Keyboard:
@@ -50,8 +51,9 @@ def place_kinds(child: bool) -> tuple[str, ...]:
     return tuple(k for k in kinds if k != "typed") if child else kinds
 
 
-def _option_buttons(node: Node, options: Iterable[Option], selected: Sequence[str] = ()) -> list[
-        Button]:
+def _option_buttons(
+    node: Node, options: Iterable[Option], selected: Sequence[str] = ()
+) -> list[Button]:
     out = []
     for o in options:
         label: Text = Msg(o.label)
@@ -64,16 +66,20 @@ def _option_buttons(node: Node, options: Iterable[Option], selected: Sequence[st
 def _keyboard(catalog: Catalog, state: IntakeState) -> Keyboard:
     node, answers = state.node, state.answers
     if node is Node.DANGER:
-        choices = [Button(txt.YES_DANGER, cb.node_data(node, "yes")),
-                   Button(txt.NO, cb.node_data(node, "no"))]
+        choices = [
+            Button(txt.YES_DANGER, cb.node_data(node, "yes")),
+            Button(txt.NO, cb.node_data(node, "no")),
+        ]
         return rows(choices, 1) + footer(node)
     if node is Node.INDICATORS:
         toggles = _option_buttons(node, catalog.indicators, answers.indicators)
         done = Button(txt.DONE, cb.node_data(node, cb.DONE))
         return (*rows(toggles, 1), (done,), *footer(node))
     if node is Node.PLACE_KIND:
-        kinds = [Button(txt.PLACE_KIND_LABELS[k], cb.node_data(node, k))
-                 for k in place_kinds(answers.child_path)]
+        kinds = [
+            Button(txt.PLACE_KIND_LABELS[k], cb.node_data(node, k))
+            for k in place_kinds(answers.child_path)
+        ]
         return rows(kinds, 1) + footer(node)
     if node in OPTION_LISTS:
         options = catalog.lists()[OPTION_LISTS[node]]
@@ -82,8 +88,9 @@ def _keyboard(catalog: Catalog, state: IntakeState) -> Keyboard:
     return footer(node, node in _BACK_NODES)  # free-text questions
 
 
-def question(catalog: Catalog, state: IntakeState, notice: Text | None = None,
-             edit: bool = False) -> Reply:
+def question(
+    catalog: Catalog, state: IntakeState, notice: Text | None = None, edit: bool = False
+) -> Reply:
     """The current node's question (or resting message), optionally after a short notice."""
     if state.node is Node.REVIEW:
         text: Text = review_text(catalog, state.answers)
@@ -146,17 +153,22 @@ def review_text(catalog: Catalog, a: Answers) -> Text:
         t("<b>What happened:</b> {value}", value=_indicators(catalog, a)),
         t("<b>Where:</b> {value}", value=_place(catalog, a)),
         t("<b>When:</b> {value}", value=_label(catalog, "when", a.when)),
-        t("<b>How many people:</b> {value}",
-          value=_label(catalog, "victim_counts", a.victim_count)),
+        t(
+            "<b>How many people:</b> {value}",
+            value=_label(catalog, "victim_counts", a.victim_count),
+        ),
         t("<b>Youngest:</b> {value}", value=_label(catalog, "age_bands", a.victim_age)),
     ]
     if not a.child_path:
         lines.append(t("<b>Your words:</b> {value}", value=_story(a.story)))
-    return Join((
-        t("<b>Please check your report.</b>"),
-        Join(tuple(lines)),
-        t("Tap <b>Send report</b> when it looks right, or change any part."),
-    ), sep="\n\n")
+    return Join(
+        (
+            t("<b>Please check your report.</b>"),
+            Join(tuple(lines)),
+            t("Tap <b>Send report</b> when it looks right, or change any part."),
+        ),
+        sep="\n\n",
+    )
 
 
 def review_sections(a: Answers) -> tuple[str, ...]:
@@ -168,19 +180,27 @@ def review_sections(a: Answers) -> tuple[str, ...]:
 def review_keyboard(a: Answers) -> Keyboard:
     """Send, one Change button per section, and Stop."""
     send = Button(txt.SEND, cb.node_data(Node.REVIEW, "send"))
-    changes = [Button(txt.CHANGE_LABELS[s], cb.node_data(Node.REVIEW, s))
-               for s in review_sections(a)]
+    changes = [
+        Button(txt.CHANGE_LABELS[s], cb.node_data(Node.REVIEW, s)) for s in review_sections(a)
+    ]
     return ((send,), *rows(changes, 2), stop_row())
 
 
 def language_keyboard(locales: Sequence[str]) -> Keyboard:
     """One button per locale, named in its own language, then Stop."""
-    buttons = [Button(Raw(txt.LANGUAGE_NAMES.get(loc, loc)), cb.encode(cb.LANGUAGE, loc.lower()))
-               for loc in locales]
+    buttons = [
+        Button(Raw(txt.LANGUAGE_NAMES.get(loc, loc)), cb.encode(cb.LANGUAGE, loc.lower()))
+        for loc in locales
+    ]
     return (*rows(buttons, 1), stop_row())
 
 
 def resume_keyboard() -> Keyboard:
     """Continue or start again, then Stop."""
-    return ((Button(txt.CONTINUE, cb.encode(cb.RESUME, "go")),
-             Button(txt.START_AGAIN, cb.encode(cb.RESUME, "new"))), stop_row())
+    return (
+        (
+            Button(txt.CONTINUE, cb.encode(cb.RESUME, "go")),
+            Button(txt.START_AGAIN, cb.encode(cb.RESUME, "new")),
+        ),
+        stop_row(),
+    )

@@ -126,8 +126,13 @@ class IntakeFlow:
 
     # --- replies ---------------------------------------------------------------------------
 
-    def _ask(self, s: IntakeState, notice: Text | None = None, before: tuple[Reply, ...] = (),
-             edit: bool = False) -> Step:
+    def _ask(
+        self,
+        s: IntakeState,
+        notice: Text | None = None,
+        before: tuple[Reply, ...] = (),
+        edit: bool = False,
+    ) -> Step:
         """Transition to `s`, asking its question (after `before` and an optional notice)."""
         return Transition(s, (*before, question(self.catalog, s, notice, edit)))
 
@@ -234,10 +239,18 @@ class IntakeFlow:
         if value == "send":
             a = s.answers
             report = Report(
-                submitted_at=event.at, locale=s.locale, in_danger=a.in_danger,
-                reporter_role=a.reporter_role, indicators=a.indicators,
-                place_kind=a.place_kind, place=a.place, place_text=a.place_text, when=a.when,
-                victim_count=a.victim_count, victim_age=a.victim_age, story=a.story,
+                submitted_at=event.at,
+                locale=s.locale,
+                in_danger=a.in_danger,
+                reporter_role=a.reporter_role,
+                indicators=a.indicators,
+                place_kind=a.place_kind,
+                place=a.place,
+                place_text=a.place_text,
+                when=a.when,
+                victim_count=a.victim_count,
+                victim_age=a.victim_age,
+                story=a.story,
             )
             sending = IntakeState(Node.SUBMITTING, Answers(), s.locale)
             return Transition(sending, (), (SubmitReport(report),))
@@ -249,8 +262,9 @@ class IntakeFlow:
         """Store `answers` and ask the next question (or return to the review)."""
         nxt = nav.next_node(s.node, answers, s.return_to_review)
         review = s.return_to_review and nxt is not Node.REVIEW
-        return self._ask(replace(s, node=nxt, answers=answers, return_to_review=review),
-                         before=before)
+        return self._ask(
+            replace(s, node=nxt, answers=answers, return_to_review=review), before=before
+        )
 
     # --- typed text ------------------------------------------------------------------------
 

@@ -62,7 +62,8 @@ PROMPTS: dict[Node, tuple[Msg, Msg]] = {
             "Please type the place: a village, road, port or estate. "
             "You do not need to write anyone's name."
         ),
-    ) * 2,
+    )
+    * 2,
     Node.WHEN: (t("When did it happen?"), t("When did you see it?")),
     Node.VICTIM_COUNT: (t("How many people are affected?"), t("How many people?")),
     Node.VICTIM_AGE: (
@@ -75,7 +76,8 @@ PROMPTS: dict[Node, tuple[Msg, Msg]] = {
             "that could help. You do not have to share anything painful, and you do not need "
             "to give your name. Or tap <b>Skip</b>."
         ),
-    ) * 2,
+    )
+    * 2,
 }
 
 
@@ -171,8 +173,10 @@ def stopped(catalog: Catalog) -> Msg:
 
 def help_message(catalog: Catalog) -> Join:
     """Help numbers and the command list (/bantuan)."""
-    numbers = t("<b>Help numbers</b>\nIf you or someone else is in danger, call:\n{numbers}",
-                numbers=help_lines(catalog))
+    numbers = t(
+        "<b>Help numbers</b>\nIf you or someone else is in danger, call:\n{numbers}",
+        numbers=help_lines(catalog),
+    )
     return Join((numbers, COMMANDS), sep="\n\n")
 
 
@@ -198,6 +202,3 @@ def confirmation(catalog: Catalog, reference: str) -> Msg:
         reference=reference,
         numbers=help_lines(catalog),
     )
-
-
-

@@ -11,38 +11,61 @@ from flows.domain.triage import CLOSE_WORDS, CloseReason, ListScope
 
 # Every name a command goes by, to its Indonesian name.
 COMMANDS: dict[str, str] = {
-    "tiket": "tiket", "tickets": "tiket",
-    "lihat": "lihat", "show": "lihat",
-    "ambil": "ambil", "claim": "ambil",
-    "tugaskan": "tugaskan", "assign": "tugaskan",
-    "catatan": "catatan", "note": "catatan",
-    "balas": "balas", "reply": "balas",
-    "rujuk": "rujuk", "refer": "rujuk",
-    "tutup": "tutup", "close": "tutup",
-    "buka": "buka", "reopen": "buka",
-    "piket": "piket", "duty": "piket",
-    "statistik": "statistik", "stats": "statistik",
-    "staf": "staf", "staff": "staf",
-    "bantuan": "bantuan", "help": "bantuan", "start": "bantuan",
-    "batal": "batal", "cancel": "batal",
+    "tiket": "tiket",
+    "tickets": "tiket",
+    "lihat": "lihat",
+    "show": "lihat",
+    "ambil": "ambil",
+    "claim": "ambil",
+    "tugaskan": "tugaskan",
+    "assign": "tugaskan",
+    "catatan": "catatan",
+    "note": "catatan",
+    "balas": "balas",
+    "reply": "balas",
+    "rujuk": "rujuk",
+    "refer": "rujuk",
+    "tutup": "tutup",
+    "close": "tutup",
+    "buka": "buka",
+    "reopen": "buka",
+    "piket": "piket",
+    "duty": "piket",
+    "statistik": "statistik",
+    "stats": "statistik",
+    "staf": "staf",
+    "staff": "staf",
+    "bantuan": "bantuan",
+    "help": "bantuan",
+    "start": "bantuan",
+    "batal": "batal",
+    "cancel": "batal",
 }
 # In a private chat the reporter's own commands (/start, /bantuan, /batal...) stay the
 # intake's: a staff member may report too.
 PRIVATE_COMMANDS = frozenset(n for n, c in COMMANDS.items() if c not in ("bantuan", "batal"))
 
 SCOPES: dict[str, ListScope] = {
-    "baru": ListScope.NEW, "new": ListScope.NEW,
-    "mendesak": ListScope.URGENT, "urgent": ListScope.URGENT,
-    "saya": ListScope.MINE, "mine": ListScope.MINE,
-    "semua": ListScope.ALL, "all": ListScope.ALL,
+    "baru": ListScope.NEW,
+    "new": ListScope.NEW,
+    "mendesak": ListScope.URGENT,
+    "urgent": ListScope.URGENT,
+    "saya": ListScope.MINE,
+    "mine": ListScope.MINE,
+    "semua": ListScope.ALL,
+    "all": ListScope.ALL,
 }
 MAX_DUTY_MINUTES = 24 * 60
 _REFERENCE = re.compile(r"(?:TPPO-)?([0-9A-HJKMNP-TV-Z]{6})")
 _DURATION = re.compile(r"(?:(\d{1,2})h)?(?:(\d{1,4})m)?")
 _ADD = frozenset({"tambah", "add"})
 _REMOVE = frozenset({"hapus", "remove"})
-_ROLES = {"koordinator": Role.COORDINATOR, "coordinator": Role.COORDINATOR,
-          "anggota": Role.MEMBER, "member": Role.MEMBER}
+_ROLES = {
+    "koordinator": Role.COORDINATOR,
+    "coordinator": Role.COORDINATOR,
+    "anggota": Role.MEMBER,
+    "member": Role.MEMBER,
+}
 
 
 def reference(word: str) -> str | None:

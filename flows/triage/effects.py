@@ -126,6 +126,20 @@ class RemoveStaff(Effect):
     user_id: int
 
 
-TRIAGE_EFFECTS: frozenset[type[Effect]] = frozenset({
-    ShowTicket, ListTickets, Act, AssignTo, ShowChoices, AddNote, PostCard, ShowDuty, TakeDuty,
-    ShowStats, ListStaff, AddStaff, RemoveStaff})
+TRIAGE_EFFECTS: frozenset[type[Effect]] = frozenset(
+    {
+        ShowTicket,
+        ListTickets,
+        Act,
+        AssignTo,
+        ShowChoices,
+        AddNote,
+        PostCard,
+        ShowDuty,
+        TakeDuty,
+        ShowStats,
+        ListStaff,
+        AddStaff,
+        RemoveStaff,
+    }
+)

@@ -168,9 +168,23 @@ class UnknownColleague:
     target: str
 
 
-Result = (NotFound | Denied | Changed | TicketView | Listed | Choices | NoteAdded | CardPosted
-          | DutyShown | DutyTaken | StatsShown | StaffListed | StaffChanged | StaffRefused
-          | UnknownColleague)
+Result = (
+    NotFound
+    | Denied
+    | Changed
+    | TicketView
+    | Listed
+    | Choices
+    | NoteAdded
+    | CardPosted
+    | DutyShown
+    | DutyTaken
+    | StatsShown
+    | StaffListed
+    | StaffChanged
+    | StaffRefused
+    | UnknownColleague
+)
 
 
 @dataclass(frozen=True)

@@ -69,8 +69,9 @@ class TriageFlow:
     name = "triage"
     effects = TRIAGE_EFFECTS
 
-    def __init__(self, catalog: Catalog, zone: tzinfo, locale: str = "id",
-                 group_link: str | None = None) -> None:
+    def __init__(
+        self, catalog: Catalog, zone: tzinfo, locale: str = "id", group_link: str | None = None
+    ) -> None:
         """Staff read `locale`; times are shown in `zone`; `group_link` opens the group."""
         self.catalog = catalog
         self.zone = zone
@@ -132,8 +133,7 @@ class TriageFlow:
         if name == "catatan":
             return self._note(s, who, ref, inner.args.split(maxsplit=1)[1:], event)
         if name == "tugaskan":
-            effect = AssignTo(who, ref, " ".join(rest)) if rest else ShowChoices(who, ref,
-                                                                                  "assign")
+            effect = AssignTo(who, ref, " ".join(rest)) if rest else ShowChoices(who, ref, "assign")
             return Transition(s, (), (effect,))
         if name == "rujuk":
             return self._refer(s, who, ref, rest)
@@ -141,8 +141,11 @@ class TriageFlow:
             return self._close(s, who, ref, rest)
         if rest:
             return _say(s, txt.usage(name))
-        simple = {"lihat": ShowTicket(who, ref), "ambil": Act(who, ref, Claim()),
-                  "buka": Act(who, ref, Reopen())}
+        simple = {
+            "lihat": ShowTicket(who, ref),
+            "ambil": Act(who, ref, Claim()),
+            "buka": Act(who, ref, Reopen()),
+        }
         return Transition(s, (), (simple[name],))
 
     def _general(self, s: TriageState, who: Who, name: str, words: list[str]) -> Step:
@@ -188,8 +191,7 @@ class TriageFlow:
         assert change.member is not None
         return Transition(s, (), (AddStaff(who, change.member),))
 
-    def _note(self, s: TriageState, who: Who, ref: str, text: list[str],
-              event: StaffEvent) -> Step:
+    def _note(self, s: TriageState, who: Who, ref: str, text: list[str], event: StaffEvent) -> Step:
         note = text[0].strip() if text else ""
         if not note:
             if who.private:  # a private chat's plain text is the reporter's flow: ask in full
@@ -266,4 +268,3 @@ class TriageFlow:
 
 def _say(s: TriageState, text: Text, toast: bool = False) -> Step:
     return Transition(s, (Reply(text, toast=toast),))
-

@@ -33,8 +33,12 @@ class TriageState:
 
 def dump_state(state: TriageState) -> dict[str, Any]:
     """JSON-safe form, tagged with `STATE_VERSION`."""
-    return {"v": STATE_VERSION, "note_for": state.note_for, "private": state.private,
-            "since": state.since.isoformat() if state.since else None}
+    return {
+        "v": STATE_VERSION,
+        "note_for": state.note_for,
+        "private": state.private,
+        "since": state.since.isoformat() if state.since else None,
+    }
 
 
 def load_state(data: Mapping[str, Any]) -> TriageState | None:

@@ -31,8 +31,12 @@ async def add(session: AsyncSession, reference: str, kind: str, now: datetime) -
 
 async def waiting(session: AsyncSession, limit: int) -> list[Waiting]:
     """Up to `limit` lines not posted yet, oldest first."""
-    rows = await session.scalars(select(DigestItem).where(DigestItem.posted_at.is_(None))
-                                 .order_by(DigestItem.id).limit(limit))
+    rows = await session.scalars(
+        select(DigestItem)
+        .where(DigestItem.posted_at.is_(None))
+        .order_by(DigestItem.id)
+        .limit(limit)
+    )
     return [Waiting(r.id, r.ticket_ref, r.kind) for r in rows]
 
 
@@ -40,5 +44,6 @@ async def mark_posted(session: AsyncSession, ids: Iterable[int], now: datetime) 
     """These lines went out in a digest."""
     chosen = list(ids)
     if chosen:
-        await session.execute(update(DigestItem).where(DigestItem.id.in_(chosen))
-                              .values(posted_at=now))
+        await session.execute(
+            update(DigestItem).where(DigestItem.id.in_(chosen)).values(posted_at=now)
+        )

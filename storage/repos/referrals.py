@@ -12,8 +12,9 @@ from flows.domain.triage import Note
 from storage.models import ReferralRow, TicketNote
 
 
-async def add_note(session: AsyncSession, reference: str, at: datetime, author: int,
-                   text: str) -> int:
+async def add_note(
+    session: AsyncSession, reference: str, at: datetime, author: int, text: str
+) -> int:
     """Store an internal note; its id."""
     row = TicketNote(ticket_ref=reference, at=at, author=author, text=text)
     session.add(row)
@@ -23,21 +24,38 @@ async def add_note(session: AsyncSession, reference: str, at: datetime, author: 
 
 async def notes(session: AsyncSession, reference: str, limit: int) -> tuple[list[Note], int]:
     """The latest `limit` notes of a ticket (oldest first), and how many it has in all."""
-    rows = list(await session.scalars(select(TicketNote).where(TicketNote.ticket_ref == reference)
-                                      .order_by(TicketNote.id.desc())))
+    rows = list(
+        await session.scalars(
+            select(TicketNote)
+            .where(TicketNote.ticket_ref == reference)
+            .order_by(TicketNote.id.desc())
+        )
+    )
     return [Note(r.at, r.author, r.text) for r in reversed(rows[:limit])], len(rows)
 
 
 def _referral(row: ReferralRow) -> Referral:
-    return Referral(Agency(row.agency), row.referred_at, row.referred_by, Outcome(row.outcome),
-                    row.outcome_at, row.id)
+    return Referral(
+        Agency(row.agency),
+        row.referred_at,
+        row.referred_by,
+        Outcome(row.outcome),
+        row.outcome_at,
+        row.id,
+    )
 
 
-async def refer(session: AsyncSession, reference: str, agency: Agency, at: datetime,
-                by: int) -> Referral:
+async def refer(
+    session: AsyncSession, reference: str, agency: Agency, at: datetime, by: int
+) -> Referral:
     """Record a new referral."""
-    row = ReferralRow(ticket_ref=reference, agency=agency.value, referred_at=at, referred_by=by,
-                      outcome=Outcome.PENDING.value)
+    row = ReferralRow(
+        ticket_ref=reference,
+        agency=agency.value,
+        referred_at=at,
+        referred_by=by,
+        outcome=Outcome.PENDING.value,
+    )
     session.add(row)
     await session.flush()
     return _referral(row)
@@ -45,18 +63,22 @@ async def refer(session: AsyncSession, reference: str, agency: Agency, at: datet
 
 async def of(session: AsyncSession, reference: str) -> tuple[Referral, ...]:
     """Every referral of a ticket, oldest first."""
-    rows = await session.scalars(select(ReferralRow).where(ReferralRow.ticket_ref == reference)
-                                 .order_by(ReferralRow.id))
+    rows = await session.scalars(
+        select(ReferralRow).where(ReferralRow.ticket_ref == reference).order_by(ReferralRow.id)
+    )
     return tuple(_referral(r) for r in rows)
 
 
-async def set_outcome(session: AsyncSession, reference: str, agency: Agency, outcome: Outcome,
-                      at: datetime) -> Referral | None:
+async def set_outcome(
+    session: AsyncSession, reference: str, agency: Agency, outcome: Outcome, at: datetime
+) -> Referral | None:
     """Record the outcome of the latest referral to `agency` (None: there is none)."""
     row = await session.scalar(
-        select(ReferralRow).where(ReferralRow.ticket_ref == reference,
-                                  ReferralRow.agency == agency.value)
-        .order_by(ReferralRow.id.desc()).limit(1))
+        select(ReferralRow)
+        .where(ReferralRow.ticket_ref == reference, ReferralRow.agency == agency.value)
+        .order_by(ReferralRow.id.desc())
+        .limit(1)
+    )
     if row is None:
         return None
     row.outcome, row.outcome_at = outcome.value, at

@@ -29,8 +29,11 @@ async def is_staff(session: AsyncSession, user_id: int) -> bool:
 
 async def active(session: AsyncSession) -> list[StaffMember]:
     """Every registered member, by name."""
-    rows = await session.scalars(select(Staff).where(Staff.removed_at.is_(None))
-                                 .order_by(func.lower(Staff.name), Staff.user_id))
+    rows = await session.scalars(
+        select(Staff)
+        .where(Staff.removed_at.is_(None))
+        .order_by(func.lower(Staff.name), Staff.user_id)
+    )
     return [_member(r) for r in rows]
 
 
@@ -44,8 +47,7 @@ async def names(session: AsyncSession, user_ids: Iterable[int]) -> dict[int, str
     wanted = {u for u in user_ids if u is not None}
     if not wanted:
         return {}
-    rows = await session.execute(select(Staff.user_id, Staff.name)
-                                 .where(Staff.user_id.in_(wanted)))
+    rows = await session.execute(select(Staff.user_id, Staff.name).where(Staff.user_id.in_(wanted)))
     return {int(uid): str(name) for uid, name in rows}
 
 
@@ -53,8 +55,9 @@ async def add(session: AsyncSession, member: StaffMember, now: datetime) -> str:
     """Register `member` (or update their name and role): "added", "updated" or "restored"."""
     row = await session.get(Staff, member.user_id)
     if row is None:
-        session.add(Staff(user_id=member.user_id, name=member.name, role=member.role.value,
-                          added_at=now))
+        session.add(
+            Staff(user_id=member.user_id, name=member.name, role=member.role.value, added_at=now)
+        )
         return "added"
     restored = row.removed_at is not None
     row.name, row.role, row.removed_at = member.name, member.role.value, None

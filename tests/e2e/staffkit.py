@@ -28,8 +28,12 @@ from tests.fakes import FakeBotApi, FakeUser
 
 WITA = ZoneInfo("Asia/Makassar")
 SITI, BUDI, ANDI, ANI = 101, 102, 103, 104
-MEMBERS = (StaffMember(SITI, "Siti"), StaffMember(BUDI, "Budi"), StaffMember(ANDI, "Andi"),
-           StaffMember(ANI, "Ani", Role.COORDINATOR))
+MEMBERS = (
+    StaffMember(SITI, "Siti"),
+    StaffMember(BUDI, "Budi"),
+    StaffMember(ANDI, "Andi"),
+    StaffMember(ANI, "Ani", Role.COORDINATOR),
+)
 # Siti by day, Budi overnight, Andi backs up the day; Saturday night nobody is on duty.
 ROSTER = """user_id,day,start,end,role
 101,mon,08:00,20:00,primary
@@ -39,8 +43,9 @@ ROSTER = """user_id,day,start,end,role
 103,tue,08:00,20:00,backup
 """
 URGENT = Answers(in_danger=True, indicators=("debt",))
-ORDINARY = Answers(in_danger=False, indicators=("documents_held",), place_kind="kecamatan",
-                   place="sebatik_barat")
+ORDINARY = Answers(
+    in_danger=False, indicators=("documents_held",), place_kind="kecamatan", place="sebatik_barat"
+)
 
 
 def wita(day: int, hour: int, minute: int = 0) -> datetime:
@@ -53,8 +58,9 @@ def manual_clock(fake: FakeBotApi, at: datetime) -> ManualClock:
     return ManualClock(at, monotonic=fake.clock)
 
 
-async def set_up_task_force(database_url: str, members: Sequence[StaffMember] = MEMBERS,
-                            roster_csv: str | None = ROSTER) -> None:
+async def set_up_task_force(
+    database_url: str, members: Sequence[StaffMember] = MEMBERS, roster_csv: str | None = ROSTER
+) -> None:
     """Register `members` and import the roster."""
     db = Database(database_url)
     try:
@@ -67,15 +73,23 @@ async def set_up_task_force(database_url: str, members: Sequence[StaffMember] = 
         await db.dispose()
 
 
-def staff_users(fake: FakeBotApi, *, started: Sequence[int] = (SITI, BUDI, ANDI, ANI)
-                ) -> dict[int, FakeUser]:
+def staff_users(
+    fake: FakeBotApi, *, started: Sequence[int] = (SITI, BUDI, ANDI, ANI)
+) -> dict[int, FakeUser]:
     """Fake users for the register; only those in `started` ever opened the bot privately."""
-    return {m.user_id: fake.user(user_id=m.user_id, first_name=m.name,
-                                 started=m.user_id in started) for m in MEMBERS}
+    return {
+        m.user_id: fake.user(user_id=m.user_id, first_name=m.name, started=m.user_id in started)
+        for m in MEMBERS
+    }
 
 
-async def send_reports(fake: FakeBotApi, settings: Settings, reporters: Sequence[FakeUser],
-                       answers: Answers | Sequence[Answers], at: datetime) -> list[str]:
+async def send_reports(
+    fake: FakeBotApi,
+    settings: Settings,
+    reporters: Sequence[FakeUser],
+    answers: Answers | Sequence[Answers],
+    at: datetime,
+) -> list[str]:
     """Each reporter presses Send on a report already at its review (their drafts are stored
     as the intake would have); returns the references they were given, in order."""
     keys = Keys(settings.DATA_KEY or "")
@@ -85,8 +99,9 @@ async def send_reports(fake: FakeBotApi, settings: Settings, reporters: Sequence
     try:
         async with db.transaction() as s:
             for user, given in zip(reporters, chosen, strict=True):
-                await conversations.save(s, flow, keys.identity_key(user.id),
-                                         IntakeState(Node.REVIEW, given, "en"), at)
+                await conversations.save(
+                    s, flow, keys.identity_key(user.id), IntakeState(Node.REVIEW, given, "en"), at
+                )
     finally:
         await db.dispose()
     for user in reporters:
@@ -119,9 +134,11 @@ def card_of(fake: FakeBotApi, reference: str) -> dict[str, Any] | None:
     return None
 
 
-async def wait_card(fake: FakeBotApi, reference: str, contains: str = "",
-                    timeout: float = 20) -> dict[str, Any]:
+async def wait_card(
+    fake: FakeBotApi, reference: str, contains: str = "", timeout: float = 20
+) -> dict[str, Any]:
     """Wait until the ticket's card holds `contains`; return it."""
+
     def ready() -> dict[str, Any] | None:
         card = card_of(fake, reference)
         return card if card is not None and contains in card.get("text", "") else None
@@ -132,6 +149,7 @@ async def wait_card(fake: FakeBotApi, reference: str, contains: str = "",
 
 async def wait_group(fake: FakeBotApi, contains: str, timeout: float = 20) -> dict[str, Any]:
     """Wait for a group message holding `contains`; return the latest such."""
+
     def found() -> dict[str, Any] | None:
         hits = [m for m in fake.messages_in(STAFF_CHAT_ID) if contains in m.get("text", "")]
         return hits[-1] if hits else None
@@ -140,9 +158,11 @@ async def wait_group(fake: FakeBotApi, contains: str, timeout: float = 20) -> di
     return message
 
 
-async def wait_private(fake: FakeBotApi, user: FakeUser, contains: str,
-                       count: int = 1, timeout: float = 20) -> list[str]:
+async def wait_private(
+    fake: FakeBotApi, user: FakeUser, contains: str, count: int = 1, timeout: float = 20
+) -> list[str]:
     """Wait until `count` of the user's private messages hold `contains`."""
+
     def found() -> list[str] | None:
         hits = [t for t in user.texts() if contains in t]
         return hits if len(hits) >= count else None
@@ -174,8 +194,14 @@ def later(at: datetime, **delta: float) -> datetime:
     return at + timedelta(**delta)
 
 
-async def as_time_passes(fake: FakeBotApi, clock: ManualClock, predicate: Any,
-                         what: str, step: float = 1.0, limit: int = 60) -> Any:
+async def as_time_passes(
+    fake: FakeBotApi,
+    clock: ManualClock,
+    predicate: Any,
+    what: str,
+    step: float = 1.0,
+    limit: int = 60,
+) -> Any:
     """Move simulated time on a `step` at a time (each after a short real pause) until
     `predicate()` holds: for what the app does a moment later, as real time would."""
     for _ in range(limit):

@@ -21,7 +21,8 @@ DANGER_QUESTION = "in danger right now?"
 
 
 async def test_stickers_photos_and_locations_mid_flow_get_a_gentle_reprompt(
-        fake: FakeBotApi, sqlite_url: str) -> None:
+    fake: FakeBotApi, sqlite_url: str
+) -> None:
     async with running_app(make_settings(fake, sqlite_url), fake):
         user = fake.user(user_id=6001)
         await step(user, "text", "/start", replies=2)
@@ -47,8 +48,9 @@ async def test_forged_and_stale_buttons_change_nothing(fake: FakeBotApi, sqlite_
         assert fake.failed_calls() == []
 
 
-async def test_text_where_a_button_is_expected_and_oversized_text(fake: FakeBotApi,
-                                                                  sqlite_url: str) -> None:
+async def test_text_where_a_button_is_expected_and_oversized_text(
+    fake: FakeBotApi, sqlite_url: str
+) -> None:
     async with running_app(make_settings(fake, sqlite_url), fake):
         user = fake.user(user_id=6003)
         await step(user, "text", "/start", replies=2)
@@ -62,8 +64,9 @@ async def test_text_where_a_button_is_expected_and_oversized_text(fake: FakeBotA
         assert fake.failed_calls() == []
 
 
-async def test_indonesian_is_the_default_and_bahasa_switches(fake: FakeBotApi,
-                                                             sqlite_url: str) -> None:
+async def test_indonesian_is_the_default_and_bahasa_switches(
+    fake: FakeBotApi, sqlite_url: str
+) -> None:
     async with running_app(make_settings(fake, sqlite_url, DEFAULT_LOCALE="id"), fake):
         user = fake.user(user_id=6004)
         replies = await step(user, "text", "/start", replies=2)
@@ -75,8 +78,9 @@ async def test_indonesian_is_the_default_and_bahasa_switches(fake: FakeBotApi,
 
 
 @pytest.mark.parametrize("fault", ["500", "502", "429", "drop"])
-async def test_telegram_errors_are_retried_until_delivered(fake: FakeBotApi, sqlite_url: str,
-                                                           fault: str) -> None:
+async def test_telegram_errors_are_retried_until_delivered(
+    fake: FakeBotApi, sqlite_url: str, fault: str
+) -> None:
     async with running_app(make_settings(fake, sqlite_url), fake):
         user = fake.user(user_id=6005)
         if fault == "drop":
@@ -91,8 +95,9 @@ async def test_telegram_errors_are_retried_until_delivered(fake: FakeBotApi, sql
         assert fake.violations == []
 
 
-async def test_the_bot_leaves_any_group_but_the_staff_group(fake: FakeBotApi,
-                                                           sqlite_url: str) -> None:
+async def test_the_bot_leaves_any_group_but_the_staff_group(
+    fake: FakeBotApi, sqlite_url: str
+) -> None:
     async with running_app(make_settings(fake, sqlite_url), fake):
         stranger = fake.user(user_id=6006)
         await stranger.send_text("/start", chat_id=-100777)
@@ -108,21 +113,30 @@ async def test_database_down_gives_503_so_telegram_retries(fake: FakeBotApi) -> 
     settings = make_settings(fake, "postgresql+asyncpg://nobody@127.0.0.1:1/nothing")
     async with running_app(settings, fake) as url, httpx.AsyncClient() as client:
         response = await client.post(
-            f"{url}/telegram/webhook", headers={"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET},
-            json={"update_id": 10, "message": {"message_id": 1, "date": 0,
-                                               "chat": {"id": 1, "type": "private"}}})
+            f"{url}/telegram/webhook",
+            headers={"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET},
+            json={
+                "update_id": 10,
+                "message": {"message_id": 1, "date": 0, "chat": {"id": 1, "type": "private"}},
+            },
+        )
         assert response.status_code == 503
         assert (await client.get(f"{url}/readyz")).status_code == 503
         assert (await client.get(f"{url}/healthz")).status_code == 200
 
 
 async def test_an_update_that_keeps_failing_is_parked_with_an_apology(
-        fake: FakeBotApi, sqlite_url: str) -> None:
+    fake: FakeBotApi, sqlite_url: str
+) -> None:
     # A real fault inside the database: filing any ticket aborts, as a broken disk would.
     engine = create_engine(sqlite_url)
     async with engine.begin() as conn:
-        await conn.execute(text("CREATE TRIGGER no_tickets BEFORE INSERT ON tickets "
-                                "BEGIN SELECT RAISE(ABORT, 'refused'); END"))
+        await conn.execute(
+            text(
+                "CREATE TRIGGER no_tickets BEFORE INSERT ON tickets "
+                "BEGIN SELECT RAISE(ABORT, 'refused'); END"
+            )
+        )
     await engine.dispose()
     async with running_app(make_settings(fake, sqlite_url, MAX_ATTEMPTS=2), fake):
         user = fake.user(user_id=6007)

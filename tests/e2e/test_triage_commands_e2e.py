@@ -33,19 +33,22 @@ async def say(fake: FakeBotApi, user: FakeUser, text: str, *, private: bool = Fa
     state = fake.store.chats.get(chat)
     before = len(state.bot_log) if state else 0
     await user.send_text(text, chat_id=None if private else STAFF_CHAT_ID)
-    await fake.wait_for(lambda: len(fake.store.chats[chat].bot_log) > before, timeout=20,
-                        what=f"a reply to {text!r}")
+    await fake.wait_for(
+        lambda: len(fake.store.chats[chat].bot_log) > before,
+        timeout=20,
+        what=f"a reply to {text!r}",
+    )
     message_id = fake.store.chats[chat].bot_log[before]
     return str(fake.store.chats[chat].messages[message_id]["text"])
 
 
-async def press(fake: FakeBotApi, user: FakeUser, data: str, message_id: int | None = None
-                ) -> str:
+async def press(fake: FakeBotApi, user: FakeUser, data: str, message_id: int | None = None) -> str:
     """Press a button (with any data) in the group; return the toast it got."""
     answered = len(fake.callback_answers)
     await user.press_data(data, message_id=message_id, chat_id=STAFF_CHAT_ID)
-    await fake.wait_for(lambda: len(fake.callback_answers) > answered, timeout=20,
-                        what=f"an answer to {data!r}")
+    await fake.wait_for(
+        lambda: len(fake.callback_answers) > answered, timeout=20, what=f"an answer to {data!r}"
+    )
     return toasts(fake)[-1]
 
 
@@ -57,7 +60,8 @@ def slow_hands(fake: FakeBotApi) -> FakeBotApi:
 
 
 async def test_every_command_by_staff_with_good_and_bad_arguments(
-        slow_hands: FakeBotApi, database_url: str) -> None:
+    slow_hands: FakeBotApi, database_url: str
+) -> None:
     fake = slow_hands
     await set_up_task_force(database_url)
     settings = make_settings(fake, database_url, SLA_NORMAL="400h", SLA_URGENT="400h")
@@ -66,8 +70,12 @@ async def test_every_command_by_staff_with_good_and_bad_arguments(
     clock = manual_clock(fake, wita(5, 9))
     async with running_app(settings, fake, clock):
         ref, urgent = await send_reports(
-            fake, settings, [fake.user(user_id=7300 + n, started=True) for n in range(2)],
-            [ORDINARY, URGENT], clock.now())
+            fake,
+            settings,
+            [fake.user(user_id=7300 + n, started=True) for n in range(2)],
+            [ORDINARY, URGENT],
+            clock.now(),
+        )
         await wait_card(fake, ref)
         await wait_card(fake, urgent)
         expected: list[tuple[FakeUser, str, str]] = [
@@ -128,23 +136,41 @@ async def test_every_command_by_staff_with_good_and_bad_arguments(
         assert "Siti: took it" in view and "Viewed 1 time by staff." in view
         assert "https://t.me/c/1234567890/" in str(siti.messages()[-1]["reply_markup"])
         assert "taken by Siti" in await say(fake, siti, f"/ambil {urgent}", private=True)
-    scopes = [c.params["scope"] for c in fake.calls_for("setMyCommands")
-              if c.params["scope"].get("type") == "chat"]
+    scopes = [
+        c.params["scope"]
+        for c in fake.calls_for("setMyCommands")
+        if c.params["scope"].get("type") == "chat"
+    ]
     assert scopes and all(str(s["chat_id"]) == str(STAFF_CHAT_ID) for s in scopes)
     staff_menu = fake.commands[("chat", "en")]
     assert [c["command"] for c in staff_menu][:3] == ["tiket", "lihat", "ambil"]
     assert "Take a ticket" in str(staff_menu)
     assert "Ambil tiket" in str(fake.commands[("chat", "id")])
     actions = [a for _, a in await audit_actions(database_url)]
-    for action in ("view", "list", "claim", "assign", "note", "refer", "referral_outcome",
-                   "close", "reopen", "duty_view", "duty_take", "stats", "staff_list",
-                   "staff_add", "staff_remove"):
+    for action in (
+        "view",
+        "list",
+        "claim",
+        "assign",
+        "note",
+        "refer",
+        "referral_outcome",
+        "close",
+        "reopen",
+        "duty_view",
+        "duty_take",
+        "stats",
+        "staff_list",
+        "staff_add",
+        "staff_remove",
+    ):
         assert action in actions, action
     assert fake.violations == [] and fake.failed_calls() == []
 
 
-async def test_strangers_change_nothing_and_buttons_tell_them_so(slow_hands: FakeBotApi,
-                                                                  database_url: str) -> None:
+async def test_strangers_change_nothing_and_buttons_tell_them_so(
+    slow_hands: FakeBotApi, database_url: str
+) -> None:
     fake = slow_hands
     await set_up_task_force(database_url)
     settings = make_settings(fake, database_url, SLA_NORMAL="400h")
@@ -152,16 +178,23 @@ async def test_strangers_change_nothing_and_buttons_tell_them_so(slow_hands: Fak
     stranger = fake.user(user_id=STRANGER, first_name="Stranger", started=True)
     clock = manual_clock(fake, wita(5, 9))
     async with running_app(settings, fake, clock):
-        (ref,) = await send_reports(fake, settings, [fake.user(user_id=7400, started=True)],
-                                    ORDINARY, clock.now())
+        (ref,) = await send_reports(
+            fake, settings, [fake.user(user_id=7400, started=True)], ORDINARY, clock.now()
+        )
         card = await wait_card(fake, ref)
         before = list(fake.store.chats[STAFF_CHAT_ID].bot_log)
-        for command in ("/tiket", f"/ambil {ref}", f"/tutup {ref} spam", "/staf tambah 666 Me",
-                        "/piket ambil"):
+        for command in (
+            "/tiket",
+            f"/ambil {ref}",
+            f"/tutup {ref} spam",
+            "/staf tambah 666 Me",
+            "/piket ambil",
+        ):
             await stranger.send_text(command, chat_id=STAFF_CHAT_ID)
         for data in (f"t1|cl|{ref}", f"t1|cz|{ref}|spam", f"t1|as|{ref}|{STRANGER}"):
             assert "Only registered task-force staff" in await press(
-                fake, stranger, data, card["message_id"])
+                fake, stranger, data, card["message_id"]
+            )
         # Privately a stranger is a reporter: staff commands mean nothing there.
         await stranger.send_text(f"/ambil {ref}")
         (reply, *_) = await stranger.wait_for_reply(timeout=20)
@@ -172,8 +205,10 @@ async def test_strangers_change_nothing_and_buttons_tell_them_so(slow_hands: Fak
         # A registered member's command, after the stranger's, is answered: nothing was stuck.
         answer = await say(fake, staff[SITI], "/tiket baru")
         assert f"{ref}" in answer and "nobody yet" in answer
-        assert fake.store.chats[STAFF_CHAT_ID].bot_log == [*before, fake.store.chats[
-            STAFF_CHAT_ID].bot_log[-1]]  # only Siti's answer was posted
+        assert fake.store.chats[STAFF_CHAT_ID].bot_log == [
+            *before,
+            fake.store.chats[STAFF_CHAT_ID].bot_log[-1],
+        ]  # only Siti's answer was posted
         assert "Held by" not in card_of(fake, ref)["text"]  # type: ignore[index]
         # Staff in some other group: the bot leaves it, and answers nothing there.
         await staff[SITI].send_text("/tiket", chat_id=-100555)
@@ -191,8 +226,9 @@ async def test_forged_stale_and_replayed_buttons(slow_hands: FakeBotApi, databas
     siti, budi = staff[SITI], staff[BUDI]
     clock = manual_clock(fake, wita(5, 9))
     async with running_app(settings, fake, clock):
-        (ref,) = await send_reports(fake, settings, [fake.user(user_id=7500, started=True)],
-                                    ORDINARY, clock.now())
+        (ref,) = await send_reports(
+            fake, settings, [fake.user(user_id=7500, started=True)], ORDINARY, clock.now()
+        )
         card = await wait_card(fake, ref)
         card_id = card["message_id"]
         forged: list[tuple[str, str]] = [
@@ -214,17 +250,26 @@ async def test_forged_stale_and_replayed_buttons(slow_hands: FakeBotApi, databas
         assert f"{ref} is held by Siti" in await press(fake, budi, f"t1|cz|{ref}|spam", card_id)
         # Menus: the close reasons, then a reason; the menu becomes the result.
         await siti.press("Close", message_id=card_id, chat_id=STAFF_CHAT_ID)
-        menu = await fake.wait_for(lambda: next((m for m in fake.messages_in(STAFF_CHAT_ID)
-                                                 if "why?" in m.get("text", "")), None), 20)
+        menu = await fake.wait_for(
+            lambda: next(
+                (m for m in fake.messages_in(STAFF_CHAT_ID) if "why?" in m.get("text", "")), None
+            ),
+            20,
+        )
         assert "closed: not trafficking" in await press(
-            fake, siti, f"t1|cz|{ref}|not_trafficking", menu["message_id"])
-        await fake.wait_for(lambda: "closed: not trafficking" in fake.store.get_message(
-            STAFF_CHAT_ID, menu["message_id"])["text"], 20, "the menu replaced by the result")
+            fake, siti, f"t1|cz|{ref}|not_trafficking", menu["message_id"]
+        )
+        await fake.wait_for(
+            lambda: (
+                "closed: not trafficking"
+                in fake.store.get_message(STAFF_CHAT_ID, menu["message_id"])["text"]
+            ),
+            20,
+            "the menu replaced by the result",
+        )
         await wait_card(fake, ref, "closed (not trafficking)")
-        assert card_of(fake, ref)["reply_markup"]["inline_keyboard"][0][0]["text"] == \
-            "🔓 Reopen"  # type: ignore[index]
+        assert card_of(fake, ref)["reply_markup"]["inline_keyboard"][0][0]["text"] == "🔓 Reopen"  # type: ignore[index]
     history = await audit_actions(database_url, ref)
     assert history.count((str(SITI), "claim")) == 1 and (str(BUDI), "claim") not in history
     assert fake.unanswered_callback_queries() == [] and fake.failed_calls() == []
     assert fake.violations == []
-

@@ -29,14 +29,17 @@ REPORTS = 100
 def busiest_minute(times: list[float]) -> int:
     """The most calls in any 60-second window."""
     ordered = sorted(times)
-    return max((sum(1 for t in ordered[i:] if t < start + 60) for i, start in enumerate(ordered)),
-               default=0)
+    return max(
+        (sum(1 for t in ordered[i:] if t < start + 60) for i, start in enumerate(ordered)),
+        default=0,
+    )
 
 
 async def test_a_hundred_reports_in_a_minute(fake: FakeBotApi, database_url: str) -> None:
     await set_up_task_force(database_url)
-    settings = make_settings(fake, database_url, SLA_URGENT="400h", SLA_CHILD="400h",
-                             SLA_NORMAL="400h")
+    settings = make_settings(
+        fake, database_url, SLA_URGENT="400h", SLA_CHILD="400h", SLA_NORMAL="400h"
+    )
     staff = staff_users(fake)
     clock = manual_clock(fake, wita(5, 9))
     reporters = [fake.user(user_id=9000 + n, started=True) for n in range(REPORTS)]
@@ -45,8 +48,11 @@ async def test_a_hundred_reports_in_a_minute(fake: FakeBotApi, database_url: str
         refs = await send_reports(fake, settings, reporters, answers, clock.now())
         urgent = {r for r, a in zip(refs, answers, strict=True) if a is URGENT}
         # Each urgent report reaches the person on duty at once, flood or not.
-        await fake.wait_for(lambda: all(any(r in t for t in staff[SITI].texts()) for r in urgent),
-                            timeout=60, what="every urgent report privately to Siti")
+        await fake.wait_for(
+            lambda: all(any(r in t for t in staff[SITI].texts()) for r in urgent),
+            timeout=60,
+            what="every urgent report privately to Siti",
+        )
         clock.advance(timedelta(seconds=61))  # the minute is over: its digest goes out
 
         def every_ticket_in_the_group() -> bool:
@@ -54,8 +60,9 @@ async def test_a_hundred_reports_in_a_minute(fake: FakeBotApi, database_url: str
             return all(r in texts for r in refs)
 
         await fake.wait_for(every_ticket_in_the_group, timeout=90, what="all 100 in the group")
-        digests = [m for m in fake.messages_in(STAFF_CHAT_ID)
-                   if "arrived in a rush" in m.get("text", "")]
+        digests = [
+            m for m in fake.messages_in(STAFF_CHAT_ID) if "arrived in a rush" in m.get("text", "")
+        ]
         carded = [r for r in refs if card_of(fake, r) is not None]
         assert digests and 0 < len(carded) < 20
         listed = [r for r in refs if any(r in d["text"] for d in digests)]
@@ -65,7 +72,10 @@ async def test_a_hundred_reports_in_a_minute(fake: FakeBotApi, database_url: str
         siti = staff[SITI]
         await siti.press(held, message_id=digests[0]["message_id"], chat_id=STAFF_CHAT_ID)
         await wait_card(fake, held, "On duty: Siti")
-    sends = [c.time for c in fake.calls if c.ok and c.method == "sendMessage"
-             and str(c.params.get("chat_id")) == str(STAFF_CHAT_ID)]
+    sends = [
+        c.time
+        for c in fake.calls
+        if c.ok and c.method == "sendMessage" and str(c.params.get("chat_id")) == str(STAFF_CHAT_ID)
+    ]
     assert busiest_minute(sends) <= 20
     assert fake.violations == [] and fake.failed_calls() == []

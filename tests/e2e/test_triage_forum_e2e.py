@@ -21,8 +21,9 @@ from tests.e2e.staffkit import (
 from tests.fakes import FakeBotApi
 
 
-async def test_each_ticket_gets_its_own_topic_and_stays_in_it(fake: FakeBotApi,
-                                                              database_url: str) -> None:
+async def test_each_ticket_gets_its_own_topic_and_stays_in_it(
+    fake: FakeBotApi, database_url: str
+) -> None:
     fake.make_forum(STAFF_CHAT_ID)
     await set_up_task_force(database_url)
     settings = make_settings(fake, database_url, SLA_URGENT="60s", SLA_NORMAL="400h")
@@ -31,8 +32,12 @@ async def test_each_ticket_gets_its_own_topic_and_stays_in_it(fake: FakeBotApi,
     clock = manual_clock(fake, wita(5, 9))
     async with running_app(settings, fake, clock):
         ref, urgent = await send_reports(
-            fake, settings, [fake.user(user_id=7600 + n, started=True) for n in range(2)],
-            [ORDINARY, URGENT], clock.now())
+            fake,
+            settings,
+            [fake.user(user_id=7600 + n, started=True) for n in range(2)],
+            [ORDINARY, URGENT],
+            clock.now(),
+        )
         card = await wait_card(fake, ref)
         await wait_card(fake, urgent)
         topics = {t["name"]: t["message_thread_id"] for t in fake.topics(STAFF_CHAT_ID)}
@@ -46,14 +51,20 @@ async def test_each_ticket_gets_its_own_topic_and_stays_in_it(fake: FakeBotApi,
         # A note: the button asks for a reply; chatter meanwhile is not taken as the note.
         await siti.press("Note", message_id=card["message_id"], chat_id=STAFF_CHAT_ID)
         prompt = await wait_group(fake, f"Reply to this message with your note for {ref}")
-        (asked,) = [c for c in fake.calls_for("sendMessage") if "Reply to this message" in str(
-            c.params.get("text"))]
+        (asked,) = [
+            c
+            for c in fake.calls_for("sendMessage")
+            if "Reply to this message" in str(c.params.get("text"))
+        ]
         assert asked.params["reply_markup"] == {"force_reply": True, "selective": True}
         assert prompt["message_thread_id"] == thread  # asked where the card was pressed
         await siti.send_text("lunch?", chat_id=STAFF_CHAT_ID, thread_id=thread)
-        await siti.send_text("Spoke to the uncle; the girl is at the port.",
-                             chat_id=STAFF_CHAT_ID, thread_id=thread,
-                             reply_to=prompt["message_id"])
+        await siti.send_text(
+            "Spoke to the uncle; the girl is at the port.",
+            chat_id=STAFF_CHAT_ID,
+            thread_id=thread,
+            reply_to=prompt["message_id"],
+        )
         await wait_group(fake, f"Note added to {ref}")
         await siti.send_text(f"/lihat {ref}", chat_id=STAFF_CHAT_ID, thread_id=thread)
         view = await wait_group(fake, "Internal notes")
@@ -66,16 +77,18 @@ async def test_each_ticket_gets_its_own_topic_and_stays_in_it(fake: FakeBotApi,
     assert fake.violations == [] and fake.failed_calls() == []
 
 
-async def test_without_the_right_to_make_topics_nothing_is_lost(fake: FakeBotApi,
-                                                                sqlite_url: str) -> None:
+async def test_without_the_right_to_make_topics_nothing_is_lost(
+    fake: FakeBotApi, sqlite_url: str
+) -> None:
     fake.make_forum(STAFF_CHAT_ID, can_manage_topics=False)
     await set_up_task_force(sqlite_url)
     settings = make_settings(fake, sqlite_url, SLA_NORMAL="400h")
     staff_users(fake)
     clock = manual_clock(fake, wita(5, 9))
     async with running_app(settings, fake, clock):
-        (ref,) = await send_reports(fake, settings, [fake.user(user_id=7700, started=True)],
-                                    ORDINARY, clock.now())
+        (ref,) = await send_reports(
+            fake, settings, [fake.user(user_id=7700, started=True)], ORDINARY, clock.now()
+        )
         card = await wait_card(fake, ref)
     assert "message_thread_id" not in card and fake.topics(STAFF_CHAT_ID) == []
     assert [c.method for c in fake.failed_calls()] == ["createForumTopic"]
@@ -87,8 +100,9 @@ async def test_without_topics_calls_thread_to_the_card(fake: FakeBotApi, sqlite_
     staff_users(fake)
     clock = manual_clock(fake, wita(5, 9))
     async with running_app(settings, fake, clock):
-        (ref,) = await send_reports(fake, settings, [fake.user(user_id=7800, started=True)],
-                                    URGENT, clock.now())
+        (ref,) = await send_reports(
+            fake, settings, [fake.user(user_id=7800, started=True)], URGENT, clock.now()
+        )
         card = await wait_card(fake, ref)
         clock.advance(120)
         call = await wait_group(fake, "Everyone:")

@@ -30,16 +30,19 @@ from tests.fakes import FakeBotApi
 
 
 async def test_each_ticket_goes_to_whoever_is_on_duty_when_it_is_filed(
-        fake: FakeBotApi, database_url: str) -> None:
+    fake: FakeBotApi, database_url: str
+) -> None:
     await set_up_task_force(database_url)
     settings = make_settings(fake, database_url, SLA_NORMAL="400h")  # no reminder this week
     staff = staff_users(fake)
     clock = manual_clock(fake, wita(5, 9))  # Monday 09:00
     async with running_app(settings, fake, clock):
-        moments = [(wita(5, 9), SITI, "On duty: Siti; backup: Andi"),
-                   (wita(5, 23), BUDI, "On duty: Budi"),  # Monday night, overnight shift...
-                   (wita(6, 3), BUDI, "On duty: Budi"),  # ...still Budi at 03:00 Tuesday
-                   (wita(10, 10), ANI, "Nobody is on duty: for the coordinators (Ani).")]
+        moments = [
+            (wita(5, 9), SITI, "On duty: Siti; backup: Andi"),
+            (wita(5, 23), BUDI, "On duty: Budi"),  # Monday night, overnight shift...
+            (wita(6, 3), BUDI, "On duty: Budi"),  # ...still Budi at 03:00 Tuesday
+            (wita(10, 10), ANI, "Nobody is on duty: for the coordinators (Ani)."),
+        ]
         for n, (at, person, card_line) in enumerate(moments):
             clock.set(at)
             reporter = fake.user(user_id=7000 + n, started=True)
@@ -51,22 +54,28 @@ async def test_each_ticket_goes_to_whoever_is_on_duty_when_it_is_filed(
             assert "Sebatik Barat" in dm
             # Once the card is out, its link is added to the private message.
             link = f"https://t.me/c/1234567890/{card['message_id']}"
-            await as_time_passes(fake, clock, lambda p=person, url=link: url in str(
-                staff[p].messages()[-1]), "the link to the card")
+            await as_time_passes(
+                fake,
+                clock,
+                lambda p=person, url=link: url in str(staff[p].messages()[-1]),
+                "the link to the card",
+            )
         assert [u.id for u in staff.values() if u.texts()] == [SITI, BUDI, ANI]
         assert len(staff[BUDI].texts()) == 2
     assert fake.violations == [] and fake.failed_calls() == []
 
 
 async def test_a_primary_the_bot_cannot_reach_is_named_and_the_backup_gets_it(
-        fake: FakeBotApi, database_url: str) -> None:
+    fake: FakeBotApi, database_url: str
+) -> None:
     await set_up_task_force(database_url)
     settings = make_settings(fake, database_url)
     staff = staff_users(fake, started=(BUDI, ANDI, ANI))  # Siti never opened the bot
     clock = manual_clock(fake, wita(5, 9))
     async with running_app(settings, fake, clock):
-        (ref,) = await send_reports(fake, settings, [fake.user(user_id=7100, started=True)],
-                                    ORDINARY, clock.now())
+        (ref,) = await send_reports(
+            fake, settings, [fake.user(user_id=7100, started=True)], ORDINARY, clock.now()
+        )
         card = await wait_card(fake, ref, "Siti could not be reached by private message")
         assert "On duty: Siti; backup: Andi" in card["text"]
         (dm,) = await wait_private(fake, staff[ANDI], "this report is yours as backup")
@@ -78,14 +87,16 @@ async def test_a_primary_the_bot_cannot_reach_is_named_and_the_backup_gets_it(
 
 
 async def test_when_the_backup_cannot_be_reached_either_the_coordinators_get_it(
-        fake: FakeBotApi, sqlite_url: str) -> None:
+    fake: FakeBotApi, sqlite_url: str
+) -> None:
     await set_up_task_force(sqlite_url)
     settings = make_settings(fake, sqlite_url)
     staff = staff_users(fake, started=(BUDI, ANI))  # neither Siti nor Andi opened the bot
     clock = manual_clock(fake, wita(5, 9))
     async with running_app(settings, fake, clock):
-        (ref,) = await send_reports(fake, settings, [fake.user(user_id=7150, started=True)],
-                                    ORDINARY, clock.now())
+        (ref,) = await send_reports(
+            fake, settings, [fake.user(user_id=7150, started=True)], ORDINARY, clock.now()
+        )
         card = await wait_card(fake, ref, "Andi could not be reached")
         assert "Siti could not be reached" in card["text"]
         (dm,) = await wait_private(fake, staff[ANI], "Andi could not be reached")
@@ -94,14 +105,16 @@ async def test_when_the_backup_cannot_be_reached_either_the_coordinators_get_it(
 
 
 async def test_escalation_follows_the_ladder_and_a_restart_catches_up_exactly_once(
-        fake: FakeBotApi, database_url: str) -> None:
+    fake: FakeBotApi, database_url: str
+) -> None:
     await set_up_task_force(database_url)
     settings = make_settings(fake, database_url, SLA_NORMAL="60s")
     staff = staff_users(fake)
     clock = manual_clock(fake, wita(5, 9))
     async with running_app(settings, fake, clock):
-        (ref,) = await send_reports(fake, settings, [fake.user(user_id=7200, started=True)],
-                                    ORDINARY, clock.now())
+        (ref,) = await send_reports(
+            fake, settings, [fake.user(user_id=7200, started=True)], ORDINARY, clock.now()
+        )
         await wait_private(fake, staff[SITI], "New report for you")
         clock.advance(29)
         assert not [t for t in staff[SITI].texts() if "Reminder" in t]
@@ -120,8 +133,11 @@ async def test_escalation_follows_the_ladder_and_a_restart_catches_up_exactly_on
         await wait_card(fake, ref, "the whole group was called")
         later.advance(600)
         siti = staff[SITI]
-        await siti.press("Take", message_id=card_of(fake, ref)["message_id"],  # type: ignore[index]
-                         chat_id=STAFF_CHAT_ID)
+        await siti.press(
+            "Take",
+            message_id=card_of(fake, ref)["message_id"],  # type: ignore[index]
+            chat_id=STAFF_CHAT_ID,
+        )
         await wait_card(fake, ref, "Held by: Siti")
     assert sum("Everyone:" in t for t in group_texts(fake)) == 1
     assert not staff[ANI].texts()  # the missed 1.5x step was not taken late on top of 2x

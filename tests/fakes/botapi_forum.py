@@ -34,8 +34,11 @@ async def create_forum_topic(api: FakeBotApi, _: Definition, params: dict[str, A
     color = params.get("icon_color", ICON_COLORS[0])
     if color not in ICON_COLORS:
         raise bad_request("TOPIC_ICON_COLOR_INVALID")
-    opened = api.store.add_message(state, api.bot_user, {
-        "forum_topic_created": {"name": name, "icon_color": color}, "is_topic_message": True})
+    opened = api.store.add_message(
+        state,
+        api.bot_user,
+        {"forum_topic_created": {"name": name, "icon_color": color}, "is_topic_message": True},
+    )
     thread = opened["message_id"]
     state.messages[thread]["message_thread_id"] = thread
     state.bot_log.remove(thread)  # a service message, not one the bot "sent"
@@ -48,7 +51,19 @@ async def create_forum_topic(api: FakeBotApi, _: Definition, params: dict[str, A
 async def get_chat(api: FakeBotApi, _: Definition, params: dict[str, Any]) -> Any:
     """getChat: the chat's ChatFullInfo (is_forum for forum supergroups)."""
     state = api.store.chat(params["chat_id"])
-    gifts = {k: False for k in ("unlimited_gifts", "limited_gifts", "unique_gifts",
-                                "premium_subscription", "gifts_from_channels")}
-    return {**state.chat, "accent_color_id": 0, "max_reaction_count": 11,
-            "accepted_gift_types": gifts}
+    gifts = {
+        k: False
+        for k in (
+            "unlimited_gifts",
+            "limited_gifts",
+            "unique_gifts",
+            "premium_subscription",
+            "gifts_from_channels",
+        )
+    }
+    return {
+        **state.chat,
+        "accent_color_id": 0,
+        "max_reaction_count": 11,
+        "accepted_gift_types": gifts,
+    }

@@ -94,8 +94,9 @@ class FakeUser:
             replied = self.fake.store.get_message(state.chat["id"], target)
             if replied is None:
                 raise AssertionError(f"no message {target} to reply to")
-            envelope["reply_to_message"] = {k: v for k, v in replied.items()
-                                            if k != "reply_to_message"}
+            envelope["reply_to_message"] = {
+                k: v for k, v in replied.items() if k != "reply_to_message"
+            }
         message = self.fake.store.add_message(state, self.user_json, {**content, **envelope})
         return await self._deliver({"message": message})
 
@@ -114,16 +115,23 @@ class FakeUser:
             content["entities"] = [
                 {"type": "bot_command", "offset": 0, "length": utf16_len(command)}
             ]
-        return await self.send_message(content, chat_id=chat_id, thread_id=thread_id,
-                                       reply_to=reply_to)
+        return await self.send_message(
+            content, chat_id=chat_id, thread_id=thread_id, reply_to=reply_to
+        )
 
     async def send_sticker(self, emoji: str = "👍") -> Delivery:
         """Send a regular sticker."""
         stored = self.fake.store.add_file(WEBP_BYTES, "sticker", "webp", "image/webp")
         sticker = {
-            "file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
-            "type": "regular", "width": 512, "height": 512, "is_animated": False,
-            "is_video": False, "emoji": emoji, "file_size": len(stored.data),
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "emoji": emoji,
+            "file_size": len(stored.data),
         }
         return await self.send_message({"sticker": sticker})
 
@@ -132,10 +140,15 @@ class FakeUser:
         sizes = []
         for width, height in ((90, 68), (1280, 960)):
             stored = self.fake.store.add_file(data, "photo", "jpg", "image/jpeg")
-            sizes.append({
-                "file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
-                "file_size": len(data), "width": width, "height": height,
-            })
+            sizes.append(
+                {
+                    "file_id": stored.file_id,
+                    "file_unique_id": stored.file_unique_id,
+                    "file_size": len(data),
+                    "width": width,
+                    "height": height,
+                }
+            )
         content: dict[str, Any] = {"photo": sizes}
         if caption:
             content["caption"] = caption
@@ -151,8 +164,11 @@ class FakeUser:
         """Send a document."""
         stored = self.fake.store.add_file(data, "document", file_name.rsplit(".")[-1], mime_type)
         document = {
-            "file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
-            "file_name": file_name, "mime_type": mime_type, "file_size": len(data),
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_name": file_name,
+            "mime_type": mime_type,
+            "file_size": len(data),
         }
         content: dict[str, Any] = {"document": document}
         if caption:
@@ -198,8 +214,7 @@ class FakeUser:
         else:
             message = self.fake.store.get_message(state.chat["id"], message_id)
         if message is None:
-            message = {"chat": copy.deepcopy(state.chat), "message_id": message_id or 0,
-                       "date": 0}
+            message = {"chat": copy.deepcopy(state.chat), "message_id": message_id or 0, "date": 0}
         query_id = str(next(_query_ids))
         query = {
             "id": query_id,

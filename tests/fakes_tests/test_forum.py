@@ -18,20 +18,33 @@ async def test_topics_are_created_and_messages_go_into_them(fake: FakeBotApi, bo
     assert topic.name == "TPPO-ABC123" and topic.icon_color == 16478047
     card = await bot.send_message(GROUP, "card", message_thread_id=topic.message_thread_id)
     assert card.message_thread_id == topic.message_thread_id and card.is_topic_message
-    reply = await bot.send_message(GROUP, "reply", reply_to_message_id=card.message_id,
-                                   message_thread_id=topic.message_thread_id)
+    reply = await bot.send_message(
+        GROUP,
+        "reply",
+        reply_to_message_id=card.message_id,
+        message_thread_id=topic.message_thread_id,
+    )
     assert reply.reply_to_message is not None and reply.reply_to_message.text == "card"
     assert [m["text"] for m in fake.messages_in(GROUP)] == ["card", "reply"]  # no service msg
-    assert fake.topics(GROUP) == [{"message_thread_id": topic.message_thread_id,
-                                   "name": "TPPO-ABC123", "icon_color": 16478047}]
+    assert fake.topics(GROUP) == [
+        {
+            "message_thread_id": topic.message_thread_id,
+            "name": "TPPO-ABC123",
+            "icon_color": 16478047,
+        }
+    ]
 
 
-@pytest.mark.parametrize(("setup", "error"), [
-    ("plain", "the chat is not a forum"),
-    ("no_rights", "not enough rights to create a topic"),
-])
-async def test_creating_a_topic_can_be_refused(fake: FakeBotApi, bot: Bot, setup: str,
-                                               error: str) -> None:
+@pytest.mark.parametrize(
+    ("setup", "error"),
+    [
+        ("plain", "the chat is not a forum"),
+        ("no_rights", "not enough rights to create a topic"),
+    ],
+)
+async def test_creating_a_topic_can_be_refused(
+    fake: FakeBotApi, bot: Bot, setup: str, error: str
+) -> None:
     if setup == "no_rights":
         fake.make_forum(GROUP, can_manage_topics=False)
     with pytest.raises(BadRequest, match=f"(?i){error}"):

@@ -41,8 +41,16 @@ def test_choosing_forum_anak_thanks_and_says_report_do_not_investigate(driver):
 def test_forum_anak_full_path_asks_no_free_text(driver):
     d = driver()
     seen = []
-    for action in [*CHILD_START, "1|in|child", "1|in|!done", "1|pk|kecamatan",
-                   "1|kc|sebatik", "1|wh|today", "1|vc|one", "1|va|13_17"]:
+    for action in [
+        *CHILD_START,
+        "1|in|child",
+        "1|in|!done",
+        "1|pk|kecamatan",
+        "1|kc|sebatik",
+        "1|wh|today",
+        "1|vc|one",
+        "1|va|13_17",
+    ]:
         play(d, [action])
         seen.append(d.said)
         assert d.state.node not in (Node.STORY, Node.PLACE_TYPED)
@@ -52,11 +60,22 @@ def test_forum_anak_full_path_asks_no_free_text(driver):
     assert "1|rv|story" not in d.data
     at = datetime(2025, 12, 1, 8, 0, tzinfo=UTC)
     tr = d.send(ButtonEvent(at, "1|rv|send"))
-    assert tr.effects == (SubmitReport(Report(
-        submitted_at=at, locale="id", in_danger=False, reporter_role="forum_anak",
-        indicators=("child",), place_kind="kecamatan", place="sebatik", when="today",
-        victim_count="one", victim_age="13_17",
-    )),)
+    assert tr.effects == (
+        SubmitReport(
+            Report(
+                submitted_at=at,
+                locale="id",
+                in_danger=False,
+                reporter_role="forum_anak",
+                indicators=("child",),
+                place_kind="kecamatan",
+                place="sebatik",
+                when="today",
+                victim_count="one",
+                victim_age="13_17",
+            )
+        ),
+    )
 
 
 def test_forum_anak_is_not_offered_to_type_a_place(driver):
@@ -72,8 +91,10 @@ def test_forum_anak_is_not_offered_to_type_a_place(driver):
 
 
 def test_forum_anak_cannot_open_the_story_from_the_review(driver):
-    d = play(driver(), [*CHILD_START, "1|in|!done", "1|pk|!skip", "1|wh|!skip", "1|vc|!skip",
-                        "1|va|!skip"])
+    d = play(
+        driver(),
+        [*CHILD_START, "1|in|!done", "1|pk|!skip", "1|wh|!skip", "1|vc|!skip", "1|va|!skip"],
+    )
     assert d.state.node is Node.REVIEW
     before = d.state
     d.press("1|rv|story")
@@ -81,8 +102,20 @@ def test_forum_anak_cannot_open_the_story_from_the_review(driver):
 
 
 def test_switching_to_forum_anak_drops_free_text_already_given(driver):
-    d = play(driver(), ["/start", "1|dg|no", "1|ro|teman", "1|in|!done", "Jalan Tien Tse",
-                        "1|wh|!skip", "1|vc|!skip", "1|va|!skip", "Cerita saya"])
+    d = play(
+        driver(),
+        [
+            "/start",
+            "1|dg|no",
+            "1|ro|teman",
+            "1|in|!done",
+            "Jalan Tien Tse",
+            "1|wh|!skip",
+            "1|vc|!skip",
+            "1|va|!skip",
+            "Cerita saya",
+        ],
+    )
     assert d.state.node is Node.REVIEW
     assert d.state.answers.story == "Cerita saya"
     play(d, ["1|rv|role", "1|ro|forum_anak"])
@@ -92,10 +125,13 @@ def test_switching_to_forum_anak_drops_free_text_already_given(driver):
     assert "Thank you for speaking up" in d.said
 
 
-@pytest.mark.parametrize("bad", [
-    {"story": "x"},
-    {"place_kind": "typed", "place_text": "x"},
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"story": "x"},
+        {"place_kind": "typed", "place_text": "x"},
+    ],
+)
 def test_load_state_refuses_a_childs_free_text(bad):
     state = IntakeState(Node.REVIEW, Answers(reporter_role="forum_anak", **bad), "id")
     assert load_state(dump_state(state)) is None

@@ -9,22 +9,38 @@ from flows.domain.catalog import parse_catalog
 
 ROOT = Path(__file__).resolve().parents[2]
 TOML = ROOT / "flows" / "data" / "intake.toml"
-INDICATORS = ["broker", "irregular_route", "holding", "deceived", "documents_held", "debt",
-              "confined", "violence", "forged_documents", "unpaid", "conditions", "sexual",
-              "child", "marriage", "organ", "other"]
+INDICATORS = [
+    "broker",
+    "irregular_route",
+    "holding",
+    "deceived",
+    "documents_held",
+    "debt",
+    "confined",
+    "violence",
+    "forged_documents",
+    "unpaid",
+    "conditions",
+    "sexual",
+    "child",
+    "marriage",
+    "organ",
+    "other",
+]
 
 
 def test_intake_toml_parses_with_every_list():
     with TOML.open("rb") as f:
         catalog = parse_catalog(tomllib.load(f))
-    assert [o.id for o in catalog.roles] == ["korban", "keluarga", "teman", "forum_anak",
-                                             "lainnya"]
+    assert [o.id for o in catalog.roles] == ["korban", "keluarga", "teman", "forum_anak", "lainnya"]
     assert [o.id for o in catalog.indicators] == INDICATORS
     assert len(catalog.kecamatan) == 21
     assert {"sebatik", "nunukan_selatan", "lumbis_hulu", "sei_menggaris"} <= {
-        o.id for o in catalog.kecamatan}
+        o.id for o in catalog.kecamatan
+    }
     assert {"tunon_taka", "long_midang", "aji_kuning", "simanggaris", "other"} <= {
-        o.id for o in catalog.crossings}
+        o.id for o in catalog.crossings
+    }
     assert catalog.sabah[0].id == "tawau"
     assert {"kota_kinabalu", "ladang", "unknown"} <= {o.id for o in catalog.sabah}
     assert {o.id for o in catalog.age_bands} == {"under_13", "13_17", "adult", "unknown"}

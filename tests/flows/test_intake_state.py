@@ -21,15 +21,55 @@ from flows.intake.state import ACTIVE_NODES
 
 STOP = "1|x|stop"
 TOURS = [
-    ["/start", "1|dg|yes", "1|ro|korban", "1|in|debt", "1|in|violence", "1|in|!done",
-     "1|pk|kecamatan", "1|kc|!back", "1|pk|crossing", "1|cr|!back", "1|pk|sabah", "1|sb|!back",
-     "1|pk|typed", "Pelabuhan", "1|wh|ongoing", "1|vc|six_plus", "1|va|under_13",
-     "Cerita <b>saya</b>", "1|rv|place", "1|pk|sabah", "1|sb|kunak", "1|rv|victims",
-     "1|vc|one", "1|va|adult", "/bahasa", "1|lg|en", "/start", "1|rs|go", "1|rv|send",
-     "FILED", "halo", "/lapor"],
-    ["/start", "1|dg|no", "1|ro|forum_anak", "1|in|child", "1|in|!done", "1|pk|sabah",
-     "1|sb|ladang", "1|wh|today", "1|vc|two_five", "1|va|13_17", "1|rv|danger", "1|dg|!skip",
-     "/batal"],
+    [
+        "/start",
+        "1|dg|yes",
+        "1|ro|korban",
+        "1|in|debt",
+        "1|in|violence",
+        "1|in|!done",
+        "1|pk|kecamatan",
+        "1|kc|!back",
+        "1|pk|crossing",
+        "1|cr|!back",
+        "1|pk|sabah",
+        "1|sb|!back",
+        "1|pk|typed",
+        "Pelabuhan",
+        "1|wh|ongoing",
+        "1|vc|six_plus",
+        "1|va|under_13",
+        "Cerita <b>saya</b>",
+        "1|rv|place",
+        "1|pk|sabah",
+        "1|sb|kunak",
+        "1|rv|victims",
+        "1|vc|one",
+        "1|va|adult",
+        "/bahasa",
+        "1|lg|en",
+        "/start",
+        "1|rs|go",
+        "1|rv|send",
+        "FILED",
+        "halo",
+        "/lapor",
+    ],
+    [
+        "/start",
+        "1|dg|no",
+        "1|ro|forum_anak",
+        "1|in|child",
+        "1|in|!done",
+        "1|pk|sabah",
+        "1|sb|ladang",
+        "1|wh|today",
+        "1|vc|two_five",
+        "1|va|13_17",
+        "1|rv|danger",
+        "1|dg|!skip",
+        "/batal",
+    ],
     ["/start", "/hapus"],
 ]
 
@@ -140,32 +180,38 @@ def test_load_state_fills_missing_answers_with_defaults():
 
 
 def test_dump_state_is_plain_json():
-    state = IntakeState(Node.INDICATORS, Answers(in_danger=True, indicators=("debt", "child")),
-                        "id", return_to_review=True)
+    state = IntakeState(
+        Node.INDICATORS,
+        Answers(in_danger=True, indicators=("debt", "child")),
+        "id",
+        return_to_review=True,
+    )
     data = dump_state(state)
     assert data["answers"]["indicators"] == ["debt", "child"]
     assert json.loads(json.dumps(data)) == data
 
 
-@pytest.mark.parametrize(("data", "expected"), [
-    ("1|ro|keluarga", cb.Callback("ro", "keluarga")),
-    ("1|in|!done", cb.Callback("in", "!done")),
-    ("1|x|stop", cb.Callback("x", "stop")),
-    ("1|va|13_17", cb.Callback("va", "13_17")),
-    ("1|ro|keluarga ", None),
-    ("1|ro||", None),
-    ("1||ro", None),
-    ("1|RO|keluarga", None),
-    ("1|ro|" + "a" * 24, cb.Callback("ro", "a" * 24)),
-    ("1|ro|" + "a" * 25, None),
-    ("1|ro|ke\u0301luarga", None),
-])
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ("1|ro|keluarga", cb.Callback("ro", "keluarga")),
+        ("1|in|!done", cb.Callback("in", "!done")),
+        ("1|x|stop", cb.Callback("x", "stop")),
+        ("1|va|13_17", cb.Callback("va", "13_17")),
+        ("1|ro|keluarga ", None),
+        ("1|ro||", None),
+        ("1||ro", None),
+        ("1|RO|keluarga", None),
+        ("1|ro|" + "a" * 24, cb.Callback("ro", "a" * 24)),
+        ("1|ro|" + "a" * 25, None),
+        ("1|ro|ke\u0301luarga", None),
+    ],
+)
 def test_parse_callback(data, expected):
     assert cb.parse(data) == expected
 
 
-@pytest.mark.parametrize(("code", "value"), [("ro", "Bad"), ("zz", "x"), ("ro", "a|b"),
-                                             ("ro", "")])
+@pytest.mark.parametrize(("code", "value"), [("ro", "Bad"), ("zz", "x"), ("ro", "a|b"), ("ro", "")])
 def test_encode_refuses_what_parse_would_reject(code, value):
     with pytest.raises(ValueError, match="invalid callback data"):
         cb.encode(code, value)

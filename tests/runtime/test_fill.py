@@ -6,9 +6,15 @@ import copy
 
 from bot.telegram.transport import TelegramTransport
 
-CALL = {"text": "card", "reply_markup": {"inline_keyboard": [
-    [{"text": "Take", "callback_data": "t1|cl|TPPO-AAAAAA"}],
-    [{"text": "Open", "url": "https://t.me/c/123/{id}"}]]}}
+CALL = {
+    "text": "card",
+    "reply_markup": {
+        "inline_keyboard": [
+            [{"text": "Take", "callback_data": "t1|cl|TPPO-AAAAAA"}],
+            [{"text": "Open", "url": "https://t.me/c/123/{id}"}],
+        ]
+    },
+}
 URL = "reply_markup.inline_keyboard.1.0.url"
 
 
@@ -19,15 +25,19 @@ def fill(params: dict[str, object], ids: dict[str, int | None]) -> tuple[str, di
 def test_a_known_id_fills_the_template() -> None:
     _, params = fill(CALL, {URL: 42, "message_thread_id": 7})
     assert params["reply_markup"]["inline_keyboard"][1] == [  # type: ignore[index]
-        {"text": "Open", "url": "https://t.me/c/123/42"}]
+        {"text": "Open", "url": "https://t.me/c/123/42"}
+    ]
     assert params["message_thread_id"] == 7
     assert "{id}" in CALL["reply_markup"]["inline_keyboard"][1][0]["url"]  # type: ignore[index]
 
 
 def test_an_unknown_id_drops_the_button_and_its_emptied_row() -> None:
     _, params = fill(CALL, {URL: None, "message_thread_id": None})
-    assert params["reply_markup"] == {"inline_keyboard": [  # the other buttons stay
-        [{"text": "Take", "callback_data": "t1|cl|TPPO-AAAAAA"}]]}
+    assert params["reply_markup"] == {
+        "inline_keyboard": [  # the other buttons stay
+            [{"text": "Take", "callback_data": "t1|cl|TPPO-AAAAAA"}]
+        ]
+    }
     assert "message_thread_id" not in params
     lone = {"text": "x", "reply_markup": {"inline_keyboard": [[{"text": "Open", "url": "{id}"}]]}}
     _, params = fill(lone, {"reply_markup.inline_keyboard.0.0.url": None})

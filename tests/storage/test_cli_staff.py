@@ -12,29 +12,38 @@ from bot.cli.main import main
 from storage.db import Database
 from storage.models import AuditEntry, RosterShift
 
-ROSTER = ("user_id,day,start,end,role\n101,daily,08:00,20:00,primary\n"
-          "102,daily,20:00,08:00,primary\n")
+ROSTER = (
+    "user_id,day,start,end,role\n101,daily,08:00,20:00,primary\n102,daily,20:00,08:00,primary\n"
+)
 
 
-async def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-              database_url: str, *argv: str) -> tuple[int, str, str]:
+async def cli(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    database_url: str,
+    *argv: str,
+) -> tuple[int, str, str]:
     monkeypatch.setenv("DATABASE_URL", database_url)
     code = await asyncio.to_thread(main, list(argv))
     out, err = capsys.readouterr()
     return code, out, err
 
 
-async def test_the_register_from_the_command_line(database_url: str,
-                                                  monkeypatch: pytest.MonkeyPatch,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+async def test_the_register_from_the_command_line(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     run = lambda *argv: cli(monkeypatch, capsys, database_url, *argv)  # noqa: E731
     assert (await run("staff", "add", "101", "--name", " Siti  Aminah "))[:2] == (
-        0, "added: 101 Siti Aminah (member)\n")
+        0,
+        "added: 101 Siti Aminah (member)\n",
+    )
     assert (await run("staff", "add", "103", "--name", "Ani", "--role", "coordinator"))[0] == 0
     assert (await run("staff", "add", "101", "--name", "Siti"))[1].startswith("updated")
     code, out, _ = await run("staff", "list")
     assert code == 0 and out.splitlines() == [
-        f"{103:>14}  coordinator  Ani", f"{101:>14}  member       Siti"]
+        f"{103:>14}  coordinator  Ani",
+        f"{101:>14}  member       Siti",
+    ]
     assert (await run("staff", "remove", "101"))[:2] == (0, "removed: 101 Siti\n")
     code, _, err = await run("staff", "remove", "101")
     assert code == 1 and "101 is not in the staff register" in err
@@ -49,9 +58,12 @@ async def test_the_register_from_the_command_line(database_url: str,
     assert actions == ["staff_add", "staff_add", "staff_add", "staff_remove"]
 
 
-async def test_a_roster_imports_whole_or_not_at_all(database_url: str, tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+async def test_a_roster_imports_whole_or_not_at_all(
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     run = lambda *argv: cli(monkeypatch, capsys, database_url, *argv)  # noqa: E731
     good = tmp_path / "roster.csv"
     good.write_text("\ufeff" + ROSTER, encoding="utf-8")  # as a spreadsheet saves it

@@ -36,8 +36,13 @@ ANI = StaffMember(103, "Ani", Role.COORDINATOR)
 
 async def _ticket(s: object, ref: str, minutes: int = 0, **report: object) -> None:
     at = NOW + timedelta(minutes=minutes)
-    await tickets.create(s, Report(at, "id", **report), new_reference=lambda: ref,  # type: ignore
-                         now=at, ack_due_at=at + timedelta(minutes=5))
+    await tickets.create(
+        s,
+        Report(at, "id", **report),
+        new_reference=lambda: ref,  # type: ignore
+        now=at,
+        ack_due_at=at + timedelta(minutes=5),
+    )
 
 
 @pytest.mark.parametrize("table", ["audit_log", "ticket_events"])
@@ -66,8 +71,14 @@ async def test_history_and_counts(engine: AsyncEngine) -> None:
     sessions = session_factory(engine)
     async with sessions() as s, s.begin():
         for n in range(5):
-            await audit.record(s, NOW + timedelta(minutes=n), SITI if n % 2 else "system",
-                               f"step{n}", ticket_ref="TPPO-AAAAAA", data={"n": n})
+            await audit.record(
+                s,
+                NOW + timedelta(minutes=n),
+                SITI if n % 2 else "system",
+                f"step{n}",
+                ticket_ref="TPPO-AAAAAA",
+                data={"n": n},
+            )
         await audit.record(s, NOW, ANI, "list")
     async with sessions() as s:
         history = await audit.history(s, "TPPO-AAAAAA", limit=3)
@@ -76,8 +87,10 @@ async def test_history_and_counts(engine: AsyncEngine) -> None:
         assert (history[0].actor, history[0].actor_name) == ("system", None)
         assert await audit.count(s, "TPPO-AAAAAA") == 5 and await audit.count(s) == 6
         assert await audit.count(s, "TPPO-AAAAAA", "step2") == 1
-        assert [h.action for h in await audit.history(s, "TPPO-AAAAAA", 2, leave_out="step4")
-                ] == ["step2", "step3"]
+        assert [h.action for h in await audit.history(s, "TPPO-AAAAAA", 2, leave_out="step4")] == [
+            "step2",
+            "step3",
+        ]
 
 
 async def test_the_staff_register(engine: AsyncEngine) -> None:
@@ -101,8 +114,10 @@ async def test_the_staff_register(engine: AsyncEngine) -> None:
 
 async def test_the_roster_counts_registered_staff_only(engine: AsyncEngine) -> None:
     sessions = session_factory(engine)
-    shifts = parse_roster("user_id,day,start,end,role\n101,mon,08:00,20:00,primary\n"
-                          "102,daily,00:00,00:00,primary\n103,daily,00:00,00:00,backup\n")
+    shifts = parse_roster(
+        "user_id,day,start,end,role\n101,mon,08:00,20:00,primary\n"
+        "102,daily,00:00,00:00,primary\n103,daily,00:00,00:00,backup\n"
+    )
     async with sessions() as s, s.begin():
         for member in (SITI, ANI):
             await staff.add(s, member, NOW)
@@ -132,14 +147,23 @@ async def test_triage_state_lists_and_statistics_input(engine: AsyncEngine) -> N
     async with sessions() as s, s.begin():
         first = await tickets.get(s, "TPPO-000001", for_update=True)
         assert first is not None and first.routing == Routing()
-        held = replace(first, status=TicketStatus.ACKNOWLEDGED, assignee=101,
-                       acknowledged_at=NOW, acknowledged_by=101,
-                       routing=Routing(101, 102, step=Step.REMIND, unreachable=(102,)))
+        held = replace(
+            first,
+            status=TicketStatus.ACKNOWLEDGED,
+            assignee=101,
+            acknowledged_at=NOW,
+            acknowledged_by=101,
+            routing=Routing(101, 102, step=Step.REMIND, unreachable=(102,)),
+        )
         await tickets.save_triage(s, held)
         last = await tickets.get(s, "TPPO-000004")
         assert last is not None
-        await tickets.save_triage(s, replace(last, status=TicketStatus.CLOSED,
-                                             closed_reason="spam", closed_at=NOW, closed_by=103))
+        await tickets.save_triage(
+            s,
+            replace(
+                last, status=TicketStatus.CLOSED, closed_reason="spam", closed_at=NOW, closed_by=103
+            ),
+        )
     async with sessions() as s:
         assert await tickets.get(s, "TPPO-000001") == held
 
@@ -170,19 +194,27 @@ async def test_notes_referrals_and_digest_lines(engine: AsyncEngine) -> None:
     async with sessions() as s, s.begin():
         notes, total = await referrals.notes(s, "TPPO-AAAAAA", 2)
         assert [n.text for n in notes] == ["n2", "n3"] and total == 4
-        updated = await referrals.set_outcome(s, "TPPO-AAAAAA", Agency.POLRES, Outcome.ACCEPTED,
-                                              NOW)
+        updated = await referrals.set_outcome(
+            s, "TPPO-AAAAAA", Agency.POLRES, Outcome.ACCEPTED, NOW
+        )
         assert updated is not None and updated.outcome is Outcome.ACCEPTED
-        assert await referrals.set_outcome(s, "TPPO-AAAAAA", Agency.DINSOS, Outcome.ACCEPTED,
-                                           NOW) is None
+        assert (
+            await referrals.set_outcome(s, "TPPO-AAAAAA", Agency.DINSOS, Outcome.ACCEPTED, NOW)
+            is None
+        )
         lines = await digest.waiting(s, 10)
-        assert [(w.ticket_ref, w.kind) for w in lines] == [("TPPO-AAAAAA", "new"),
-                                                          ("TPPO-BBBBBB", "overdue")]
+        assert [(w.ticket_ref, w.kind) for w in lines] == [
+            ("TPPO-AAAAAA", "new"),
+            ("TPPO-BBBBBB", "overdue"),
+        ]
         await digest.mark_posted(s, [lines[0].id], NOW)
     async with sessions() as s:
         outcomes = [(r.agency, r.outcome) for r in await referrals.of(s, "TPPO-AAAAAA")]
-        assert outcomes == [(Agency.POLRES, Outcome.PENDING), (Agency.POLRES, Outcome.ACCEPTED),
-                            (Agency.LPSK, Outcome.PENDING)]
+        assert outcomes == [
+            (Agency.POLRES, Outcome.PENDING),
+            (Agency.POLRES, Outcome.ACCEPTED),
+            (Agency.LPSK, Outcome.PENDING),
+        ]
         assert [w.ticket_ref for w in await digest.waiting(s, 10)] == ["TPPO-BBBBBB"]
 
 
@@ -193,9 +225,18 @@ async def test_group_load_and_superseded_card_edits(engine: AsyncEngine) -> None
         return NewMessage("g" if group else "p", group, method, b"x", ticket_ref=ref)
 
     async with sessions() as s, s.begin():
-        await outbox.add(s, [row("sendMessage"), row("editMessageText"), row("editMessageText"),
-                             row("answerCallbackQuery"), row("sendMessage", group=False),
-                             row("editMessageText", ref="TPPO-BBBBBB")], NOW)
+        await outbox.add(
+            s,
+            [
+                row("sendMessage"),
+                row("editMessageText"),
+                row("editMessageText"),
+                row("answerCallbackQuery"),
+                row("sendMessage", group=False),
+                row("editMessageText", ref="TPPO-BBBBBB"),
+            ],
+            NOW,
+        )
     async with sessions() as s, s.begin():
         assert await outbox.group_load(s, NOW) == 4
         due = await outbox.due(s, NOW, 10)
@@ -203,6 +244,10 @@ async def test_group_load_and_superseded_card_edits(engine: AsyncEngine) -> None
         await outbox.mark_sent(s, first.id, NOW)
         assert await outbox.group_load(s, NOW) == 4  # sent within the window: still counts
         assert await outbox.group_load(s, NOW + timedelta(seconds=1)) == 3
-        assert await outbox.drop_pending(s, ticket_ref="TPPO-AAAAAA", method="editMessageText",
-                                         now=NOW) == 2
+        assert (
+            await outbox.drop_pending(
+                s, ticket_ref="TPPO-AAAAAA", method="editMessageText", now=NOW
+            )
+            == 2
+        )
         assert await outbox.group_load(s, NOW + timedelta(seconds=1)) == 1

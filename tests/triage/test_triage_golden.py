@@ -68,15 +68,20 @@ from tests.triage.triagekit import (
 
 LOCALES = ("en", "id")
 STAFF = Staffing(NAMES)
-HELD = ticket(status=TicketStatus.ACKNOWLEDGED, assignee=101, acknowledged_at=AT,
-              acknowledged_by=101)
+HELD = ticket(
+    status=TicketStatus.ACKNOWLEDGED, assignee=101, acknowledged_at=AT, acknowledged_by=101
+)
 REFERRAL = Referral(Agency.POLRES, AT, 101, Outcome.ACCEPTED, AT)
 
 
 def _keyboard(translator: Translator, rows: object, locale: str) -> str:
-    return "\n".join("  " + " | ".join(
-        f"{translator.render(b.label, locale, as_html=False)} <{b.url or b.data}>" for b in row)
-        for row in rows)  # type: ignore[attr-defined]
+    return "\n".join(
+        "  "
+        + " | ".join(
+            f"{translator.render(b.label, locale, as_html=False)} <{b.url or b.data}>" for b in row
+        )
+        for row in rows
+    )  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -88,8 +93,13 @@ def test_cards_as_the_ticket_moves(catalog: Catalog, translator: Translator, loc
         "handed to the backup": ticket(routing=Routing(101, 103, step=Step.BACKUP)),
         "taken": HELD,
         "referred": replace(HELD, status=TicketStatus.REFERRED),
-        "closed": replace(HELD, status=TicketStatus.CLOSED, closed_reason="no_contact",
-                          closed_at=AT, closed_by=101),
+        "closed": replace(
+            HELD,
+            status=TicketStatus.CLOSED,
+            closed_reason="no_contact",
+            closed_at=AT,
+            closed_by=101,
+        ),
     }
     parts = []
     for title, tk in states.items():
@@ -100,30 +110,51 @@ def test_cards_as_the_ticket_moves(catalog: Catalog, translator: Translator, loc
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-def test_private_messages_calls_and_digests(catalog: Catalog, translator: Translator,
-                                            locale: str) -> None:
+def test_private_messages_calls_and_digests(
+    catalog: Catalog, translator: Translator, locale: str
+) -> None:
     tk = ticket()
     waited = duration(timedelta(minutes=10, seconds=5))
     messages = {
         "new, on duty": notices.new_for_you(tk, catalog, WITA, nobody_on_duty=False),
         "new, nobody on duty": notices.new_for_you(tk, catalog, WITA, nobody_on_duty=True),
         "reminder": notices.reminder(tk, catalog, WITA),
-        "not taken in time": notices.handed_to_you(tk, catalog, WITA,
-                                                   notices.not_taken_in_time(waited)),
-        "primary unreachable": notices.handed_to_you(tk, catalog, WITA,
-                                                     notices.unreachable("Siti")),
+        "not taken in time": notices.handed_to_you(
+            tk, catalog, WITA, notices.not_taken_in_time(waited)
+        ),
+        "primary unreachable": notices.handed_to_you(
+            tk, catalog, WITA, notices.unreachable("Siti")
+        ),
         "assigned": notices.assigned_to_you(tk, catalog, WITA, "Ani"),
         "call the group": notices.call_the_group(tk, waited),
-        "digest": notices.digest([notices.DigestLine(tk), notices.DigestLine(
-            replace(tk, reference="TPPO-000001", report=replace(
-                tk.report, in_danger=False, victim_age=None, indicators=(),
-                place_kind="typed", place_text="Kebun sawit dekat " + "jalan " * 20))),
-            notices.DigestLine(tk, overdue=True)], AT + timedelta(minutes=12), catalog, WITA),
+        "digest": notices.digest(
+            [
+                notices.DigestLine(tk),
+                notices.DigestLine(
+                    replace(
+                        tk,
+                        reference="TPPO-000001",
+                        report=replace(
+                            tk.report,
+                            in_danger=False,
+                            victim_age=None,
+                            indicators=(),
+                            place_kind="typed",
+                            place_text="Kebun sawit dekat " + "jalan " * 20,
+                        ),
+                    )
+                ),
+                notices.DigestLine(tk, overdue=True),
+            ],
+            AT + timedelta(minutes=12),
+            catalog,
+            WITA,
+        ),
     }
-    parts = [f"=== {title}\n{text(translator, value, locale)}"
-             for title, value in messages.items()]
-    parts.append("=== private buttons\n" + _keyboard(
-        translator, private_keyboard(tk, LINK), locale))
+    parts = [f"=== {title}\n{text(translator, value, locale)}" for title, value in messages.items()]
+    parts.append(
+        "=== private buttons\n" + _keyboard(translator, private_keyboard(tk, LINK), locale)
+    )
     check_golden(f"notices.{locale}", "\n\n".join(parts))
 
 
@@ -133,16 +164,20 @@ def test_answers_to_staff(flow: TriageFlow, translator: Translator, locale: str)
     typed, pressed = Who(SITI), Who(SITI, button=True)
     menu = Who(SITI, button=True, menu=True)
     later = AT + timedelta(minutes=7)
-    history = (HistoryEntry(AT, "system", None, "routed", {"to": [101]}),
-               HistoryEntry(AT + timedelta(minutes=3), "system", None, "escalated",
-                            {"step": "remind", "to": [101]}),
-               HistoryEntry(AT + timedelta(minutes=4), "101", "Siti", "claim", {}),
-               HistoryEntry(AT + timedelta(minutes=5), "101", "Siti", "refer",
-                            {"agency": "polres"}),
-               HistoryEntry(AT + timedelta(minutes=6), "102", "Budi", "close",
-                            {"reason": "duplicate"}))
-    week = compute([HELD, replace(HELD, reference="TPPO-000002", acknowledged_at=later,
-                                  acknowledged_by=102)], AT - timedelta(days=1), later)
+    history = (
+        HistoryEntry(AT, "system", None, "routed", {"to": [101]}),
+        HistoryEntry(
+            AT + timedelta(minutes=3), "system", None, "escalated", {"step": "remind", "to": [101]}
+        ),
+        HistoryEntry(AT + timedelta(minutes=4), "101", "Siti", "claim", {}),
+        HistoryEntry(AT + timedelta(minutes=5), "101", "Siti", "refer", {"agency": "polres"}),
+        HistoryEntry(AT + timedelta(minutes=6), "102", "Budi", "close", {"reason": "duplicate"}),
+    )
+    week = compute(
+        [HELD, replace(HELD, reference="TPPO-000002", acknowledged_at=later, acknowledged_by=102)],
+        AT - timedelta(days=1),
+        later,
+    )
     results = [
         (typed, NotFound("TPPO-000000")),
         (pressed, Denied("TPPO-7KQ2XM", Refusal.HELD, "Budi")),
@@ -153,14 +188,25 @@ def test_answers_to_staff(flow: TriageFlow, translator: Translator, locale: str)
         (typed, Changed(Refer(Agency.KJRI_TAWAU), HELD, STAFF)),
         (typed, Changed(RecordOutcome(Agency.KJRI_TAWAU, Outcome.NO_RESPONSE), HELD, STAFF)),
         (typed, Changed(Reopen(), HELD, STAFF)),
-        (typed, TicketView(HELD, Staffing(NAMES, (REFERRAL,)),
-                           (Note(AT, 102, "Keluarga <b>ditelepon</b>: " + "x" * 400),), 4,
-                           history, 3, card_link=f"{LINK}/7")),
+        (
+            typed,
+            TicketView(
+                HELD,
+                Staffing(NAMES, (REFERRAL,)),
+                (Note(AT, 102, "Keluarga <b>ditelepon</b>: " + "x" * 400),),
+                4,
+                history,
+                3,
+                card_link=f"{LINK}/7",
+            ),
+        ),
         (typed, Listed(ListScope.OPEN, (ticket(), HELD), 17, STAFF)),
         (typed, Listed(ListScope.MINE, (), 0, STAFF)),
         (pressed, Choices(HELD, "assign", colleagues=(BUDI,))),
-        (pressed, Choices(HELD, "outcome", referrals=(replace(REFERRAL,
-                                                              outcome=Outcome.PENDING),))),
+        (
+            pressed,
+            Choices(HELD, "outcome", referrals=(replace(REFERRAL, outcome=Outcome.PENDING),)),
+        ),
         (pressed, Choices(HELD, "outcome", referrals=(REFERRAL,))),
         (pressed, NoteAdded("TPPO-7KQ2XM")),
         (pressed, CardPosted("TPPO-7KQ2XM")),
@@ -174,9 +220,13 @@ def test_answers_to_staff(flow: TriageFlow, translator: Translator, locale: str)
         (typed, StaffRefused(104, "last_coordinator")),
         (typed, UnknownColleague("TPPO-7KQ2XM", "zed")),
     ]
-    parts = [f"=== {type(result).__name__} ({'button' if who.button else 'typed'})\n"
-             + show(translator, staffer.answer(Answered(later, who, result)).replies, locale)
-             for who, result in results]
-    parts.append("=== /bantuan\n" + show(translator, staffer.send(
-        CommandEvent(AT, "bantuan")).replies, locale))
+    parts = [
+        f"=== {type(result).__name__} ({'button' if who.button else 'typed'})\n"
+        + show(translator, staffer.answer(Answered(later, who, result)).replies, locale)
+        for who, result in results
+    ]
+    parts.append(
+        "=== /bantuan\n"
+        + show(translator, staffer.send(CommandEvent(AT, "bantuan")).replies, locale)
+    )
     check_golden(f"answers.{locale}", "\n\n".join(parts))

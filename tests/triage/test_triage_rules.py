@@ -51,8 +51,9 @@ def test_claiming_a_new_ticket_acknowledges_it() -> None:
 
 
 def test_a_held_ticket_is_only_handled_by_its_holder_or_a_coordinator() -> None:
-    held = ticket(status=TicketStatus.ACKNOWLEDGED, assignee=1, acknowledged_at=AT,
-                  acknowledged_by=1)
+    held = ticket(
+        status=TicketStatus.ACKNOWLEDGED, assignee=1, acknowledged_at=AT, acknowledged_by=1
+    )
     for action in (Claim(), Close(CloseReason.SPAM), Refer(Agency.POLRES), Assign(BUDI)):
         assert decide(held, action, BUDI, AT) == Refused(Refusal.HELD, 1)
     taken = decide(held, Claim(), ANI, AT)
@@ -90,7 +91,8 @@ def test_closing_a_new_ticket_counts_as_acknowledging_it() -> None:
 def test_the_sla_ladder_and_catching_up_after_downtime() -> None:
     created, ack = AT, AT + timedelta(minutes=10)
     assert [due(created, ack, s) - AT for s in Step] == [
-        timedelta(minutes=m) for m in (5, 10, 15, 20)]
+        timedelta(minutes=m) for m in (5, 10, 15, 20)
+    ]
     assert latest_due(created, ack, AT + timedelta(minutes=4)) is None
     assert latest_due(created, ack, AT + timedelta(minutes=5)) is Step.REMIND
     assert latest_due(created, ack, AT + timedelta(minutes=17)) is Step.COORDINATORS
@@ -116,8 +118,10 @@ def test_routing_follows_the_ladder_and_skips_the_unreachable() -> None:
     assert routing_from_dict(None) == Routing()
 
 
-@pytest.mark.parametrize(("raw", "clean"), [
-    ("  Siti   Aminah ", "Siti Aminah"), ("", None), ("x" * 65, None), ("a\u0000b", None)])
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [("  Siti   Aminah ", "Siti Aminah"), ("", None), ("x" * 65, None), ("a\u0000b", None)],
+)
 def test_names_are_tidied_or_refused(raw: str, clean: str | None) -> None:
     assert clean_name(raw) == clean
 
@@ -136,11 +140,20 @@ def test_statistics_count_and_time_the_tickets_of_a_period() -> None:
         return ticket(created_at=at, **changes)
 
     tickets = [
-        filed(0, report=Report(AT, "id", in_danger=True, indicators=("debt", "child")),
-              status=TicketStatus.ACKNOWLEDGED, acknowledged_at=AT + timedelta(minutes=4),
-              acknowledged_by=1),
-        filed(10, report=Report(AT, "id", indicators=("debt",)), status=TicketStatus.CLOSED,
-              acknowledged_at=AT + timedelta(minutes=12), acknowledged_by=2),
+        filed(
+            0,
+            report=Report(AT, "id", in_danger=True, indicators=("debt", "child")),
+            status=TicketStatus.ACKNOWLEDGED,
+            acknowledged_at=AT + timedelta(minutes=4),
+            acknowledged_by=1,
+        ),
+        filed(
+            10,
+            report=Report(AT, "id", indicators=("debt",)),
+            status=TicketStatus.CLOSED,
+            acknowledged_at=AT + timedelta(minutes=12),
+            acknowledged_by=2,
+        ),
         filed(20, report=Report(AT, "id", victim_age="13_17")),
         filed(-60 * 24 * 40),  # last month: not counted
     ]
@@ -149,14 +162,19 @@ def test_statistics_count_and_time_the_tickets_of_a_period() -> None:
     assert dict(stats.by_status)[TicketStatus.NEW] == 1
     assert stats.by_indicator == (("debt", 2), ("child", 1))
     assert (stats.ack.count, stats.ack.median, stats.ack.p90) == (
-        2, timedelta(minutes=2), timedelta(minutes=4))
+        2,
+        timedelta(minutes=2),
+        timedelta(minutes=4),
+    )
     assert [uid for uid, _ in stats.by_responder] == [2, 1]
 
 
 def test_weeks_start_on_monday_and_months_on_the_first_local_time() -> None:
     from zoneinfo import ZoneInfo
+
     wita = ZoneInfo("Asia/Makassar")
     sunday_night = datetime(2026, 1, 11, 23, 30, tzinfo=wita)
     assert week_start(sunday_night, wita) == datetime(2026, 1, 5, tzinfo=wita)
-    assert month_start(datetime(2026, 2, 1, 0, 30, tzinfo=wita).astimezone(UTC), wita) == \
-        datetime(2026, 2, 1, tzinfo=wita)
+    assert month_start(datetime(2026, 2, 1, 0, 30, tzinfo=wita).astimezone(UTC), wita) == datetime(
+        2026, 2, 1, tzinfo=wita
+    )

@@ -33,27 +33,43 @@ LINK = "https://t.me/c/1234567890"
 
 def ticket(**changes: object) -> Ticket:
     """A realistic ticket: someone in danger, a child, in Sebatik Barat."""
-    report = Report(AT, "id", in_danger=True, reporter_role="keluarga",
-                    indicators=("debt", "documents_held", "child", "confined"),
-                    place_kind="kecamatan", place="sebatik_barat", when="this_week",
-                    victim_count="two_five", victim_age="13_17",
-                    story="Mereka <b>menahan</b> paspornya & tidak boleh pulang.")
-    base = Ticket("TPPO-7KQ2XM", TicketStatus.NEW, report, AT, AT + timedelta(minutes=5),
-                  routing=Routing(101, 103))
+    report = Report(
+        AT,
+        "id",
+        in_danger=True,
+        reporter_role="keluarga",
+        indicators=("debt", "documents_held", "child", "confined"),
+        place_kind="kecamatan",
+        place="sebatik_barat",
+        when="this_week",
+        victim_count="two_five",
+        victim_age="13_17",
+        story="Mereka <b>menahan</b> paspornya & tidak boleh pulang.",
+    )
+    base = Ticket(
+        "TPPO-7KQ2XM",
+        TicketStatus.NEW,
+        report,
+        AT,
+        AT + timedelta(minutes=5),
+        routing=Routing(101, 103),
+    )
     return replace(base, **changes)  # type: ignore[arg-type]
 
 
 class Staffer:
     """Feeds a staff member's events to the flow, keeping their state like the adapter."""
 
-    def __init__(self, flow: TriageFlow, actor: StaffMember | None = SITI,
-                 private: bool = False) -> None:
+    def __init__(
+        self, flow: TriageFlow, actor: StaffMember | None = SITI, private: bool = False
+    ) -> None:
         self.flow, self.actor, self.private = flow, actor, private
         self.state: TriageState | None = None
 
     def send(self, inner: Event, reply_to_bot: bool = False) -> Transition[TriageState]:
-        step = self.flow.step(self.state, StaffEvent(inner.at, self.actor, inner, self.private,
-                                                     reply_to_bot))
+        step = self.flow.step(
+            self.state, StaffEvent(inner.at, self.actor, inner, self.private, reply_to_bot)
+        )
         self.state = step.state
         return step
 
@@ -70,9 +86,13 @@ def show(translator: Translator, replies: Sequence[Reply], locale: str = "en") -
         kinds = [k for k in ("toast", "edit", "force_reply") if getattr(reply, k)] or ["message"]
         out.append(f"[{','.join(kinds)}] {translator.render(reply.text, locale)}")
         for row in reply.keyboard:
-            out.append("  " + " | ".join(
-                f"{translator.render(b.label, locale, as_html=False)} <{b.url or b.data}>"
-                for b in row))
+            out.append(
+                "  "
+                + " | ".join(
+                    f"{translator.render(b.label, locale, as_html=False)} <{b.url or b.data}>"
+                    for b in row
+                )
+            )
     return "\n".join(out)
 
 

@@ -38,8 +38,9 @@ def card_keyboard(ticket: Ticket) -> Keyboard:
 def private_keyboard(ticket: Ticket, group_link: str | None) -> Keyboard:
     """On a private message about a ticket: take it, read it whole, and open its card (the
     link's `{id}` is filled at send time)."""
-    rows: list[tuple[Button, ...]] = [(_b(txt.TAKE, Code.CLAIM, ticket.reference),
-                                       _b(txt.SHOW, Code.SHOW, ticket.reference))]
+    rows: list[tuple[Button, ...]] = [
+        (_b(txt.TAKE, Code.CLAIM, ticket.reference), _b(txt.SHOW, Code.SHOW, ticket.reference))
+    ]
     if group_link:
         rows.append((Button(txt.OPEN_IN_GROUP, "", url=CARD_LINK.format(link=group_link)),))
     return tuple(rows)
@@ -52,29 +53,36 @@ def _cancel(reference: str) -> tuple[Button, ...]:
 def close_menu(reference: str) -> Keyboard:
     """One button per close reason."""
     reasons = [_b(CLOSE_LABELS[r], Code.CLOSE, reference, r.value) for r in CloseReason]
-    return (*(tuple(reasons[i:i + 2]) for i in range(0, len(reasons), 2)), _cancel(reference))
+    return (*(tuple(reasons[i : i + 2]) for i in range(0, len(reasons), 2)), _cancel(reference))
 
 
 def refer_menu(reference: str) -> Keyboard:
     """One button per agency."""
     agencies = [_b(agency_name(a), Code.REFER, reference, a.value) for a in Agency]
-    return (*(tuple(agencies[i:i + 2]) for i in range(0, len(agencies), 2)),
-            _cancel(reference))
+    return (*(tuple(agencies[i : i + 2]) for i in range(0, len(agencies), 2)), _cancel(reference))
 
 
 def assign_menu(reference: str, colleagues: Sequence[StaffMember]) -> Keyboard:
     """One button per colleague."""
     people = [_b(Raw(m.name), Code.ASSIGN, reference, m.user_id) for m in colleagues]
-    return (*(tuple(people[i:i + 2]) for i in range(0, len(people), 2)), _cancel(reference))
+    return (*(tuple(people[i : i + 2]) for i in range(0, len(people), 2)), _cancel(reference))
 
 
 def outcome_menu(reference: str, referrals: Sequence[Referral]) -> Keyboard:
     """For each referral awaiting an answer, one button per possible outcome."""
     rows: list[tuple[Button, ...]] = []
     for referral in referrals:
-        buttons = [_b(txt.line(agency_name(referral.agency), ": ", OUTCOME_LABELS[o]),
-                      Code.OUTCOME, reference, referral.agency.value, o.value)
-                   for o in Outcome if o is not Outcome.PENDING]
+        buttons = [
+            _b(
+                txt.line(agency_name(referral.agency), ": ", OUTCOME_LABELS[o]),
+                Code.OUTCOME,
+                reference,
+                referral.agency.value,
+                o.value,
+            )
+            for o in Outcome
+            if o is not Outcome.PENDING
+        ]
         rows += [tuple(buttons[:2]), tuple(buttons[2:])]
     return (*rows, _cancel(reference))
 
@@ -82,4 +90,4 @@ def outcome_menu(reference: str, referrals: Sequence[Referral]) -> Keyboard:
 def show_buttons(references: Sequence[str], code: Code = Code.SHOW) -> Keyboard:
     """A button per ticket (up to what a keyboard holds), three to a row."""
     buttons = [_b(Raw(ref), code, ref) for ref in references[:99]]
-    return tuple(tuple(buttons[i:i + 3]) for i in range(0, len(buttons), 3))
+    return tuple(tuple(buttons[i : i + 3]) for i in range(0, len(buttons), 3))

@@ -42,14 +42,22 @@ def changed_text(result: Changed) -> Msg:
     if isinstance(action, Assign):
         return t("👤 {reference} given to {name}.", reference=ref, name=holder)
     if isinstance(action, Refer):
-        return t("↗️ {reference} referred to {agency}.", reference=ref,
-                 agency=agency_name(action.agency))
+        return t(
+            "↗️ {reference} referred to {agency}.", reference=ref, agency=agency_name(action.agency)
+        )
     if isinstance(action, RecordOutcome):
-        return t("📮 {reference}: the answer of {agency} is recorded: {outcome}.", reference=ref,
-                 agency=agency_name(action.agency), outcome=OUTCOME_LABELS[action.outcome])
+        return t(
+            "📮 {reference}: the answer of {agency} is recorded: {outcome}.",
+            reference=ref,
+            agency=agency_name(action.agency),
+            outcome=OUTCOME_LABELS[action.outcome],
+        )
     if isinstance(action, Close):
-        return t("✅ {reference} closed: {reason}.", reference=ref,
-                 reason=close_label(action.reason.value) or Raw(action.reason.value))
+        return t(
+            "✅ {reference} closed: {reason}.",
+            reference=ref,
+            reason=close_label(action.reason.value) or Raw(action.reason.value),
+        )
     assert isinstance(action, Reopen)
     return t("🔓 {reference} reopened.", reference=ref)
 
@@ -57,27 +65,36 @@ def changed_text(result: Changed) -> Msg:
 def _staff_changed(result: StaffChanged) -> Msg:
     m = result.member
     if result.outcome == "removed":
-        return t("👤 {name} ({user_id}) is no longer on the staff register.", name=Raw(m.name),
-                 user_id=m.user_id)
+        return t(
+            "👤 {name} ({user_id}) is no longer on the staff register.",
+            name=Raw(m.name),
+            user_id=m.user_id,
+        )
     role = t("coordinator") if m.coordinator else t("member")
-    return t("👤 {name} ({user_id}) is on the staff register as {role}.", name=Raw(m.name),
-             user_id=m.user_id, role=role)
+    return t(
+        "👤 {name} ({user_id}) is on the staff register as {role}.",
+        name=Raw(m.name),
+        user_id=m.user_id,
+        role=role,
+    )
 
 
 def _choices(result: Choices, short: bool) -> Reply:
     ref = result.ticket.reference
     if result.kind == "assign":
         if not result.colleagues:
-            return Reply(t("Nobody on the register can take {reference}.", reference=ref),
-                         toast=short)
-        return Reply(t("Give {reference} to:", reference=ref),
-                     kb.assign_menu(ref, result.colleagues))
+            return Reply(
+                t("Nobody on the register can take {reference}.", reference=ref), toast=short
+            )
+        return Reply(
+            t("Give {reference} to:", reference=ref), kb.assign_menu(ref, result.colleagues)
+        )
     waiting = tuple(r for r in result.referrals if r.outcome is Outcome.PENDING)
     if not waiting:
-        return Reply(t("No referral of {reference} awaits an answer.", reference=ref),
-                     toast=short)
-    return Reply(t("Which answer came for {reference}?", reference=ref),
-                 kb.outcome_menu(ref, waiting))
+        return Reply(t("No referral of {reference} awaits an answer.", reference=ref), toast=short)
+    return Reply(
+        t("Which answer came for {reference}?", reference=ref), kb.outcome_menu(ref, waiting)
+    )
 
 
 def _view(result: TicketView, catalog: Catalog, zone: tzinfo) -> Reply:
@@ -87,8 +104,9 @@ def _view(result: TicketView, catalog: Catalog, zone: tzinfo) -> Reply:
     return Reply(views.ticket_view(result, catalog, zone), keyboard)
 
 
-def answer(event: Answered, catalog: Catalog, zone: tzinfo,
-           group_link: str | None = None) -> tuple[Reply, ...]:
+def answer(
+    event: Answered, catalog: Catalog, zone: tzinfo, group_link: str | None = None
+) -> tuple[Reply, ...]:
     """The replies to an effect handler's answer."""
     who, result = event.who, event.result
     short = who.button
@@ -115,15 +133,18 @@ def answer(event: Answered, catalog: Catalog, zone: tzinfo,
     if isinstance(result, NoteAdded):
         return say(t("📝 Note added to {reference}.", reference=result.reference))
     if isinstance(result, CardPosted):
-        return say(t("📋 The card of {reference} is already in the group.",
-                     reference=result.reference) if result.already else
-                   t("📋 The card of {reference} is posted in the group.",
-                     reference=result.reference))
+        return say(
+            t("📋 The card of {reference} is already in the group.", reference=result.reference)
+            if result.already
+            else t("📋 The card of {reference} is posted in the group.", reference=result.reference)
+        )
     if isinstance(result, DutyShown):
         return (Reply(views.duty_view(result, zone)),)
     if isinstance(result, DutyTaken):
-        until = t("🛡 You are on duty until {until}: new tickets come to you.",
-                  until=txt.stamp(result.until, zone))
+        until = t(
+            "🛡 You are on duty until {until}: new tickets come to you.",
+            until=txt.stamp(result.until, zone),
+        )
         if result.covering:
             until = t("{line} (covering {name})", line=until, name=Raw(result.covering))
         return (Reply(until),)
@@ -134,13 +155,19 @@ def answer(event: Answered, catalog: Catalog, zone: tzinfo,
     if isinstance(result, StaffChanged):
         return (Reply(_staff_changed(result)),)
     if isinstance(result, StaffRefused):
-        refused = (t("{user_id} is not on the staff register.", user_id=result.user_id)
-                   if result.reason == "unknown" else
-                   t("{user_id} is the last coordinator: register another coordinator first.",
-                     user_id=result.user_id))
+        refused = (
+            t("{user_id} is not on the staff register.", user_id=result.user_id)
+            if result.reason == "unknown"
+            else t(
+                "{user_id} is the last coordinator: register another coordinator first.",
+                user_id=result.user_id,
+            )
+        )
         return (Reply(refused),)
     assert isinstance(result, UnknownColleague)
-    return say(t("Nobody on the staff register is {target}: use a user id from /staf.",
-                 target=Raw(result.target)))
-
-
+    return say(
+        t(
+            "Nobody on the staff register is {target}: use a user id from /staf.",
+            target=Raw(result.target),
+        )
+    )

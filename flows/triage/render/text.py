@@ -49,7 +49,8 @@ HELP = t(
     "/piket [ambil [2h]]: who is on duty; take duty now\n"
     "/statistik: this week and this month in numbers\n"
     "/staf [tambah USER_ID NAME [koordinator] | hapus USER_ID]: the staff register\n"
-    "REF is a ticket reference such as TPPO-7KQ2XM (or just 7KQ2XM).")
+    "REF is a ticket reference such as TPPO-7KQ2XM (or just 7KQ2XM)."
+)
 
 _USAGES = {
     "tiket": "/tiket [baru|mendesak|saya|semua]",
@@ -58,7 +59,7 @@ _USAGES = {
     "tugaskan": "/tugaskan TPPO-XXXXXX [USER_ID]",
     "catatan": "/catatan TPPO-XXXXXX text",
     "rujuk": "/rujuk TPPO-XXXXXX [" + "|".join(a.value for a in Agency) + " [diterima|ditolak|"
-             "tanpa_respons|selesai]]",
+    "tanpa_respons|selesai]]",
     "tutup": "/tutup TPPO-XXXXXX [selesai|bukan_tppo|duplikat|tanpa_kontak|spam]",
     "buka": "/buka TPPO-XXXXXX",
     "piket": "/piket [ambil [2h|30m]]",
@@ -84,30 +85,46 @@ def refusal(reference: str, why: Refusal, holder: str | None, agency: Agency | N
     if why is Refusal.NOT_CLOSED:
         return t("{reference} is not closed.", reference=reference)
     if why is Refusal.HELD:
-        return t("{reference} is held by {holder}: only they or a coordinator can do that.",
-                 reference=reference, holder=name)
+        return t(
+            "{reference} is held by {holder}: only they or a coordinator can do that.",
+            reference=reference,
+            holder=name,
+        )
     if why is Refusal.ALREADY_YOURS:
         return t("{reference} is already yours.", reference=reference)
     if why is Refusal.ALREADY_THEIRS:
         return t("{reference} is already held by {holder}.", reference=reference, holder=name)
     word = next((w for w, a in AGENCY_WORDS.items() if a is agency), "")
-    return t("{reference} was never referred to {agency}: /rujuk {reference} {word} first.",
-             reference=reference, agency=agency_name(agency or Agency.OTHER), word=word)
+    return t(
+        "{reference} was never referred to {agency}: /rujuk {reference} {word} first.",
+        reference=reference,
+        agency=agency_name(agency or Agency.OTHER),
+        word=word,
+    )
 
 
 def note_prompt(reference: str, private: bool) -> Msg:
     """Ask for a note as a typed answer."""
     if private:
-        return t("📝 Type your note for {reference} (or /batal). Notes are internal: never sent "
-                 "to the reporter.", reference=reference)
-    return t("📝 Reply to this message with your note for {reference} (or /batal). Notes are "
-             "internal: never sent to the reporter.", reference=reference)
+        return t(
+            "📝 Type your note for {reference} (or /batal). Notes are internal: never sent "
+            "to the reporter.",
+            reference=reference,
+        )
+    return t(
+        "📝 Reply to this message with your note for {reference} (or /batal). Notes are "
+        "internal: never sent to the reporter.",
+        reference=reference,
+    )
 
 
 def note_too_long(length: int, limit: int) -> Msg:
     """A note over the limit."""
-    return t("A note can be at most {limit} characters; this one has {length}. Please shorten "
-             "it.", limit=limit, length=length)
+    return t(
+        "A note can be at most {limit} characters; this one has {length}. Please shorten it.",
+        limit=limit,
+        length=length,
+    )
 
 
 def close_menu(reference: str) -> Msg:
@@ -120,11 +137,16 @@ def refer_menu(reference: str) -> Msg:
     return t("Refer {reference} to which agency?", reference=reference)
 
 
-CLOSE_WORD = {r: w for w, r in (("selesai", CloseReason.RESOLVED),
-                                ("bukan_tppo", CloseReason.NOT_TRAFFICKING),
-                                ("duplikat", CloseReason.DUPLICATE),
-                                ("tanpa_kontak", CloseReason.NO_CONTACT),
-                                ("spam", CloseReason.SPAM))}
+CLOSE_WORD = {
+    r: w
+    for w, r in (
+        ("selesai", CloseReason.RESOLVED),
+        ("bukan_tppo", CloseReason.NOT_TRAFFICKING),
+        ("duplikat", CloseReason.DUPLICATE),
+        ("tanpa_kontak", CloseReason.NO_CONTACT),
+        ("spam", CloseReason.SPAM),
+    )
+}
 
 # --- time ---------------------------------------------------------------------------------------
 
@@ -150,8 +172,9 @@ def duration(span: timedelta) -> Text:
         return tn("{n} minute", "{n} minutes", minutes)
     hours, minutes = divmod(minutes, 60)
     whole = tn("{n} hour", "{n} hours", hours)
-    return whole if not minutes else Join((whole, tn("{n} minute", "{n} minutes", minutes)),
-                                          sep=" ")
+    return (
+        whole if not minutes else Join((whole, tn("{n} minute", "{n} minutes", minutes)), sep=" ")
+    )
 
 
 def line(*parts: Text | str) -> Join:
