@@ -15,9 +15,9 @@ from pathlib import Path
 
 from benchmarks.budget import budget_overhead
 from benchmarks.report import code_version, console, machine, markdown, versions, write_doc
-from benchmarks.scenarios import SCENARIOS as SERVER_SCENARIOS
 from benchmarks.scenarios import Config, Result
 from benchmarks.stats import machine_cpu, own_cpu
+from benchmarks.triage import ALL_SCENARIOS as SERVER_SCENARIOS
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = {**SERVER_SCENARIOS, "budget": budget_overhead}

@@ -21,12 +21,12 @@ from sqlalchemy import delete
 
 from benchmarks.scenarios import Config, Result
 from benchmarks.stats import ms, percentile
-from bot.telegram.budget import RedisBudget
-from bot.telegram.budget.shared import GLOBAL_RULES, PRIVATE_RULES
-from bot.telegram.ratelimit import TelegramLimits
+from bot.telegram.delivery.budget import RedisBudget
+from bot.telegram.delivery.budget.shared import GLOBAL_RULES, PRIVATE_RULES
+from bot.telegram.delivery.ratelimit import TelegramLimits
 from storage.db import Database, upgrade
 from storage.models import SendBudget
-from storage.repos import budget as repo
+from storage.repos.pipeline import budget as repo
 
 Take = Callable[[str], Awaitable[float]]
 

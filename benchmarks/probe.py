@@ -25,9 +25,9 @@ from typing import Any
 import bot.runtime.dispatch
 import bot.runtime.ingest
 import bot.runtime.worker
-import bot.telegram.ratelimit
-import bot.telegram.transport
-import storage.repos.outbox
+import bot.telegram.delivery.ratelimit
+import bot.telegram.delivery.transport
+import storage.repos.pipeline.outbox
 from benchmarks.stats import ms, percentile
 
 Samples = dict[str, list[float]]
@@ -78,7 +78,12 @@ def install(mode: str) -> Samples:
     _timed(
         bot.runtime.worker.Worker, bot.runtime.worker.Worker.process_one, s["worker_txn"], keep=bool
     )
-    _timed(storage.repos.outbox, storage.repos.outbox.lease, s["lease_txn"], keep=bool)
+    _timed(
+        storage.repos.pipeline.outbox,
+        storage.repos.pipeline.outbox.lease,
+        s["lease_txn"],
+        keep=bool,
+    )
     _timed(bot.runtime.dispatch.Dispatcher, bot.runtime.dispatch.Dispatcher.pump, s["pump"])
 
     store = bot.runtime.ingest.InboxWriter.store
@@ -90,14 +95,14 @@ def install(mode: str) -> Samples:
     bot.runtime.ingest.InboxWriter.store = counted_store  # type: ignore[method-assign]
 
     stamped: dict[str, float] = {}
-    record = bot.telegram.ratelimit.TelegramLimits.record
+    record = bot.telegram.delivery.ratelimit.TelegramLimits.record
 
     def stamping_record(self: Any, chat_key: str, is_group: bool, now: float) -> None:
         stamped[chat_key] = now
         record(self, chat_key, is_group, now)
 
-    bot.telegram.ratelimit.TelegramLimits.record = stamping_record  # type: ignore[method-assign]
-    send = bot.telegram.transport.TelegramTransport.send
+    bot.telegram.delivery.ratelimit.TelegramLimits.record = stamping_record  # type: ignore[method-assign]
+    send = bot.telegram.delivery.transport.TelegramTransport.send
 
     async def lagged_send(
         self: Any,
@@ -112,7 +117,7 @@ def install(mode: str) -> Samples:
             s["send_lag"].append(time.monotonic() - stamped.pop(chat_key))
         return await send(self, method, params, chat_key=chat_key, now=now, essential=essential)
 
-    bot.telegram.transport.TelegramTransport.send = lagged_send  # type: ignore[method-assign]
+    bot.telegram.delivery.transport.TelegramTransport.send = lagged_send  # type: ignore[method-assign]
 
     if "no-worker" in mode:
 

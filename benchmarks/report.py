@@ -187,7 +187,7 @@ def markdown(
 
 _INTRO = """# Benchmarks
 
-`make bench` (`python -m benchmarks`, about 3 minutes) starts the real server (`lapor-tppo run`,
+`make bench` (`python -m benchmarks`, about 5 minutes) starts the real server (`lapor-tppo run`,
 webhook mode, SQLite with `synchronous=FULL`) as a subprocess on 127.0.0.1, against the fake
 Telegram Bot API from `tests/fakes/` (in the benchmark process, flood limits on). Every scenario
 gets a fresh server and an empty database. Updates in scenarios 1 and 3 come from a load
@@ -207,6 +207,8 @@ worker and dispatcher with timers); none of these write this file.
   has had a reply. The floor is the number of messages the bot sent until then divided by 30
   messages/s; "most sends in any 1 s" counts every send the fake received in any 1-second window,
   refused ones included, and the target also wants no 429.
+- **Triage**: 10 staff members act 100 times in the minute of the burst (commands in their
+  private chats, Take presses on group cards); every action must be answered, p99 under 3 s.
 
 """
 

@@ -59,6 +59,9 @@ class Config:
     latency_seconds: float = 20.0
     burst_reporters: int = 1_000
     budget_turns: int = 1_000
+    triage_reports: int = 30  # tickets filed before the measured minute
+    triage_actions: int = 100  # staff actions, evenly spread over `triage_seconds`
+    triage_seconds: float = 60.0
     db_dir: Path | None = None
     probe: str = ""  # "timings" or "timings,no-worker": run benchmarks.probe (diagnostics only)
 
@@ -71,6 +74,9 @@ class Config:
             latency_seconds=4.0,
             burst_reporters=60,
             budget_turns=100,
+            triage_reports=6,
+            triage_actions=20,
+            triage_seconds=12.0,
         )
 
 

@@ -12,7 +12,7 @@ import sqlite3
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -173,21 +173,51 @@ async def _stop(proc: asyncio.subprocess.Process, grace: float) -> None:
         await proc.wait()
 
 
+async def run_cli(workdir: Path, env: dict[str, str], *argv: str) -> None:
+    """Run `lapor-tppo ARGV...` (e.g. `staff add`) on the server's database before it starts."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.cli.main",
+        *argv,
+        cwd=workdir,
+        env=env,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await proc.communicate()
+    if proc.returncode != 0:
+        raise RuntimeError(f"lapor-tppo {' '.join(argv)} failed: {(out + err).decode()[-500:]}")
+
+
 @contextlib.asynccontextmanager
 async def run_server(
-    fake: FakeBotApi, *, db_dir: Path | None = None, probe: str = "", start_limit: float = 60.0
+    fake: FakeBotApi,
+    *,
+    db_dir: Path | None = None,
+    probe: str = "",
+    start_limit: float = 60.0,
+    setup: Sequence[Sequence[str]] = (),
+    files: Mapping[str, str] | None = None,
 ) -> AsyncIterator[Server]:
     """Start `lapor-tppo run` against `fake` with a fresh SQLite database; stop it on exit.
 
     The webhook is registered (the fake has seen setWebhook) before this yields. On exit the
     server gets SIGTERM and 10 s to finish, then SIGKILL; the same happens on any error or
     cancellation. `probe` (e.g. "timings" or "timings,no-worker") runs benchmarks.probe.
+    `files` are written into the server's folder and each of `setup` is run as `lapor-tppo`
+    arguments there before it starts (a staff register, a roster).
     """
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="lapor-bench-", dir=db_dir) as tmp:
         workdir = Path(tmp)
         database, log = workdir / "bench.db", workdir / "server.log"
         env = _environment(fake, port, database)
+        for name, content in (files or {}).items():
+            (workdir / name).write_text(content)
+        for argv in setup:
+            await run_cli(workdir, env, *argv)
         probe_file = workdir / "probe.json" if probe else None
         if probe_file is not None:
             env |= {"BENCH_PROBE": probe, "BENCH_PROBE_OUT": str(probe_file)}

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 import pytest
 from redis.asyncio import Redis
 
-from bot.telegram.budget import RedisBudget
+from bot.telegram.delivery.budget import RedisBudget
 
 REDIS_SKIP = (
     "TEST_REDIS_URL is not set: start Redis and export TEST_REDIS_URL=redis://127.0.0.1:6379/5"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from bot.telegram.ratelimit import TelegramLimits
+from bot.telegram.delivery.ratelimit import TelegramLimits
 
 
 def _send(limits: TelegramLimits, chat: str, at: float, group: bool = False) -> float:

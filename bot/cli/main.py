@@ -1,17 +1,24 @@
-"""The `lapor-tppo` command line: run, db upgrade, keygen, demo."""
+"""The `lapor-tppo` command line: one parser, and a table of what runs each command.
+
+Every command the parser accepts has exactly one entry in `COMMANDS`; anything else is refused,
+never mistaken for another command (an unknown one once fell through to `db upgrade`).
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from bot.errors import BotError, SettingsError
 from bot.infra.crypto import new_data_key, new_standard_webhook_secret, new_webhook_secret
 from bot.infra.settings import Settings, load_settings
 
+Handler = Callable[[argparse.Namespace, Settings], int]
 
-def _run(settings: Settings) -> int:
+
+def _run(_args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from bot.http.app import create_app
@@ -33,7 +40,7 @@ def _run(settings: Settings) -> int:
     return 0
 
 
-def _db_upgrade(settings: Settings) -> int:
+def _db_upgrade(_args: argparse.Namespace, settings: Settings) -> int:
     from storage.db import upgrade
 
     upgrade(settings.DATABASE_URL)
@@ -62,28 +69,53 @@ def _demo(args: argparse.Namespace) -> int:
     return run(port=args.port, factor=args.speed)
 
 
-def parser() -> argparse.ArgumentParser:
-    """The argument parser (also used to print help)."""
-    root = argparse.ArgumentParser(
-        prog="lapor-tppo", description="Anonymous TPPO reporting bot for Nunukan-Sabah."
+def _staff(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.cli import staff
+
+    if args.staff_command == "add":
+        return staff.staff_add(settings, args.user_id, args.name, args.role)
+    if args.staff_command == "remove":
+        return staff.staff_remove(settings, args.user_id)
+    return staff.staff_list(settings)
+
+
+def _roster(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.cli import staff
+
+    if args.roster_command == "import":
+        return staff.roster_import(settings, args.file)
+    return staff.roster_show(settings)
+
+
+# Every command the parser accepts, and what runs it (keygen and demo need no settings).
+COMMANDS: dict[tuple[str, ...], Handler] = {
+    ("run",): _run,
+    ("db", "upgrade"): _db_upgrade,
+    ("staff", "add"): _staff,
+    ("staff", "list"): _staff,
+    ("staff", "remove"): _staff,
+    ("roster", "import"): _roster,
+    ("roster", "show"): _roster,
+}
+
+
+def _subcommands(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help_text: str
+) -> argparse._SubParsersAction[argparse.ArgumentParser]:
+    """A command with subcommands (`db upgrade`, `staff add`...), chosen in `<name>_command`."""
+    return commands.add_parser(name, help=help_text).add_subparsers(
+        dest=f"{name}_command", required=True
     )
-    commands = root.add_subparsers(dest="command", required=True)
-    commands.add_parser("run", help="apply migrations, then serve the bot and HTTP API")
-    db = commands.add_parser("db", help="database maintenance")
-    db.add_subparsers(dest="db_command", required=True).add_parser(
-        "upgrade", help="apply pending migrations"
-    )
-    commands.add_parser("keygen", help="print fresh secrets as NAME=value lines for .env")
+
+
+def _demo_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     demo = commands.add_parser(
         "demo",
         help="try everything on this machine: a web page with a reporter's chat and the "
         "task force's group, a built-in Bot API stand-in, no Telegram account needed",
     )
     demo.add_argument(
-        "--port",
-        type=int,
-        default=None,
-        help="port of the demo page (default: 8080, or any free port)",
+        "--port", type=int, default=None, help="port of the demo page (default: 8080, or any free)"
     )
     demo.add_argument(
         "--speed",
@@ -91,15 +123,39 @@ def parser() -> argparse.ArgumentParser:
         default=1.0,
         help="start the demo clock this many times faster, 1 to 3600 (the page can change it)",
     )
+
+
+def _staff_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    actions = _subcommands(commands, "staff", "the task force's staff register")
+    add = actions.add_parser("add", help="register someone, or change their name or role")
+    add.add_argument("user_id", type=int, help="their Telegram user id")
+    add.add_argument("--name", required=True, help="the name shown to colleagues")
+    add.add_argument("--role", choices=("member", "coordinator"), default="member")
+    actions.add_parser("list", help="show the register")
+    remove = actions.add_parser("remove", help="take someone off the register")
+    remove.add_argument("user_id", type=int)
+    roster = _subcommands(commands, "roster", "the duty roster")
+    load = roster.add_parser(
+        "import", help="replace the roster with a CSV file (user_id,day,start,end,role)"
+    )
+    load.add_argument("file", type=Path)
+    roster.add_parser("show", help="print the roster and who is on duty now")
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser (also used to print help)."""
+    root = argparse.ArgumentParser(
+        prog="lapor-tppo", description="Anonymous TPPO reporting bot for Nunukan-Sabah."
+    )
+    commands = root.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="apply migrations, then serve the bot and HTTP API")
+    _subcommands(commands, "db", "database maintenance").add_parser(
+        "upgrade", help="apply pending migrations"
+    )
+    commands.add_parser("keygen", help="print fresh secrets as NAME=value lines for .env")
+    _demo_parser(commands)
+    _staff_parsers(commands)
     return root
-
-
-# Every command the parser accepts, and what runs it; a command missing here is refused, never
-# mistaken for another (an unknown command once fell through to `db upgrade`).
-COMMANDS: dict[tuple[str, ...], Callable[[Settings], int]] = {
-    ("run",): _run,
-    ("db", "upgrade"): _db_upgrade,
-}
 
 
 def main(argv: Sequence[str] | None = None, settings: Settings | None = None) -> int:
@@ -109,14 +165,14 @@ def main(argv: Sequence[str] | None = None, settings: Settings | None = None) ->
     args = root.parse_args(argv)
     if args.command == "keygen":
         return _keygen()
-    command = (args.command, *([args.db_command] if args.command == "db" else []))
+    command = (args.command, *filter(None, [getattr(args, f"{args.command}_command", None)]))
     handler = COMMANDS.get(command)
     if handler is None and args.command != "demo":
         root.error(f"no such command: {' '.join(command)}")
     try:
         if handler is None:
             return _demo(args)
-        return handler(settings or load_settings())
+        return handler(args, settings or load_settings())
     except SettingsError as exc:
         print(f"lapor-tppo: {exc}", file=sys.stderr)
         return 2

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 
 from bot.demo.standin.world import World
 from bot.infra.crypto import Keys
-from storage.repos import activity
+from storage.repos.pipeline import activity
 
 log = logging.getLogger(__name__)
 

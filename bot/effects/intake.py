@@ -12,7 +12,8 @@ from bot.infra.settings import Settings
 from flows.domain.report import Report
 from flows.domain.ticket import REFERENCE_ALPHABET
 from flows.intake import ForgetMe, ReportFiled, SubmitReport
-from storage.repos import conversations, tickets
+from storage.repos.pipeline import conversations
+from storage.repos.triage import tickets
 
 log = logging.getLogger(__name__)
 

@@ -17,8 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.errors import BotError
 from bot.telegram.updates import Inbound
 from flows.core import Effect, Event, Flow
-from storage.repos.outbox import NewMessage
-from storage.repos.timers import NewTimer
+from storage.repos.pipeline.outbox import NewMessage
+from storage.repos.pipeline.timers import NewTimer
 
 
 class UnknownEffect(BotError):

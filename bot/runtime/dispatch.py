@@ -4,8 +4,9 @@ A row is marked sent only after the other side accepted it, so a crash in betwee
 most that one call. Rows of one chat go strictly in order; different chats go concurrently;
 rows outside any order (button acknowledgements, rows set aside after failing) go on their own.
 The row's `channel` picks its transport; what is particular to Telegram lives in
-bot/telegram/transport.py. While a transport's far side is down, one probe at a time checks it,
-and once it answers every row that waited only for that is due at once (bot/runtime/health.py).
+bot/telegram/delivery/transport.py. While a transport's far side is down, one probe at a time
+checks it, and once it answers every row that waited only for that is due at once
+(bot/runtime/health.py).
 What became of each send is written by bot/runtime/recording.py.
 """
 
@@ -26,8 +27,8 @@ from bot.runtime.outcomes import Failed, Outcome, Retry, Rewrite, Transport
 from bot.runtime.recording import Recorder, essential
 from bot.telegram.outgoing import Outgoing
 from storage.db import Database
-from storage.repos import outbox, tracked
-from storage.repos.outbox import Due
+from storage.repos.pipeline import outbox, tracked
+from storage.repos.pipeline.outbox import Due
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +38,11 @@ WINDOW = 2048  # rows looked at per pass: enough to see every waiting chat in a 
 
 
 def urgency(row: Due) -> int:
-    """Button acknowledgements first (Telegram's window is short), then staff cards."""
-    return 0 if row.method == "answerCallbackQuery" else 1 if essential(row) else 2
+    """Button acknowledgements first (Telegram's window is short), then the task force's
+    messages (staff cards, and everything marked `priority`: someone may be in danger)."""
+    if row.method == "answerCallbackQuery":
+        return 0
+    return 1 if essential(row) or row.priority else 2
 
 
 def answered(outcome: Outcome) -> bool:

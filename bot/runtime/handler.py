@@ -20,10 +20,10 @@ from bot.errors import BotError
 from bot.infra.crypto import Keys
 from bot.telegram.outgoing import PROMPT, Outgoing
 from bot.telegram.updates import Inbound, parse_update, to_inbound
-from flows.core import CommandEvent, Flow, Place, Reply, Route, Router, Where, t
-from storage.repos import conversations
-from storage.repos.outbox import NewMessage
-from storage.repos.timers import NewTimer
+from flows.core import CommandEvent, Event, Flow, Place, Reply, Route, Router, Text, Where, t
+from storage.repos.pipeline import conversations
+from storage.repos.pipeline.outbox import NewMessage
+from storage.repos.pipeline.timers import NewTimer
 
 APOLOGY = t(
     "Sorry, something went wrong on our side and we could not read your last message. "
@@ -34,6 +34,8 @@ APOLOGY = t(
 MAX_EFFECT_ROUNDS = 16
 
 StaffCheck = Callable[[AsyncSession, int], Awaitable[bool]]
+# Turns an update's event into what its flow steps on (e.g. with the staff member who acted).
+Enricher = Callable[[AsyncSession, Inbound], Awaitable[Event]]
 
 
 async def nobody_is_staff(_session: AsyncSession, _user_id: int) -> bool:
@@ -68,7 +70,13 @@ class UpdateHandler:
         staff_chat_id: int | None,
         default_locale: str,
         is_staff: StaffCheck = nobody_is_staff,
+        enrich: Mapping[str, Enricher] | None = None,
+        refuse_press: Text | None = None,
+        priority_flows: frozenset[str] = frozenset(),
     ) -> None:
+        """`enrich` maps a flow name to what wraps its events; `refuse_press` answers a button
+        pressed in the staff group by someone nobody acts for (a stranger, a forged press);
+        replies of `priority_flows` (the task force's) go before others when many wait."""
         missing = router.flows - set(flows)
         if missing:
             raise BotError(f"the router names flows nobody registered: {sorted(missing)}")
@@ -81,6 +89,9 @@ class UpdateHandler:
         self._staff_chat_id = staff_chat_id
         self._locale = default_locale
         self._is_staff = is_staff
+        self._enrich = dict(enrich or {})
+        self._refuse_press = refuse_press
+        self._priority_flows = priority_flows
 
     async def handle(self, session: AsyncSession, raw: dict[str, Any], now: datetime) -> Handled:
         """Handle one update; junk and updates meant for nobody produce nothing."""
@@ -88,13 +99,18 @@ class UpdateHandler:
         inbound = to_inbound(update, now, self._staff_chat_id) if update is not None else None
         if inbound is None:
             return Handled()
-        staff = await self._is_staff(session, inbound.user_id) if inbound.user_id else False
+        staff = (
+            bool(inbound.user_id)
+            and self._router.cares_who(inbound.place, inbound.event)
+            and await self._is_staff(session, inbound.user_id)
+        )
         route = self._router.route(Where(inbound.place, staff), inbound.event)
         if route == Route.LEAVE:
             # Only the task force's own group may hold the bot: leave anywhere else.
             return Handled([self._out.call(inbound.chat_id, "leaveChat", {})])
         if route == Route.IGNORE:
-            return Handled(self._acknowledge(inbound))
+            refusal = self._refuse_press if inbound.place is Place.STAFF_GROUP else None
+            return Handled(self._acknowledge(inbound, refusal))
         return await self._step(session, self._flows[route], inbound, now)
 
     async def _step(
@@ -102,7 +118,9 @@ class UpdateHandler:
     ) -> Handled:
         key = self._keys.identity_key(inbound.user_id)
         state = await conversations.load(session, flow, key)
-        transition = flow.step(state, inbound.event)
+        enrich = self._enrich.get(flow.name)
+        event = inbound.event if enrich is None else await enrich(session, inbound)
+        transition = flow.step(state, event)
         state, replies = transition.state, list(transition.replies)
         pending = list(transition.effects)
         done = EffectResult()
@@ -126,21 +144,50 @@ class UpdateHandler:
             raise EffectLoop(f"flow {flow.name} still had effects after {MAX_EFFECT_ROUNDS}")
         if not done.drop_state:
             await conversations.save(session, flow, key, state, now)
-        messages = self._replies(inbound, replies, flow.locale(state)) + done.messages
+        messages = (
+            self._replies(inbound, replies, flow.locale(state), flow.name in self._priority_flows)
+            + done.messages
+        )
         return Handled(messages, done.timers, done.references)
 
-    def _acknowledge(self, inbound: Inbound) -> list[NewMessage]:
-        """Stop the spinner on a pressed button, even when nobody acts on it.
+    def _acknowledge(
+        self,
+        inbound: Inbound,
+        notice: Text | None = None,
+        locale: str | None = None,
+        priority: bool = False,
+    ) -> list[NewMessage]:
+        """Stop the spinner on a pressed button, even when nobody acts on it (with a notice).
 
         In private chats the inbox writer answered it on arrival (bot/runtime/ingest.py).
         """
         if inbound.callback_query_id is None or inbound.place is Place.PRIVATE:
             return []
-        return [self._out.answer_callback(inbound.chat_id, inbound.callback_query_id)]
+        if notice is not None:
+            return [
+                self._out.toast(
+                    inbound.user_id,
+                    inbound.callback_query_id,
+                    notice,
+                    locale or self._locale,
+                    priority,
+                )
+            ]
+        return [self._out.answer_callback(inbound.user_id, inbound.callback_query_id, priority)]
 
-    def _replies(self, inbound: Inbound, replies: list[Reply], locale: str) -> list[NewMessage]:
-        out = self._acknowledge(inbound)
-        out.extend(self._out.reply(inbound.chat_id, r, locale, inbound.message_id) for r in replies)
+    def _replies(
+        self, inbound: Inbound, replies: list[Reply], locale: str, priority: bool = False
+    ) -> list[NewMessage]:
+        """Replies to the chat (in its forum topic); the first toast answers a pressed button."""
+        pressed = inbound.callback_query_id is not None
+        toast = next((r for r in replies if r.toast), None) if pressed else None
+        out = self._acknowledge(inbound, toast.text if toast else None, locale, priority)
+        thread = inbound.thread_id if inbound.is_forum else None
+        out.extend(
+            self._out.reply(inbound.chat_id, r, locale, inbound.message_id, thread, priority)
+            for r in replies
+            if r is not toast
+        )
         if isinstance(inbound.event, CommandEvent) and inbound.place is Place.PRIVATE:
             # A command (/batal, /start...) changes course: prompts still queued for the old
             # course are moot, so its answer does not wait behind them.

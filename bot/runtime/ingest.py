@@ -11,14 +11,14 @@ from typing import Any
 
 from bot.infra.clock import Clock
 from bot.infra.crypto import Keys
-from bot.telegram.clean import clean
+from bot.telegram.delivery.clean import clean
 from bot.telegram.outgoing import Outgoing
 from bot.telegram.updates import chat_id_of, private_callback
 from storage.db import Database
 from storage.errors import DatabaseUnavailable, is_data_error
-from storage.repos import inbox
-from storage.repos.inbox import NewUpdate
-from storage.repos.outbox import NewMessage
+from storage.repos.pipeline import inbox
+from storage.repos.pipeline.inbox import NewUpdate
+from storage.repos.pipeline.outbox import NewMessage
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 from bot.infra.clock import Clock
 from bot.runtime.aio import wait_for_event
 from storage.db import Database
-from storage.repos import budget, conversations, inbox, outbox
+from storage.repos.pipeline import budget, conversations, inbox, outbox
 
 log = logging.getLogger(__name__)
 

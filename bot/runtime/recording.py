@@ -18,9 +18,9 @@ from bot.runtime.health import Health
 from bot.runtime.outcomes import Failed, Outcome, Retry, Rewrite, Sent
 from bot.telegram.outgoing import Outgoing
 from storage.db import Database
-from storage.repos import outbox, timers, tracked
-from storage.repos.outbox import Due
-from storage.repos.timers import NewTimer
+from storage.repos.pipeline import outbox, timers, tracked
+from storage.repos.pipeline.outbox import Due
+from storage.repos.pipeline.timers import NewTimer
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,10 @@ from telegram import Bot
 
 from bot.effects.intake import IntakeEffects
 from bot.effects.registry import EffectRegistry
+from bot.effects.sla import Escalation
+from bot.effects.staff import StaffEffects
 from bot.effects.tickets import TicketAnnouncer
+from bot.effects.triage import TicketEffects
 from bot.infra.catalog import load_catalog
 from bot.infra.clock import Clock
 from bot.infra.crypto import Keys
@@ -27,15 +30,19 @@ from bot.runtime.ingest import InboxWriter
 from bot.runtime.janitor import Janitor
 from bot.runtime.timers import TimerLoop
 from bot.runtime.worker import Worker
-from bot.telegram.budget import DatabaseBudget, RedisBudget, SendBudget, shared_clock
 from bot.telegram.client import make_bot
+from bot.telegram.delivery.budget import DatabaseBudget, RedisBudget, SendBudget, shared_clock
+from bot.telegram.delivery.transport import TelegramTransport
+from bot.telegram.group import StaffGroup
 from bot.telegram.outgoing import Outgoing
 from bot.telegram.setup import TelegramSetup
-from bot.telegram.transport import TelegramTransport
 from flows.core import Place, Router, Rule
 from flows.intake import IntakeFlow
+from flows.triage import TriageFlow
+from flows.triage.render.text import NOT_STAFF
 from storage.db import Database, is_sqlite
-from storage.repos import budget, outbox
+from storage.repos.pipeline import budget, outbox
+from storage.repos.triage import staff
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +78,7 @@ class Services:
     translator: Translator
     clock: Clock
     telegram: TelegramSetup
+    group: StaffGroup
     budget: SendBudget | None = None
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
@@ -92,20 +100,41 @@ class Services:
         intake = IntakeFlow(
             catalog, default_locale=settings.DEFAULT_LOCALE, locales=translator.locales
         )
+        group = StaffGroup(settings.STAFF_CHAT_ID or 0)
+        triage = TriageFlow(catalog, settings.zone, settings.DEFAULT_LOCALE, group.link)
+        announcer = TicketAnnouncer(settings, catalog, outgoing, group)
         effects = EffectRegistry()
-        IntakeEffects(settings, TicketAnnouncer(settings, catalog, outgoing)).register(effects)
-        router = Router([Rule(intake.name, Place.PRIVATE)])
+        IntakeEffects(settings, announcer).register(effects)
+        TicketEffects(settings, catalog, outgoing, announcer, group).register(effects)
+        staff_effects = StaffEffects(settings, group)
+        staff_effects.register(effects)
+        # Staff act in their group, and privately with staff commands; everything else in a
+        # private chat is a report (staff may report too). Strangers in the group are ignored.
+        router = Router(
+            [
+                Rule(triage.name, Place.STAFF_GROUP, staff_only=True),
+                Rule(triage.name, Place.PRIVATE, staff_only=True, accepts=triage.accepts_private),
+                Rule(intake.name, Place.PRIVATE),
+            ]
+        )
         handler = UpdateHandler(
             keys=keys,
             router=router,
-            flows={intake.name: intake},
+            flows={intake.name: intake, triage.name: triage},
             effects=effects,
             outgoing=outgoing,
             staff_chat_id=settings.STAFF_CHAT_ID,
             default_locale=settings.DEFAULT_LOCALE,
+            is_staff=staff.is_staff,
+            enrich={triage.name: staff_effects.staff_event},
+            refuse_press=NOT_STAFF,
+            priority_flows=frozenset({triage.name}),
         )
         writer = InboxWriter(db, keys, clock=clock, outgoing=outgoing)
         timer_loop = TimerLoop(db, clock=clock, on_commit=dispatcher.wake)
+        Escalation(announcer, catalog, outgoing, settings.DEFAULT_LOCALE, settings.zone).register(
+            timer_loop
+        )
         # SQLite has one writer at a time: one worker. PostgreSQL serves several, each with its
         # own wake-up flag so that one cannot swallow another's.
         workers = [
@@ -127,7 +156,7 @@ class Services:
             dispatcher.wake()  # a pressed button's answer may have been queued
 
         writer.on_commit = wake_workers
-        telegram = TelegramSetup(bot, settings, translator, writer)
+        telegram = TelegramSetup(bot, settings, translator, writer, group)
         return cls(
             settings,
             db,
@@ -139,6 +168,7 @@ class Services:
             translator,
             clock,
             telegram,
+            group,
             budget,
         )
 

@@ -19,9 +19,9 @@ from bot.errors import BotError
 from bot.infra.clock import Clock
 from bot.runtime.aio import Wakeable, backoff, describe
 from storage.db import Database
-from storage.repos import outbox, timers
-from storage.repos.outbox import NewMessage
-from storage.repos.timers import DueTimer, NewTimer
+from storage.repos.pipeline import outbox, timers
+from storage.repos.pipeline.outbox import NewMessage
+from storage.repos.pipeline.timers import DueTimer, NewTimer
 
 log = logging.getLogger(__name__)
 

@@ -19,8 +19,8 @@ from bot.runtime.handler import UpdateHandler
 from bot.runtime.reorder import ReorderWindow
 from bot.telegram.updates import chat_id_of
 from storage.db import Database
-from storage.repos import inbox, outbox, timers
-from storage.repos.inbox import ClaimedUpdate
+from storage.repos.pipeline import inbox, outbox, timers
+from storage.repos.pipeline.inbox import ClaimedUpdate
 
 log = logging.getLogger(__name__)
 

@@ -1,8 +1,15 @@
-"""The command menu Telegram shows reporters, in each language we speak."""
+"""The command menus Telegram shows: reporters' in private chats, staff's in the staff group,
+in each language we speak."""
 
 from __future__ import annotations
 
-from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScope,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
+)
 
 from bot.infra.i18n import Translator
 from flows.core import Msg, t
@@ -17,13 +24,36 @@ REPORTER_COMMANDS: tuple[tuple[str, Msg], ...] = (
 )
 
 
-async def publish_commands(bot: Bot, translator: Translator, default_locale: str) -> None:
-    """Set the private-chat menu: the default language, then one per language code."""
-    scope = BotCommandScopeAllPrivateChats()
-    for code in (None, *translator.locales):
-        locale = code or default_locale
-        commands = [
-            BotCommand(name, translator.render(text, locale, as_html=False))
-            for name, text in REPORTER_COMMANDS
-        ]
-        await bot.set_my_commands(commands, scope=scope, language_code=code)
+STAFF_COMMANDS: tuple[tuple[str, Msg], ...] = (
+    ("tiket", t("Open tickets (baru, mendesak, saya, semua)")),
+    ("lihat", t("Show a ticket with its notes and history")),
+    ("ambil", t("Take a ticket")),
+    ("tugaskan", t("Give a ticket to a colleague")),
+    ("catatan", t("Internal note on a ticket")),
+    ("rujuk", t("Refer a ticket to an agency")),
+    ("tutup", t("Close a ticket with a reason")),
+    ("buka", t("Reopen a ticket")),
+    ("piket", t("Who is on duty; take duty")),
+    ("statistik", t("This week and this month in numbers")),
+    ("staf", t("The staff register")),
+    ("bantuan", t("Staff commands")),
+)
+
+
+async def publish_commands(
+    bot: Bot, translator: Translator, default_locale: str, staff_chat_id: int | None = None
+) -> None:
+    """Set the menus: the default language, then one per language code."""
+    menus: list[tuple[BotCommandScope, tuple[tuple[str, Msg], ...]]] = [
+        (BotCommandScopeAllPrivateChats(), REPORTER_COMMANDS)
+    ]
+    if staff_chat_id:
+        menus.append((BotCommandScopeChat(staff_chat_id), STAFF_COMMANDS))
+    for scope, entries in menus:
+        for code in (None, *translator.locales):
+            locale = code or default_locale
+            commands = [
+                BotCommand(name, translator.render(text, locale, as_html=False))
+                for name, text in entries
+            ]
+            await bot.set_my_commands(commands, scope=scope, language_code=code)

@@ -19,6 +19,7 @@ from bot.infra.settings import Settings, reveal
 from bot.runtime.aio import backoff, wait_for_event
 from bot.runtime.ingest import InboxWriter
 from bot.telegram.commands import publish_commands
+from bot.telegram.group import StaffGroup
 from bot.telegram.poller import Poller
 from bot.telegram.updates import ALLOWED_UPDATES
 
@@ -31,9 +32,15 @@ class TelegramSetup:
     """Registers the webhook (or prepares long polling), trying again until it succeeds."""
 
     def __init__(
-        self, bot: Bot, settings: Settings, translator: Translator, writer: InboxWriter
+        self,
+        bot: Bot,
+        settings: Settings,
+        translator: Translator,
+        writer: InboxWriter,
+        group: StaffGroup,
     ) -> None:
         self._bot = bot
+        self._group = group
         self._settings = settings
         self._translator = translator
         self._writer = writer
@@ -47,6 +54,7 @@ class TelegramSetup:
             await self._bot.initialize()  # getMe: the token is checked here
             if not self._menu:
                 await self._publish_menu()
+                await self._learn_group()
             if self._settings.webhook_mode:
                 await self._bot.set_webhook(
                     f"{self._settings.PUBLIC_URL}/telegram/webhook",
@@ -66,10 +74,19 @@ class TelegramSetup:
 
     async def _publish_menu(self) -> None:
         try:
-            await publish_commands(self._bot, self._translator, self._settings.DEFAULT_LOCALE)
+            await publish_commands(
+                self._bot, self._translator, self._settings.DEFAULT_LOCALE, self._group.chat_id
+            )
             self._menu = True
         except TelegramError as exc:  # a menu is a convenience: never a reason not to start
             log.warning("could not publish the command menu: %s", type(exc).__name__)
+
+    async def _learn_group(self) -> None:
+        """Whether the staff group has forum topics (else learned from its next update)."""
+        try:
+            self._group.learn(bool((await self._bot.get_chat(self._group.chat_id)).is_forum))
+        except TelegramError as exc:
+            log.warning("could not read the staff group (topics?): %s", type(exc).__name__)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Try until connected (the first try was made at start-up), then poll if polling."""

@@ -136,6 +136,8 @@ class Inbound:
     message_id: int | None = None  # the message whose button was pressed (for in-place edits)
     thread_id: int | None = None  # the forum topic the message was written in
     language_code: str | None = None  # the client's language, a hint for new conversations
+    is_forum: bool = False  # the chat is a supergroup with forum topics
+    reply_to_bot: bool = False  # the message answers one of a bot's messages
 
 
 def _place(chat_type: str, chat_id: int, staff_chat_id: int | None) -> Place:
@@ -168,4 +170,14 @@ def to_inbound(update: Update, at: datetime, staff_chat_id: int | None) -> Inbou
         message_id=message.message_id if query is not None and message else None,
         thread_id=thread if isinstance(thread, int) else None,
         language_code=user.language_code,
+        is_forum=bool(chat.is_forum),
+        reply_to_bot=_answers_a_bot(update.message),
     )
+
+
+def _answers_a_bot(message: Message | None) -> bool:
+    """The message replies to a bot's message (in a forum topic, not merely to its opening)."""
+    replied = message.reply_to_message if message is not None else None
+    if replied is None or replied.forum_topic_created is not None:
+        return False
+    return replied.from_user is not None and replied.from_user.is_bot

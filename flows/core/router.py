@@ -57,6 +57,11 @@ class Router:
                 return rule.flow
         return Route.LEAVE if where.place is Place.OTHER_GROUP else Route.IGNORE
 
+    def cares_who(self, place: Place, event: Event) -> bool:
+        """Whether the sender's being staff could change where this event goes (when it cannot,
+        the adapter need not look them up: a reporter's update costs no register lookup)."""
+        return self.route(Where(place, True), event) != self.route(Where(place, False), event)
+
     @property
     def flows(self) -> frozenset[str]:
         """Every flow name a rule can pick."""

@@ -5,12 +5,17 @@ It carries no identity: the report holds none, and this module never sees the up
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 
 from flows.core import Join, Raw, Text, t
 from flows.domain.catalog import PLACE_LISTS, Catalog, option_text
+from flows.domain.referral import OUTCOME_LABELS, Referral, agency_name
 from flows.domain.report import STORY_LIMIT, Report
-from flows.domain.ticket import Ticket
+from flows.domain.sla import Step
+from flows.domain.ticket import Ticket, TicketStatus
+from flows.domain.triage import close_label
 
 _SKIPPED = t("(not given)")
 
@@ -53,8 +58,106 @@ def _time(at: datetime, zone: tzinfo) -> str:
     return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
 
 
+@dataclass(frozen=True)
+class Staffing:
+    """What a card shows besides the ticket: staff names by user id, and its referrals."""
+
+    names: Mapping[int, str] = field(default_factory=dict)
+    referrals: tuple[Referral, ...] = ()
+
+    def name(self, user_id: int) -> Text:
+        """A staff member's name (their id when they left the register)."""
+        return Raw(self.names.get(user_id, f"#{user_id}"))
+
+    def names_of(self, user_ids: tuple[int, ...]) -> Text:
+        """Several names, comma-separated."""
+        return Join(tuple(self.name(u) for u in user_ids), sep=", ")
+
+
+CONFIDENTIAL = t("🔒 Victim and witness identity is confidential (UU 21/2007, Pasal 44).")
+STATUS_LABELS = {
+    TicketStatus.NEW: t("🆕 new"),
+    TicketStatus.ACKNOWLEDGED: t("✋ acknowledged"),
+    TicketStatus.REFERRED: t("↗️ referred"),
+    TicketStatus.CLOSED: t("✅ closed"),
+}
+_ESCALATED = {
+    Step.BACKUP: t("⏰ Not taken in time: handed to the backup."),
+    Step.COORDINATORS: t("⏰ Not taken in time: the coordinators were called."),
+    Step.GROUP: t("⏰ Not taken in time: the whole group was called."),
+}
+
+
+def status_text(ticket: Ticket) -> Text:
+    """The status, with the close reason when closed."""
+    reason = close_label(ticket.closed_reason)
+    if ticket.status is TicketStatus.CLOSED and reason is not None:
+        return Join((STATUS_LABELS[ticket.status], Raw(" ("), reason, Raw(")")), sep="")
+    return STATUS_LABELS[ticket.status]
+
+
+def _routing_lines(ticket: Ticket, staff: Staffing) -> list[Text]:
+    routing = ticket.routing
+    lines: list[Text] = []
+    if routing.nobody_on_duty:
+        lines.append(
+            t(
+                "Nobody is on duty: for the coordinators ({names}).",
+                names=staff.names_of(routing.coordinators)
+                if routing.coordinators
+                else t("none registered"),
+            )
+        )
+    elif routing.backup is None:
+        lines.append(t("On duty: {primary}", primary=staff.name(routing.primary or 0)))
+    else:
+        lines.append(
+            t(
+                "On duty: {primary}; backup: {backup}",
+                primary=staff.name(routing.primary or 0),
+                backup=staff.name(routing.backup),
+            )
+        )
+    for user_id in routing.unreachable:
+        lines.append(
+            t(
+                "⚠️ {name} could not be reached by private message (they must start "
+                "the bot and not block it).",
+                name=staff.name(user_id),
+            )
+        )
+    if routing.step in _ESCALATED and ticket.status is TicketStatus.NEW:
+        lines.append(_ESCALATED[routing.step])
+    return lines
+
+
+def _referral(referral: Referral, zone: tzinfo) -> Text:
+    day = f"{referral.referred_at.astimezone(zone):%Y-%m-%d}"
+    return t(
+        "↗️ Referred to {agency} on {date}: {outcome}",
+        agency=agency_name(referral.agency),
+        date=day,
+        outcome=OUTCOME_LABELS[referral.outcome],
+    )
+
+
+def triage_lines(ticket: Ticket, zone: tzinfo, staff: Staffing) -> list[Text]:
+    """Status, who holds it or whom it waits on, referrals, and the confidentiality reminder."""
+    lines: list[Text] = [t("<b>Status:</b> {status}", status=status_text(ticket))]
+    if ticket.assignee is not None:
+        lines.append(t("Held by: {name}", name=staff.name(ticket.assignee)))
+    if ticket.status is TicketStatus.NEW:
+        lines += _routing_lines(ticket, staff)
+    lines += [_referral(r, zone) for r in staff.referrals]
+    return [*lines, CONFIDENTIAL]
+
+
 def ticket_card(
-    ticket: Ticket, catalog: Catalog, zone: tzinfo, story_limit: int = STORY_LIMIT
+    ticket: Ticket,
+    catalog: Catalog,
+    zone: tzinfo,
+    story_limit: int = STORY_LIMIT,
+    staff: Staffing | None = None,
 ) -> Text:
     """The staff card for `ticket`, as translatable text, its story cut to `story_limit`."""
     report = ticket.report
@@ -86,5 +189,6 @@ def ticket_card(
             received=_time(ticket.created_at, zone),
             due=_time(ticket.ack_due_at, zone),
         ),
+        *triage_lines(ticket, zone, staff or Staffing()),
     ]
     return Join(tuple(lines))

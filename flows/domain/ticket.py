@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
 from flows.domain.report import Report
+from flows.domain.routing import Routing
 
 # Crockford base32 without I, L, O, U: easy to read aloud and to type.
 REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -32,6 +33,18 @@ class Ticket:
     created_at: datetime
     ack_due_at: datetime
     closed_reason: str | None = None
+    # Triage: who holds it, when it was first acknowledged (and by whom), when it was closed.
+    assignee: int | None = None
+    acknowledged_at: datetime | None = None
+    acknowledged_by: int | None = None
+    closed_at: datetime | None = None
+    closed_by: int | None = None
+    routing: Routing = field(default_factory=Routing)
+
+    @property
+    def open(self) -> bool:
+        """Not closed."""
+        return self.status is not TicketStatus.CLOSED
 
     @property
     def urgent(self) -> bool:

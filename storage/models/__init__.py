@@ -12,17 +12,26 @@ from storage.models.pipeline import (
     Timer,
     TrackedMessage,
 )
+from storage.models.staff import DutyOverride, RosterShift, Staff
 from storage.models.tickets import Ticket, TicketEvent
+from storage.models.triage import AuditEntry, DigestItem, ReferralRow, TicketNote
 
 __all__ = [
     "FORGOTTEN",
+    "AuditEntry",
     "Base",
     "Conversation",
+    "DigestItem",
+    "DutyOverride",
     "InboxUpdate",
     "OutboxMessage",
+    "ReferralRow",
+    "RosterShift",
     "SendBudget",
+    "Staff",
     "Ticket",
     "TicketEvent",
+    "TicketNote",
     "Timer",
     "TrackedMessage",
 ]

@@ -105,6 +105,9 @@ class OutboxMessage(Base):
     supersede: Mapped[str | None] = mapped_column(String(16))
     # Waiting only because the other side was unreachable: due again as soon as it answers.
     stalled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # For the task force (their group, their private chats): sent before reporters' replies in
+    # a burst, so that nobody on duty waits behind a thousand welcomes.
+    priority: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     __table_args__ = (
         Index("ix_outbox_pending", "status", "id"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base
@@ -27,10 +27,20 @@ class Ticket(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ack_due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closed_reason: Mapped[str | None] = mapped_column(Text)
+    # Triage (staff user ids, never a reporter's): who holds it, first acknowledgment, closing,
+    # and where it was routed and how far it escalated (flows.domain.routing.Routing as JSON).
+    assignee_id: Mapped[int | None] = mapped_column(BigInteger)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acknowledged_by: Mapped[int | None] = mapped_column(BigInteger)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_by: Mapped[int | None] = mapped_column(BigInteger)
+    routing: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    __table_args__ = (Index("ix_tickets_status", "status", "created_at"),)
 
 
 class TicketEvent(Base):
-    """Append-only audit trail of a ticket."""
+    """Append-only audit trail of a ticket (the database refuses updates and deletes)."""
 
     __tablename__ = "ticket_events"
 

@@ -11,9 +11,9 @@ from bot.demo.cast import BOT_USER
 from bot.demo.standin.world import Person, World
 from bot.infra.crypto import Keys, new_data_key
 from storage.db import Database
-from storage.repos import inbox, outbox
-from storage.repos.inbox import NewUpdate
-from storage.repos.outbox import NewMessage
+from storage.repos.pipeline import inbox, outbox
+from storage.repos.pipeline.inbox import NewUpdate
+from storage.repos.pipeline.outbox import NewMessage
 
 CHAT = 7100000001
 

@@ -194,7 +194,9 @@ async def file_report(page: Any) -> tuple[str, dict[str, int]]:
 async def act_as_staff(page: Any, reference: str) -> str:
     """See the card arrive, claim it as the staff member on duty; return what became of it."""
     group = page.locator("#group")
-    card = group.locator("li.msg.from-bot", has_text=reference).first  # later notes name it too
+    # The card itself: its topic's opening message and later notes name the reference too.
+    heading = re.compile(rf"(Laporan baru|New report) {reference}")
+    card = group.locator("li.msg.from-bot", has_text=heading).first
     await card.wait_for(timeout=120_000)
     assert await card.locator(".tag.protected").count() == 1  # cards go out protected
     assert await group.locator("li.msg", has_text=STORY.split("<")[0]).count() == 1

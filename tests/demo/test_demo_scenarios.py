@@ -17,7 +17,7 @@ from bot.demo.scenarios import ScenarioError, choose, load_book, matches, screen
 from bot.demo.standin.world import Person, World
 from storage.db import Database
 from storage.models import Ticket
-from storage.repos import tickets
+from storage.repos.triage import tickets
 
 SINGLE = ("urgent_sabah", "forum_anak", "family_malay", "everyday")
 

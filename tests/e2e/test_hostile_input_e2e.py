@@ -16,7 +16,7 @@ from bot.runtime.ingest import InboxWriter
 from flows.domain.ticket import REFERENCE_PATTERN
 from storage.db import Database
 from storage.errors import DatabaseUnavailable
-from storage.repos import inbox
+from storage.repos.pipeline import inbox
 from tests.e2e.harness import (
     STAFF_CHAT_ID,
     WEBHOOK_SECRET,

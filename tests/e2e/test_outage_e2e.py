@@ -21,7 +21,7 @@ from bot.infra.settings import reveal
 from bot.telegram.outgoing import Outgoing
 from flows.domain.ticket import REFERENCE_PATTERN
 from storage.db import Database, create_engine
-from storage.repos import outbox
+from storage.repos.pipeline import outbox
 from tests.conftest import CHAOS_SCALE
 from tests.e2e.harness import (
     STAFF_CHAT_ID,

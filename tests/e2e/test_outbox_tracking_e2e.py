@@ -15,7 +15,7 @@ from bot.infra.settings import reveal
 from bot.telegram.outgoing import Outgoing
 from storage.db import Database
 from storage.models import Timer
-from storage.repos import outbox
+from storage.repos.pipeline import outbox
 from tests.e2e.harness import STAFF_CHAT_ID, make_settings, outbox_settled, running_app
 from tests.fakes import FakeBotApi
 
@@ -89,3 +89,24 @@ async def _wait_settled(url: str) -> bool:
             return True
         await asyncio.sleep(0.1)
     return False
+
+
+async def test_rows_for_the_task_force_go_before_a_burst_of_replies(
+    fake: FakeBotApi, sqlite_url: str
+) -> None:
+    settings = make_settings(fake, sqlite_url)
+    out = Outgoing(Keys(reveal(settings.DATA_KEY)), Translator())
+    reporters = [fake.user(user_id=8000 + n, started=True) for n in range(60)]
+    on_duty = fake.user(user_id=8999, started=True)
+    rows = [out.call(r.id, "sendMessage", {"text": "welcome"}) for r in reporters]
+    rows.append(out.call(on_duty.id, "sendMessage", {"text": "urgent report"}, priority=True))
+    db = Database(sqlite_url)
+    try:
+        async with db.transaction() as session:
+            await outbox.add(session, rows, datetime.now(UTC))
+    finally:
+        await db.dispose()
+    async with running_app(settings, fake):
+        await fake.wait_for(lambda: len(fake.calls_for("sendMessage")) == 61, timeout=20)
+    order = [str(c.params["chat_id"]) for c in fake.calls_for("sendMessage")]
+    assert order.index(str(on_duty.id)) == 0  # first, though queued last

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from redis.asyncio import Redis
 
+from bot.effects.tickets import CARD_BUDGET
 from bot.infra.crypto import new_data_key
 from tests.conftest import PG_SKIP, reset_postgres
 from tests.e2e.harness import STAFF_CHAT_ID, TOKEN
@@ -111,15 +112,15 @@ async def test_two_processes_keep_telegrams_limits_together(
         )
         await fake.wait_for(
             lambda: (
-                len(fake.messages_in(STAFF_CHAT_ID)) >= 20
+                len(fake.messages_in(STAFF_CHAT_ID)) >= CARD_BUDGET
                 and all(len(u.texts()) >= 2 for u in newcomers)
                 and all(any("Reference" in t for t in u.texts()) for u in filers)
                 and all(len(u.texts()) >= 6 for u in talkers)
             ),
             timeout=120,
-            what="every reporter's replies and 20 cards",
+            what="every reporter's replies and the group's cards",
         )
-        await asyncio.sleep(2.0)  # the 21st card must still be waiting for the group's minute
+        await asyncio.sleep(2.0)  # nothing more may reach the group within its minute
     finally:
         for bot in bots:
             bot.kill()
@@ -129,4 +130,5 @@ async def test_two_processes_keep_telegrams_limits_together(
     per_chat: dict[int, list[float]] = defaultdict(list)
     for call in sends:
         per_chat[int(call.params["chat_id"])].append(call.time)
-    assert len(per_chat[STAFF_CHAT_ID]) == 20  # 22 tickets, 20 cards a minute
+    # 22 tickets in a burst: cards up to the flood threshold, the rest wait for the digest.
+    assert CARD_BUDGET <= len(per_chat[STAFF_CHAT_ID]) <= 20

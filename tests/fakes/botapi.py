@@ -186,6 +186,19 @@ class FakeBotApi(AsgiEndpoint):
             self.store.private_chat(user.user_json)
         return user
 
+    def make_forum(self, chat_id: int, *, can_manage_topics: bool = True) -> None:
+        """Turn the supergroup `chat_id` into a forum (topics), the bot an admin of it or not."""
+        if not str(chat_id).startswith("-100"):
+            raise ValueError("only supergroups (-100...) can have topics")
+        state = self.store.chat(chat_id)
+        state.chat["is_forum"] = True
+        state.can_manage_topics = can_manage_topics
+
+    def topics(self, chat_id: int) -> list[dict[str, Any]]:
+        """The forum topics of `chat_id`, oldest first."""
+        state = self.store.chats.get(chat_id)
+        return [] if state is None else [dict(t) for _, t in sorted(state.topics.items())]
+
     def redirect_webhook(self, url: str | None) -> None:
         """Deliver webhook updates to `url` whatever URL the bot registered (None: undo)."""
         self.webhook_redirect = url

@@ -9,7 +9,11 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
-from tests.fakes import botapi_methods, botapi_methods_more  # noqa: F401 (registers handlers)
+from tests.fakes import (  # noqa: F401 (registers handlers)
+    botapi_forum,
+    botapi_methods,
+    botapi_methods_more,
+)
 from tests.fakes.botapi_http import (
     BAD_GATEWAY_HTML,
     Receive,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from tests.fakes.botapi_state import StoredFile, message_content
+from tests.fakes.botapi_state import ChatState, StoredFile, message_content
 from tests.fakes.botapi_validate import Upload, format_text
 from tests.fakes.errors import bad_request
 from tests.fakes.spec import Definition
@@ -70,11 +70,32 @@ def _file_from(api: FakeBotApi, value: Any, kind: str, ext: str, mime: str) -> S
     raise bad_request("wrong file identifier/HTTP URL specified")
 
 
+def _envelope(api: FakeBotApi, state: ChatState, params: dict[str, Any]) -> dict[str, Any]:
+    """The topic a message goes to (checked like Telegram) and the message it replies to."""
+    envelope: dict[str, Any] = {}
+    thread = params.get("message_thread_id")
+    if thread is not None:
+        if not state.is_forum or thread not in state.topics:
+            raise bad_request("message thread not found")
+        envelope |= {"message_thread_id": thread, "is_topic_message": True}
+    reply = params.get("reply_parameters")
+    if reply:
+        target = api.store.get_message(reply.get("chat_id", state.chat["id"]), reply["message_id"])
+        if target is not None:
+            envelope["reply_to_message"] = {
+                k: v for k, v in target.items() if k != "reply_to_message"
+            }
+    return envelope
+
+
 def _send(api: FakeBotApi, params: dict[str, Any], content: dict[str, Any]) -> dict[str, Any]:
-    """Store a bot message in params['chat_id'] and return it."""
+    """Store a bot message in params['chat_id'] (in its topic) and return it."""
     state = api.store.chat(params["chat_id"])
     _check_reply(api, state.chat["id"], params)
-    return api.store.add_message(state, api.bot_user, content, params.get("reply_markup"))
+    envelope = _envelope(api, state, params)
+    return api.store.add_message(
+        state, api.bot_user, {**content, **envelope}, params.get("reply_markup")
+    )
 
 
 @handler("sendMessage")

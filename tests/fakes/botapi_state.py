@@ -28,6 +28,14 @@ class ChatState:
     bot_log: list[int] = field(default_factory=list)
     reply_keyboard: dict[str, Any] | None = None
     unavailable: str | None = None
+    # Forum supergroups: topics by message_thread_id, and whether the bot may create them.
+    topics: dict[int, dict[str, Any]] = field(default_factory=dict)
+    can_manage_topics: bool = False
+
+    @property
+    def is_forum(self) -> bool:
+        """A supergroup with topics enabled."""
+        return bool(self.chat.get("is_forum"))
 
 
 @dataclass

@@ -70,14 +70,44 @@ class FakeUser:
         return self.fake.store.chats.get(chat_id) or self.fake.store.chat(chat_id)
 
     async def send_message(
-        self, content: dict[str, Any], *, chat_id: int | None = None
+        self,
+        content: dict[str, Any],
+        *,
+        chat_id: int | None = None,
+        thread_id: int | None = None,
+        reply_to: int | None = None,
     ) -> Delivery:
-        """Send a message with arbitrary Bot API content (text, photo...); chat_id for groups."""
+        """Send a message with arbitrary Bot API content (text, photo...); chat_id for groups.
+
+        `thread_id` writes in a forum topic; `reply_to` replies to that message of the chat.
+        In a topic, a message that replies to nothing replies to the topic's opening, as in
+        Telegram.
+        """
         state = self._chat_state(chat_id)
-        message = self.fake.store.add_message(state, self.user_json, content)
+        envelope: dict[str, Any] = {}
+        if thread_id is not None:
+            if thread_id not in state.topics:
+                raise AssertionError(f"no topic {thread_id} in chat {state.chat['id']}")
+            envelope = {"message_thread_id": thread_id, "is_topic_message": True}
+        target = reply_to if reply_to is not None else thread_id
+        if target is not None:
+            replied = self.fake.store.get_message(state.chat["id"], target)
+            if replied is None:
+                raise AssertionError(f"no message {target} to reply to")
+            envelope["reply_to_message"] = {
+                k: v for k, v in replied.items() if k != "reply_to_message"
+            }
+        message = self.fake.store.add_message(state, self.user_json, {**content, **envelope})
         return await self._deliver({"message": message})
 
-    async def send_text(self, text: str, *, chat_id: int | None = None) -> Delivery:
+    async def send_text(
+        self,
+        text: str,
+        *,
+        chat_id: int | None = None,
+        thread_id: int | None = None,
+        reply_to: int | None = None,
+    ) -> Delivery:
         """Send a text; a leading /command gets a bot_command entity."""
         content: dict[str, Any] = {"text": text}
         if text.startswith("/"):
@@ -85,7 +115,9 @@ class FakeUser:
             content["entities"] = [
                 {"type": "bot_command", "offset": 0, "length": utf16_len(command)}
             ]
-        return await self.send_message(content, chat_id=chat_id)
+        return await self.send_message(
+            content, chat_id=chat_id, thread_id=thread_id, reply_to=reply_to
+        )
 
     async def send_sticker(self, emoji: str = "👍") -> Delivery:
         """Send a regular sticker."""

@@ -40,5 +40,12 @@ def test_strangers_in_the_staff_group_are_ignored_and_other_groups_left() -> Non
     assert ROUTER.route(Where(Place.OTHER_GROUP, True), CommandEvent(AT, "tiket")) == Route.LEAVE
 
 
+def test_the_sender_is_looked_up_only_when_it_matters() -> None:
+    assert not ROUTER.cares_who(Place.PRIVATE, TextEvent(AT, "tolong"))
+    assert ROUTER.cares_who(Place.PRIVATE, CommandEvent(AT, "tiket"))
+    assert ROUTER.cares_who(Place.STAFF_GROUP, TextEvent(AT, "halo"))
+    assert not ROUTER.cares_who(Place.OTHER_GROUP, CommandEvent(AT, "tiket"))
+
+
 def test_the_router_lists_the_flows_it_can_pick() -> None:
     assert ROUTER.flows == frozenset({"triage", "intake"})

@@ -14,9 +14,9 @@ from bot.infra.clock import ManualClock
 from bot.runtime.timers import Fired, TimerLoop
 from storage.db import Database
 from storage.models import OutboxMessage, Timer
-from storage.repos import timers
-from storage.repos.outbox import NewMessage
-from storage.repos.timers import DueTimer, NewTimer
+from storage.repos.pipeline import timers
+from storage.repos.pipeline.outbox import NewMessage
+from storage.repos.pipeline.timers import DueTimer, NewTimer
 
 
 async def _fired_kinds(db: Database) -> list[tuple[str, str]]:

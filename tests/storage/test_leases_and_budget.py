@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from storage.db import session_factory
 from storage.models import OutboxMessage
 from storage.owner import Owner
-from storage.repos import budget, outbox
-from storage.repos.budget import Rule
-from storage.repos.outbox import NewMessage
+from storage.repos.pipeline import budget, outbox
+from storage.repos.pipeline.budget import Rule
+from storage.repos.pipeline.outbox import NewMessage
 
 NOW = datetime(2026, 11, 28, 8, 0, tzinfo=UTC)
 LEASE = timedelta(minutes=10)

@@ -15,9 +15,10 @@ from flows.domain.report import Report
 from flows.domain.ticket import TicketStatus
 from storage.db import Database, WriteGate, alembic_config, session_factory
 from storage.models import InboxUpdate, OutboxMessage
-from storage.repos import inbox, outbox, tickets
-from storage.repos.inbox import NewUpdate
-from storage.repos.outbox import NewMessage
+from storage.repos.pipeline import inbox, outbox
+from storage.repos.pipeline.inbox import NewUpdate
+from storage.repos.pipeline.outbox import NewMessage
+from storage.repos.triage import tickets
 
 NOW = datetime(2026, 11, 28, 8, 0, tzinfo=UTC)
 

@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.db import session_factory
-from storage.repos import conversations, timers, tracked
-from storage.repos.timers import NewTimer
+from storage.repos.pipeline import conversations, timers, tracked
+from storage.repos.pipeline.timers import NewTimer
 
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 

@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from storage.models import FORGOTTEN, InboxUpdate
-from storage.repos import outbox
-from storage.repos.outbox import NewMessage
+from storage.repos.pipeline import outbox
+from storage.repos.pipeline.outbox import NewMessage
 
 
 @dataclass(frozen=True)

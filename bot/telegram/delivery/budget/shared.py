@@ -1,9 +1,9 @@
 """Telegram's sending limits as a budget shared by every process of one bot.
 
-One process alone (SQLite) keeps its limits in memory (bot.telegram.ratelimit). Several
+One process alone (SQLite) keeps its limits in memory (bot.telegram.delivery.ratelimit). Several
 processes on one PostgreSQL database must count each other's sends: each send first takes its
-turn from a budget they share, in PostgreSQL (storage.repos.budget) or in Redis when
-`REDIS_URL` is set (bot.telegram.budget.redis_store). The limits are the same everywhere: 28
+turn from a budget they share, in PostgreSQL (storage.repos.pipeline.budget) or in Redis when
+`REDIS_URL` is set (`redis_store` beside this module). The limits are the same everywhere: 28
 messages a second overall, evenly spaced; per private chat a burst of 3, then about 1 a second;
 per group 20 a minute and 1 a second.
 """
@@ -15,8 +15,8 @@ from collections.abc import Callable
 from typing import Protocol
 
 from storage.db import Database
-from storage.repos import budget as repo
-from storage.repos.budget import Rule
+from storage.repos.pipeline import budget as repo
+from storage.repos.pipeline.budget import Rule
 
 GLOBAL_KEY = "global"
 GLOBAL_RULES = (Rule(28, 1.0), Rule(1, 1.0 / 30))

@@ -1,7 +1,7 @@
 """Telegram's sending limits as a budget shared by every process of one bot (see shared.py)."""
 
-from bot.telegram.budget.redis_store import RedisBudget
-from bot.telegram.budget.shared import (
+from bot.telegram.delivery.budget.redis_store import RedisBudget
+from bot.telegram.delivery.budget.shared import (
     DatabaseBudget,
     SendBudget,
     rules_for,

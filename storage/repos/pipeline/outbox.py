@@ -31,7 +31,7 @@ class NewMessage:
     sealed: bytes
     ticket_ref: str | None = None
     channel: str = "telegram"
-    # On success keep the result's id under this name (see storage.repos.tracked).
+    # On success keep the result's id under this name (see storage.repos.pipeline.tracked).
     track: str | None = None
     # Parameters filled in at send time from tracked ids, e.g. {"message_id": "card:TPPO-..."}.
     fill: dict[str, str] | None = None
@@ -43,6 +43,8 @@ class NewMessage:
     replaces: str | None = None
     # False: not part of the chat's order (a button's acknowledgement goes at once).
     in_order: bool = True
+    # For the task force: goes before reporters' replies when many wait (a burst).
+    priority: bool = False
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class Due:
     in_order: bool = True
     stalled: bool = False
     due_at: datetime | None = None
+    priority: bool = False
 
 
 def _dialect(session: AsyncSession) -> str:
@@ -97,6 +100,7 @@ def _due_row(r: OutboxMessage) -> Due:
         r.in_order,
         r.stalled,
         r.next_attempt_at,
+        bool(r.priority),
     )
 
 
@@ -135,16 +139,18 @@ async def add(session: AsyncSession, messages: Sequence[NewMessage], now: dateti
                 supersede=m.supersede,
                 in_order=m.in_order,
                 stalled=False,
+                priority=m.priority,
             )
         )
 
 
 def _urgency() -> ColumnElement[int]:
-    """Sort key: button acknowledgements, then the staff group's ticket messages, then the rest."""
+    """Sort key: button acknowledgements, then the task force's messages (the staff group's
+    ticket messages, and everything marked `priority`), then the rest."""
     m = OutboxMessage
     return case(
         (m.method == "answerCallbackQuery", 0),
-        (and_(m.is_group, m.ticket_ref.is_not(None)), 1),
+        (or_(m.priority, and_(m.is_group, m.ticket_ref.is_not(None))), 1),
         else_=2,
     )
 
@@ -316,6 +322,61 @@ async def wake_stalled(session: AsyncSession, channel: str, now: datetime) -> in
             OutboxMessage.stalled,
         )
         .values(next_attempt_at=now, stalled=False)
+    )
+    return _count(result)
+
+
+# Calls that are not messages: Telegram does not count them against a group's 20 a minute.
+_NOT_MESSAGES = (
+    "answerCallbackQuery",
+    "leaveChat",
+    "setMessageReaction",
+    "deleteMessage",
+    "deleteMessages",
+    "getFile",
+)
+
+
+async def group_load(session: AsyncSession, since: datetime) -> int:
+    """Messages to groups still waiting, plus those queued since `since`.
+
+    The bot writes to one group only (it leaves any other), so this is the staff group's
+    backlog plus its recent traffic: what a new message there would queue behind.
+    """
+    m = OutboxMessage
+    return int(
+        await session.scalar(
+            select(func.count())
+            .select_from(m)
+            .where(
+                m.is_group.is_(True),
+                m.method.not_in(_NOT_MESSAGES),
+                or_(m.status == "pending", m.created_at >= since),
+            )
+        )
+        or 0
+    )
+
+
+async def drop_pending(
+    session: AsyncSession, *, ticket_ref: str, method: str, now: datetime
+) -> int:
+    """Set aside this ticket's unsent calls of `method` to groups that no sender holds yet.
+
+    Used for card edits: each edit carries the whole card, so a newer one makes older ones
+    that have not gone out pointless (and they would cost the group's 20 a minute).
+    """
+    m = OutboxMessage
+    result = await session.execute(
+        update(m)
+        .where(
+            m.ticket_ref == ticket_ref,
+            m.method == method,
+            m.is_group.is_(True),
+            m.status == "pending",
+            m.lease_owner.is_(None),
+        )
+        .values(status=SKIPPED, payload=None, sent_at=now, error="superseded")
     )
     return _count(result)
 

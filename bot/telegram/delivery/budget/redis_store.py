@@ -14,7 +14,7 @@ from typing import Any
 
 from redis.asyncio import Redis
 
-from bot.telegram.budget.shared import rules_for
+from bot.telegram.delivery.budget.shared import rules_for
 
 # KEYS: the limit keys. ARGV: now, then per key: its number of rules, then (count, seconds)
 # for each rule. Returns the seconds to wait as a string ("0": taken); Lua numbers would come

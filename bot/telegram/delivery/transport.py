@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
-from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, Message
+from telegram import Bot, ForceReply, InlineKeyboardMarkup, LinkPreviewOptions, Message
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -26,12 +26,12 @@ from telegram.error import (
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.runtime.outcomes import Failed, Outcome, Retry, Rewrite, Sent
-from bot.telegram.budget import SendBudget
-from bot.telegram.clean import clean
-from bot.telegram.limits import TEXT_LIMIT
-from bot.telegram.ratelimit import TelegramLimits
+from bot.telegram.delivery.budget import SendBudget
+from bot.telegram.delivery.clean import clean
+from bot.telegram.delivery.fill import EDITS, fill_call
+from bot.telegram.delivery.limits import TEXT_LIMIT
+from bot.telegram.delivery.ratelimit import TelegramLimits
 
-EDITS = frozenset({"editMessageText", "editMessageReplyMarkup"})
 # Calls Telegram does not count as messages: they never wait for a chat's pace.
 NOT_MESSAGES = frozenset(
     {
@@ -65,8 +65,10 @@ def _snake(method: str) -> str:
 def _typed(params: dict[str, Any]) -> dict[str, Any]:
     """PTB wants its own objects for nested parameters."""
     out = dict(params)
-    if isinstance(out.get("reply_markup"), dict):
-        out["reply_markup"] = InlineKeyboardMarkup.de_json(out["reply_markup"], None)
+    markup = out.get("reply_markup")
+    if isinstance(markup, dict):
+        kind = ForceReply if "force_reply" in markup else InlineKeyboardMarkup
+        out["reply_markup"] = kind.de_json(markup, None)
     if isinstance(out.get("link_preview_options"), dict):
         out["link_preview_options"] = LinkPreviewOptions(**out["link_preview_options"])
     return out
@@ -140,16 +142,8 @@ class TelegramTransport:
     def fill(
         self, method: str, params: dict[str, Any], ids: dict[str, int | None]
     ) -> tuple[str, dict[str, Any]]:
-        """Tracked ids into the call; an edit of a message never sent becomes a new message."""
-        out = dict(params)
-        for name, value in ids.items():
-            if value is not None:
-                out[name] = value
-            else:
-                out.pop(name, None)
-        if method in EDITS and "message_id" not in out:
-            return "sendMessage", out
-        return method, out
+        """Tracked ids into the call (see fill.py beside this module)."""
+        return fill_call(method, params, ids)
 
     async def send(
         self, method: str, params: dict[str, Any], *, chat_key: str, now: float, essential: bool

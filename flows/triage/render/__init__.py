@@ -1,0 +1,1 @@
+"""What staff read: wording, buttons, views, unasked notices, and answers to their actions."""

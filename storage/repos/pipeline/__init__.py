@@ -1,0 +1,1 @@
+"""Repositories of the pipeline: inbox, outbox, timers, tracked ids, send budget, conversations."""
