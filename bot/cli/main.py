@@ -1,4 +1,4 @@
-"""The `lapor-tppo` command line: run, db upgrade, keygen."""
+"""The `lapor-tppo` command line: run, db upgrade, keygen, catalog check."""
 
 from __future__ import annotations
 
@@ -43,6 +43,13 @@ def _keygen() -> int:
     return 0
 
 
+def _catalog_check(settings: Settings) -> int:
+    from bot.cli.catalog import check
+    from bot.infra.clock import Clock
+
+    return check(settings, Clock().now().astimezone(settings.zone).date(), sys.stdout)
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser (also used to print help)."""
     root = argparse.ArgumentParser(prog="lapor-tppo",
@@ -53,6 +60,9 @@ def parser() -> argparse.ArgumentParser:
     db.add_subparsers(dest="db_command", required=True).add_parser(
         "upgrade", help="apply pending migrations")
     commands.add_parser("keygen", help="print fresh secrets as NAME=value lines for .env")
+    catalog = commands.add_parser("catalog", help="the intake catalog (CATALOG_FILE)")
+    catalog.add_subparsers(dest="catalog_command", required=True).add_parser(
+        "check", help="list help numbers not verified within the last 180 days")
     return root
 
 
@@ -65,6 +75,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
         if args.command == "run":
             return _run(settings)
+        if args.command == "catalog":
+            return _catalog_check(settings)
         return _db_upgrade(settings)
     except SettingsError as exc:
         print(f"lapor-tppo: {exc}", file=sys.stderr)
