@@ -79,10 +79,15 @@ class IntakeEffects:
         return EffectResult(drop_state=True)
 
     def sla(self, report: Report) -> timedelta:
-        """How long the ticket may wait for acknowledgement: urgent, then little information
-        (which takes the normal time even if a child is mentioned), then child, then normal."""
-        if report.urgent:
-            return self._settings.SLA_URGENT
-        if report.low_information:
-            return self._settings.SLA_NORMAL
-        return self._settings.SLA_CHILD if report.child else self._settings.SLA_NORMAL
+        """How long this report's ticket may wait for acknowledgement."""
+        return ack_within(report, self._settings)
+
+
+def ack_within(report: Report, settings: Settings) -> timedelta:
+    """The SLA of a report: urgent first, then little information (which takes the normal
+    time even when a child is mentioned), then a child, then normal."""
+    if report.urgent:
+        return settings.SLA_URGENT
+    if report.low_information:
+        return settings.SLA_NORMAL
+    return settings.SLA_CHILD if report.child else settings.SLA_NORMAL

@@ -32,7 +32,10 @@ def _place(catalog: Catalog, a: Answers) -> Text:
 def _indicators(catalog: Catalog, a: Answers) -> Text:
     if not a.indicators:
         return _SKIPPED
-    return Join(tuple(_label(catalog, "indicators", i) for i in a.indicators), sep="; ")
+    child = {o.id for o in catalog.child_indicators} if a.child_path else set()
+    # A child sees what they ticked in their own words.
+    return Join(tuple(_label(catalog, "child_indicators" if i in child else "indicators", i)
+                      for i in a.indicators), sep="; ")
 
 
 def _story(story: str | None) -> Text:
