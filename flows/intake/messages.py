@@ -14,6 +14,7 @@ from flows.intake import numbers as nums
 from flows.intake import text as txt
 from flows.intake.state import Answers
 
+# i18n: the welcome, before anyone knows the reporter's age: avoid "Anda"/"kamu"
 WELCOME = t(
     "<b>Lapor TPPO</b>: report human trafficking without giving your name.\n"
     "• Reports are read by the Gugus Tugas TPPO Kabupaten Nunukan, the government's "
@@ -32,6 +33,7 @@ _PHONE_NOTE = t(
     "This chat stays on the phone until it is deleted there: press and hold this chat in the "
     "chat list, then tap <b>Delete</b>.")
 _RESTART = t("To start again, send /lapor.")
+# i18n: for a child: "kamu"
 _TELL_ADULT = t("If you are scared or unsure, tell an adult you trust.")
 
 
@@ -97,8 +99,10 @@ def confirmation(catalog: Catalog, reference: str, a: Answers, locale: str,
     """After filing: the reference, who gets it, no promises, help numbers, what next."""
     if a.child_path:
         parts: list[Text] = [
+            # i18n: for a child: "kamu"
             t("<b>Thank you. Your report has been sent.</b>\nReference: <b>{reference}</b>",
               reference=reference),
+            # i18n: for a child: "kamu"
             t("Adults in the task force will read it soon. You did the right thing. Please tell "
               "an adult you trust too, and do not go and check anything yourself."),
         ]
@@ -112,6 +116,7 @@ def confirmation(catalog: Catalog, reference: str, a: Answers, locale: str,
             "anti-trafficking task force) who is on duty, usually within minutes. Nobody can "
             "contact you back through it, and we cannot promise a particular outcome.")]
     parts.append(Join((_IN_DANGER_CALL, nums.for_answers(catalog, a, locale))))
+    # i18n: the first message is for a child ("kamu"), the second for an adult
     parts.append(t("If other people use this phone, delete this chat now: press and hold it in "
                    "the chat list, then tap <b>Delete</b>.") if a.child_path else
                  t("If someone may check this phone, delete this chat. To send another report, "

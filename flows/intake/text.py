@@ -54,6 +54,7 @@ LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English", "ms": "Bahasa Melay
 
 # --- questions ----------------------------------------------------------------------------------
 
+# i18n: the first question, before anyone knows the reporter's age: avoid "Anda"/"kamu"
 DANGER_QUESTION = t("<b>Is anyone in danger right now, you or someone else?</b>")
 URGENT_QUESTION = t(
     "<b>Where is the person in danger now?</b> Choose, and the numbers that work there come "
@@ -62,14 +63,17 @@ URGENT_QUESTION = t(
 PROMPTS: dict[Node, tuple[Msg, Msg]] = {
     Node.DANGER: (DANGER_QUESTION,) * 2,
     Node.ROLE: (t("Who is making this report?"),) * 2,
+    # i18n: asked before anyone knows the reporter's age: avoid "Anda" and "kamu" if you can
     Node.MY_AGE: (t("How old are you?"),) * 2,
     Node.INDICATORS: (
         t("<b>What did you see, hear or go through?</b> You can choose more than one, then "
           "tap <b>Next</b>. If nothing fits, just tap <b>Next</b>."),
+        # i18n: for a child: "kamu", simple words
         t("<b>What did you notice?</b> You can tap more than one, then tap <b>Next</b>."),
     ),
     Node.PLACE_KIND: (
         t("Where did it happen, or where is the person now?"),
+        # i18n: for a child: "kamu", simple words
         t("Where was it?"),
     ),
     Node.PLACE_KECAMATAN: (t("Which kecamatan?"),) * 2,
@@ -79,10 +83,15 @@ PROMPTS: dict[Node, tuple[Msg, Msg]] = {
         t("Please type the place: a village, road, port or estate. There is no need to write "
           "anyone's name."),
     ) * 2,
-    Node.WHEN: (t("When did it happen?"), t("When was it?")),
-    Node.VICTIM_COUNT: (t("How many people are affected?"), t("How many people?")),
+    Node.WHEN: (t("When did it happen?"),
+                # i18n: for a child: "kamu", simple words
+                t("When was it?")),
+    Node.VICTIM_COUNT: (t("How many people are affected?"),
+                        # i18n: for a child: "kamu", simple words
+                        t("How many people?")),
     Node.VICTIM_AGE: (
         t("How old is the youngest of them, roughly?"),
+        # i18n: for a child: "kamu", simple words
         t("How old is the youngest one, more or less?"),
     ),
     Node.STORY: (
@@ -168,6 +177,7 @@ COMMANDS = t(
     "/bahasa: change the language\n"
     "/status: check a report you sent (coming soon)\n"
     "/bantuan: this help")
+# i18n: for a Forum Anak child reporter: "kamu"; they report, they never investigate
 CHILD_THANKS_FORUM = t(
     "Thank you for speaking up. That takes courage.\n\n"
     "You are a reporter, not an investigator. Please do <b>not</b> check, follow, photograph "
@@ -175,6 +185,7 @@ CHILD_THANKS_FORUM = t(
     "Please tell an adult you trust too, like your Forum Anak mentor.\n\n"
     "We will not ask your name or anything about you. If other people use this phone, delete "
     "this chat when you finish.")
+# i18n: for a child telling about themself or others: "kamu", warm, no blame
 CHILD_THANKS = t(
     "Thank you for telling us. That was brave, and what happened is not your fault.\n\n"
     "Please also tell an adult you trust, like a parent, a teacher or someone from Forum Anak. "
