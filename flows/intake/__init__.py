@@ -1,9 +1,9 @@
 """The reporter's intake conversation: one anonymous TPPO report, one question per message.
 
-Drawn in `intake.md` beside this file. Modules: `flow` (steps), `state` (state and its codec),
-`nav` (order and review sections), `keep` (nothing thrown away: typed words and media),
-`ask` (questions and keyboards), `review` (the review and the empty check), `layout`
-(keyboard rows), `text` and `messages` (wording), `numbers` (help numbers by country),
+Drawn in `intake.md` beside this file. Modules: `flow` (dispatch), `steps` (asking and moving
+on), `fastlane` (the danger fast lane), `keep` (nothing thrown away: typed words and media),
+`state` (state and its codec), `nav` (order and review sections), `ask` (keyboards), `review`
+(the review and the empty check), `text` and `messages` (wording; help numbers by country),
 `callbacks` (button data), `effects` (what the adapter is asked to do).
 """
 

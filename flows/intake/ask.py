@@ -9,13 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from flows.core import Button, Join, Keyboard, Msg, Raw, Reply, Text
+from flows.core import Button, Join, Keyboard, Msg, Raw, Text
 from flows.domain.catalog import Catalog, Option
 from flows.intake import callbacks as cb
-from flows.intake import messages as msg
 from flows.intake import text as txt
-from flows.intake.layout import rows, stop_row
-from flows.intake.review import review_keyboard, review_text
 from flows.intake.state import Answers, IntakeState, Node
 
 # The catalog list behind each single-choice node.
@@ -32,6 +29,17 @@ OPTION_LISTS: dict[Node, str] = {
 _BACK_NODES = frozenset({Node.PLACE_KECAMATAN, Node.PLACE_CROSSING, Node.PLACE_SABAH,
                          Node.PLACE_TYPED})
 _NOT_OWN_AGE = frozenset({"unknown"})  # "Not sure" is for someone else's age; Skip covers it
+STOP = Button(txt.STOP, cb.encode(cb.STOP, "stop"))
+
+
+def rows(buttons: Sequence[Button], columns: int) -> Keyboard:
+    """Buttons laid out `columns` to a row."""
+    return tuple(tuple(buttons[i:i + columns]) for i in range(0, len(buttons), columns))
+
+
+def stop_row() -> tuple[Button, ...]:
+    """A row with only the Stop button: it never shares a row, so a slip cannot hit it."""
+    return (STOP,)
 
 
 def footer(node: Node, back: bool = False, extra: Keyboard = ()) -> Keyboard:
@@ -128,35 +136,6 @@ def keyboard(catalog: Catalog, state: IntakeState) -> Keyboard:
         columns = 2 if len(options) > 6 else 1
         return rows(_option_buttons(node, options), columns) + footer(node, node in _BACK_NODES)
     return footer(node, node in _BACK_NODES)  # the typed place
-
-
-def question(catalog: Catalog, state: IntakeState, notice: Text | None = None,
-             edit: bool = False) -> Reply:
-    """The current node's question (or resting message), optionally after a short notice."""
-    a = state.answers
-    if state.node is Node.REVIEW:
-        text: Text = review_text(catalog, a, state.linked)
-        buttons = review_keyboard(a, state.linked is not None)
-    elif state.node is Node.URGENT:
-        text, buttons = msg.urgent(catalog, a, state.locale), keyboard(catalog, state)
-    elif state.node is Node.STORY and a.story:
-        text, buttons = msg.story_so_far(a.story), keyboard(catalog, state)
-    elif state.node in txt.PROMPTS:
-        text, buttons = txt.prompt(state.node, a.child_path), keyboard(catalog, state)
-    else:
-        text, buttons = resting_text(state), ()
-    if notice is not None:
-        text = Join((notice, text), sep="\n\n")
-    return Reply(text, buttons, edit)
-
-
-def resting_text(state: IntakeState) -> Msg:
-    """What to say at a node where no question is open."""
-    if state.node is Node.DONE:
-        return txt.DONE_REMINDER
-    if state.node is Node.SUBMITTING:
-        return txt.SUBMITTING
-    return txt.IDLE_HINT
 
 
 def language_keyboard(locales: Sequence[str]) -> Keyboard:

@@ -1,20 +1,31 @@
 """Nothing thrown away: typed words and media received at any step are kept for the report.
 
-Pure helpers: each returns the new answers and the line to tell the reporter. Typed words go to
-the story draft (shown back on review); a voice note, photo, video, file or location becomes an
-attachment ("kept, pending") with its caption added to the words. Only stickers and the like
-are refused.
+Typed words go to the story draft (shown back on review); a voice note, photo, video, file or
+location becomes an attachment ("kept, pending") with its caption added to the words. Only
+stickers and the like are refused. The helpers return the new answers and the line to tell the
+reporter; `first_message`, `on_text` and `on_media` are the flow's steps for such messages.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from flows.core import Join, MediaEvent, Msg, Text, t
-from flows.domain.report import KEPT_KINDS, MAX_ATTACHMENTS, STORY_LIMIT, Attachment
+from flows.core import Event, Join, MediaEvent, Msg, Text, TextEvent, Transition, t
+from flows.domain.catalog import Catalog
+from flows.domain.report import (
+    KEPT_KINDS,
+    MAX_ATTACHMENTS,
+    PLACE_TEXT_LIMIT,
+    STORY_LIMIT,
+    Attachment,
+)
 from flows.intake import text as txt
 from flows.intake.messages import too_long
-from flows.intake.state import Answers
+from flows.intake.state import FREE_TEXT_NODES, Answers, IntakeState, Node
+from flows.intake.steps import advance, ask, begin
+
+Step = Transition[IntakeState]
 
 _ALIASES = {"venue": "location"}  # a venue is a location with a name
 
@@ -81,3 +92,49 @@ def keep_media(a: Answers, event: MediaEvent) -> Kept:
         if problem is None:
             new, notice = with_words, Join((notice, txt.NOTICE_CAPTION_KEPT), sep=" ")
     return Kept(new, None if quiet else notice)
+
+
+# --- the flow's steps for messages that are not commands or buttons ----------------------------
+
+
+def first_message(s: IntakeState, event: Event, locales: Sequence[str]) -> Step:
+    """A message opens the conversation: what it says or holds is kept for the report."""
+    if isinstance(event, TextEvent) and event.text.strip():
+        answers, notice = first_words(event.text.strip())
+        return begin(s, locales, notice, answers, event.language)
+    if isinstance(event, MediaEvent):
+        kept = keep_media(Answers(), event)
+        if kept.answers != Answers():
+            return begin(s, locales, kept.notice, kept.answers, event.language)
+    return begin(s, locales, language=event.language)
+
+
+def on_text(catalog: Catalog, s: IntakeState, text: str) -> Step:
+    """Typed text in a report: the story, a typed place, or words kept with the story."""
+    typed = text.strip()
+    a = s.answers
+    if not typed:
+        return ask(catalog, s, txt.NOTICE_EMPTY if s.node in FREE_TEXT_NODES
+                   else txt.NOTICE_BUTTONS)
+    if s.node is Node.STORY:
+        added, problem = add_words(a, typed)
+        return ask(catalog, s, problem) if problem else advance(catalog, s, added)
+    if s.node in (Node.PLACE_KIND, Node.PLACE_TYPED) and not a.child_path:
+        at_typed = replace(s, node=Node.PLACE_TYPED)
+        if len(typed) > PLACE_TEXT_LIMIT:
+            return ask(catalog, at_typed, too_long(len(typed), PLACE_TEXT_LIMIT))
+        placed = replace(a, place_kind="typed", place=None, place_text=typed)
+        return advance(catalog, at_typed, placed)
+    # Words typed where a button is expected are kept with the story, never dropped.
+    added, problem = add_words(a, typed)
+    return ask(catalog, replace(s, answers=added), problem or txt.NOTICE_TEXT_KEPT)
+
+
+def on_media(catalog: Catalog, s: IntakeState, event: MediaEvent) -> Step:
+    """A voice note, photo, place... in a report: kept and said so (the rest of an album
+    quietly)."""
+    kept = keep_media(s.answers, event)
+    new = replace(s, answers=kept.answers)
+    if kept.notice is None:
+        return Transition(new)
+    return ask(catalog, new, kept.notice)

@@ -1,16 +1,21 @@
-"""The intake's longer messages: welcome, the fast lane, stopping, help, and the confirmation.
+"""The intake's longer messages: welcome, the fast lane, stopping, help, the confirmation, and
+the help numbers they show.
 
 Each is built from translatable pieces (see text.py for the wording rules). Every promise is
 one the system keeps: nothing is called "sent" before a ticket exists, and nobody is told they
 will be contacted.
+
+Help numbers are grouped by the country a phone can reach them from: a number of one country
+usually cannot be dialled from the other's SIM card, so the group of the country the reporter
+said they are in comes first (docs/domain.md §6). A child sees the lines for children (SAPA)
+first in each group. Lines with no number yet are never shown.
 """
 
 from __future__ import annotations
 
-from flows.core import Join, Msg, Text, t
-from flows.domain.catalog import Catalog
-from flows.domain.report import STORY_LIMIT
-from flows.intake import numbers as nums
+from flows.core import Join, Msg, Raw, Text, t
+from flows.domain.catalog import Catalog, HelpLine
+from flows.domain.report import COUNTRIES, STORY_LIMIT
 from flows.intake import text as txt
 from flows.intake.state import Answers
 
@@ -45,7 +50,7 @@ def welcome(notice: Text | None = None) -> Text:
 
 def urgent(catalog: Catalog, a: Answers, locale: str) -> Text:
     """The fast lane: numbers for where the person is, what "Send now" does, and where."""
-    numbers = nums.for_answers(catalog, a, locale)
+    numbers = for_answers(catalog, a, locale)
     return Join((Join((_GET_HELP, numbers)), _NOT_SENT_YET, txt.URGENT_QUESTION), sep="\n\n")
 
 
@@ -67,13 +72,13 @@ def stopped(catalog: Catalog, a: Answers, locale: str, linked: bool) -> Text:
     parts: list[Text] = [head, _PHONE_NOTE]
     if a.child_path:
         parts.append(_TELL_ADULT)
-    parts += [Join((_IN_DANGER_CALL, nums.for_answers(catalog, a, locale))), _RESTART]
+    parts += [Join((_IN_DANGER_CALL, for_answers(catalog, a, locale))), _RESTART]
     return Join(tuple(parts), sep="\n\n")
 
 
 def help_message(catalog: Catalog, a: Answers, locale: str) -> Text:
     """Help numbers (all of them, grouped by country) and the command list (/bantuan)."""
-    numbers = nums.for_answers(catalog, a, locale, everything=True)
+    numbers = for_answers(catalog, a, locale, everything=True)
     return Join((Join((_HELP_TITLE, _IN_DANGER_CALL)), numbers, txt.COMMANDS), sep="\n\n")
 
 
@@ -115,10 +120,74 @@ def confirmation(catalog: Catalog, reference: str, a: Answers, locale: str,
             "It goes to the member of the Gugus Tugas TPPO Kabupaten Nunukan (the "
             "anti-trafficking task force) who is on duty, usually within minutes. Nobody can "
             "contact you back through it, and we cannot promise a particular outcome.")]
-    parts.append(Join((_IN_DANGER_CALL, nums.for_answers(catalog, a, locale))))
+    parts.append(Join((_IN_DANGER_CALL, for_answers(catalog, a, locale))))
     # i18n: the first message is for a child ("kamu"), the second for an adult
     parts.append(t("If other people use this phone, delete this chat now: press and hold it in "
                    "the chat list, then tap <b>Delete</b>.") if a.child_path else
                  t("If someone may check this phone, delete this chat. To send another report, "
                    "send /lapor."))
     return Join(tuple(parts), sep="\n\n")
+
+
+# --- help numbers --------------------------------------------------------------------------------
+
+COUNTRY_TITLES: dict[str, Msg] = {
+    "indonesia": t("<b>In Indonesia</b>"),
+    "malaysia": t("<b>In Malaysia (Sabah)</b>"),
+}
+OTHER_TITLE = t("<b>Other help</b> (not for emergencies)")
+
+
+def first_country(a: Answers, locale: str) -> str:
+    """The country whose numbers come first: where the reporter said they (or the place) are.
+
+    With nothing said, Malay speakers are most likely in Sabah; everyone else in Indonesia.
+    """
+    if a.now_in in COUNTRIES:
+        return a.now_in
+    if a.place_kind == "sabah":
+        return "malaysia"
+    if a.place_kind in ("kecamatan", "crossing"):
+        return "indonesia"
+    return "malaysia" if locale == "ms" else "indonesia"
+
+
+def _number(line: HelpLine) -> Text:
+    if line.whatsapp:
+        # A tap on a wa.me link opens the chat in WhatsApp.
+        return t('WhatsApp <a href="https://wa.me/{digits}">{number}</a>', digits=line.digits,
+                 number=line.number)
+    return Raw(line.number)
+
+
+def _line(line: HelpLine) -> Text:
+    if line.all_day:
+        return t("• {label} (24 hours): {number}", label=Msg(line.label), number=_number(line))
+    return t("• {label}: {number}", label=Msg(line.label), number=_number(line))
+
+
+def _group(title: Msg, lines: list[HelpLine], child: bool) -> Text:
+    if child:  # stable: the catalog's order otherwise
+        lines = sorted(lines, key=lambda h: not h.children)
+    return Join((title, *(_line(h) for h in lines)))
+
+
+def numbers(catalog: Catalog, first: str, *, child: bool = False,
+            everything: bool = False) -> Text:
+    """The help numbers, `first` country first; with `everything`, the non-emergency lines too."""
+    order = (first, *(c for c in COUNTRIES if c != first))
+    groups: list[Text] = []
+    for country in order:
+        lines = [h for h in catalog.help_lines
+                 if h.listed and h.emergency and h.country == country]
+        if lines:
+            groups.append(_group(COUNTRY_TITLES[country], lines, child))
+    others = [h for h in catalog.help_lines if h.listed and not h.emergency]
+    if everything and others:
+        groups.append(_group(OTHER_TITLE, others, child))
+    return Join(tuple(groups), sep="\n\n")
+
+
+def for_answers(catalog: Catalog, a: Answers, locale: str, *, everything: bool = False) -> Text:
+    """The help numbers ordered for this reporter."""
+    return numbers(catalog, first_country(a, locale), child=a.child_path, everything=everything)

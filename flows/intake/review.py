@@ -7,7 +7,7 @@ from flows.domain.card import attachment_summary
 from flows.domain.catalog import PLACE_LISTS, Catalog, option_text
 from flows.intake import callbacks as cb
 from flows.intake import text as txt
-from flows.intake.layout import rows, stop_row
+from flows.intake.ask import rows, stop_row
 from flows.intake.state import Answers, Node
 
 # The review shows at most this much of the story, so it fits one message in any language.

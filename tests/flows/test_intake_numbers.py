@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from flows.intake import Answers
-from flows.intake.numbers import first_country, for_answers, numbers
+from flows.intake.messages import first_country, for_answers, numbers
 from tests.flows.conftest import play
 
 
