@@ -15,7 +15,7 @@ from sqlalchemy import select
 from bot.infra.logs import setup_logging
 from flows.domain.ticket import REFERENCE_PATTERN
 from storage.db import create_engine, session_factory
-from storage.models import Ticket, TicketEvent
+from storage.models import Conversation, Ticket, TicketEvent
 from tests.e2e.harness import STAFF_CHAT_ID, make_settings, outbox_settled, running_app, step
 from tests.fakes import FakeBotApi
 
@@ -51,6 +51,15 @@ async def _tickets(url: str) -> list[tuple[str, dict, datetime, datetime]]:
         await engine.dispose()
 
 
+async def _states(url: str) -> list[dict]:
+    engine = create_engine(url)
+    try:
+        async with session_factory(engine)() as session:
+            return list((await session.scalars(select(Conversation.state))).all())
+    finally:
+        await engine.dispose()
+
+
 async def _events(url: str) -> list[tuple[str, dict]]:
     engine = create_engine(url)
     try:
@@ -69,6 +78,7 @@ async def test_three_taps_from_sabah_put_an_urgent_card_in_the_group_and_later_a
         await step(user, "text", "/start")
         assert "Bahasa Melayu" in user.buttons()  # offered: the client speaks Malay
         (screen,) = await step(user, "press", "Yes, someone is in danger")
+        assert "Nothing has been sent yet" in screen["text"]
         assert screen["text"].index("In Indonesia") < screen["text"].index("In Malaysia (Sabah)")
         await user.press("In Malaysia")  # edits the numbers in place: Malaysia first
         await fake.wait_for(lambda: "✅ In Malaysia" in user.buttons(), 10, "the edit")
@@ -94,6 +104,8 @@ async def test_three_taps_from_sabah_put_an_urgent_card_in_the_group_and_later_a
         assert "Photo kept with the report" in kept["text"]
         for label in ("Somewhere in Sabah", "Tawau", "It is still going on", "One person"):
             await step(user, "press", label)
+        # While the report is in progress, the draft knows its ticket (and nothing else does).
+        assert any(reference.group(0) in json.dumps(x) for x in await _states(database_url))
         (review,) = await step(user, "text", "Paspor saya ditahan.")
         assert f"Already sent as urgent report {reference.group(0)}" in review["text"]
         (done,) = await step(user, "press", "Send report")
@@ -112,6 +124,8 @@ async def test_three_taps_from_sabah_put_an_urgent_card_in_the_group_and_later_a
                      "➕ Added by the reporter after the first alert"):
         assert expected in text, expected
     (ticket,) = await _tickets(database_url)  # one ticket, never a second
+    # Sent: the finished conversation no longer holds the reference (DESIGN §5 rule 4).
+    assert not any("TPPO-" in json.dumps(x) for x in await _states(database_url))
     assert ticket[0] == reference.group(0)
     assert ticket[3] - ticket[2] == make_settings(fake, database_url).SLA_URGENT
     photo_id = ticket[1]["attachments"][0]["file_id"]
