@@ -193,9 +193,11 @@ def _opt_match(value: object, pattern: re.Pattern[str]) -> str | None:
 def _coordinate(value: object, bound: float) -> float | None:
     if value is None:
         return None
-    _check(type(value) in (int, float) and math.isfinite(float(value))  # type: ignore[arg-type]
-           and abs(float(value)) <= bound)  # type: ignore[arg-type]
-    return float(value)  # type: ignore[arg-type]
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _Invalid
+    number = float(value)
+    _check(math.isfinite(number) and abs(number) <= bound)
+    return number
 
 
 def _attachment(raw: Any) -> Attachment:
@@ -243,8 +245,8 @@ def _answers(raw: Any) -> Answers:
 def _link(raw: object) -> tuple[str | None, datetime | None]:
     if raw is None:
         return None, None
-    _check(isinstance(raw, Mapping) and set(raw) == {"reference", "at"})
-    assert isinstance(raw, Mapping)
+    if not isinstance(raw, Mapping) or set(raw) != {"reference", "at"}:
+        raise _Invalid
     reference = _opt_match(raw["reference"], _REFERENCE)
     at = datetime.fromisoformat(str(raw["at"]))
     _check(at.tzinfo is not None)

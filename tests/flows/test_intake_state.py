@@ -145,6 +145,12 @@ GARBAGE = [
     {"v": 2, "node": "role", "locale": "id", "answers": {"attachments": [
         {"kind": "location", "latitude": 91.0, "longitude": 0.0}]}},
     {"v": 2, "node": "role", "locale": "id", "answers": {"attachments": [
+        {"kind": "location", "latitude": True, "longitude": 0.0}]}},
+    {"v": 2, "node": "role", "locale": "id", "answers": {"attachments": [
+        {"kind": "location", "latitude": float("nan"), "longitude": 0.0}]}},
+    {"v": 2, "node": "role", "locale": "id", "answers": {"attachments": [
+        {"kind": "location", "latitude": "4.2", "longitude": 0.0}]}},
+    {"v": 2, "node": "role", "locale": "id", "answers": {"attachments": [
         {"kind": "photo", "file_id": "a b"}]}},
     {"v": 2, "node": "role", "locale": "id", "answers": {"attachments": [
         {"kind": "photo", "file_id": "x", "name": "Siti"}]}},
