@@ -91,7 +91,8 @@ class IntakeFlow:
                 raise FlowError(f"locale {locale!r} must match [a-zA-Z0-9_]{{1,24}}")
         self.catalog = catalog
         self.default_locale = default_locale
-        self.locales = locales
+        # Offered in this order (/bahasa): the deployment's own language first.
+        self.locales = (default_locale, *(loc for loc in locales if loc != default_locale))
 
     def new_state(self, locale: str | None = None) -> IntakeState:
         """A conversation with no report in progress (what a `None` state means)."""

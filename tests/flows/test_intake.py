@@ -21,7 +21,7 @@ from flows.intake import (
     SubmitReport,
     dump_state,
 )
-from tests.flows.conftest import PATHS, play
+from tests.flows.conftest import PATHS, Driver, play
 
 STOP = "1|x|stop"
 STOP_YES = "1|x|yes"
@@ -412,6 +412,13 @@ def test_language_at_the_first_question_shows_the_welcome_again(at):
     d = at(Node.DANGER)
     d.press("1|lg|en")
     assert WELCOME in d.said and len(d.replies) == 1
+
+
+def test_the_default_language_is_offered_first(catalog):
+    flow = IntakeFlow(catalog, default_locale="ms", locales=("en", "id", "ms"))
+    d = Driver(flow)
+    d.command("bahasa")
+    assert d.labels[:3] == ["Bahasa Melayu", "English", "Bahasa Indonesia"]
 
 
 def test_unknown_language_is_stale(at):
