@@ -26,8 +26,10 @@ log = logging.getLogger(__name__)
 
 # Updates per commit. Small, so that the dispatcher (same event loop, same SQLite write turn)
 # gets its turn between commits: with 8, sends fell to ~20/s while a burst of 1,000 new
-# reporters was handled; with 2 they stay ~26/s (docs/benchmarks.md), acknowledgements unchanged.
+# reporters was handled; with 2 they stay ~26/s (docs/benchmarks.md). While webhook requests
+# pile up the worker pauses for ingest between turns, so it takes 8 a turn then, to keep up.
 BATCH = 2
+FLOOD_BATCH = 8
 
 
 class Worker(Wakeable):
@@ -78,7 +80,8 @@ class Worker(Wakeable):
         now = self._clock.now()
         touched: list[tuple[int, list[str]]] = []
         async with self._db.transaction() as session:
-            items = await inbox.claim_batch(session, now, self._batch)
+            limit = max(FLOOD_BATCH, self._batch) if self._flooded() else self._batch
+            items = await inbox.claim_batch(session, now, limit)
             for item in items:
                 references = await self._process(session, item, now)
                 if references:
