@@ -26,21 +26,35 @@ TOTAL_LIMIT = 900.0  # seconds; each scenario has its own, smaller limits too
 def parser() -> argparse.ArgumentParser:
     """Command-line options."""
     p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
-    p.add_argument("--quick", action="store_true",
-                   help="small counts for a smoke run; does not write the doc")
-    p.add_argument("--only", default=",".join(SCENARIOS),
-                   help=f"comma-separated scenarios to run (default: {','.join(SCENARIOS)})")
+    p.add_argument(
+        "--quick", action="store_true", help="small counts for a smoke run; does not write the doc"
+    )
+    p.add_argument(
+        "--only",
+        default=",".join(SCENARIOS),
+        help=f"comma-separated scenarios to run (default: {','.join(SCENARIOS)})",
+    )
     p.add_argument("--doc", type=Path, default=DOC, help="where to write the figures")
     p.add_argument("--no-doc", action="store_true", help="print only")
-    p.add_argument("--db-dir", type=Path, default=None,
-                   help="folder for the SQLite files (default: the system temp folder)")
+    p.add_argument(
+        "--db-dir",
+        type=Path,
+        default=None,
+        help="folder for the SQLite files (default: the system temp folder)",
+    )
     p.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
-    p.add_argument("--probe", action="store_true",
-                   help="diagnostics: time the server's commits, worker and dispatcher "
-                        "(benchmarks/probe.py); does not write the doc")
-    p.add_argument("--no-worker", action="store_true",
-                   help="diagnostics, with --only ack: the inbox worker does nothing, to show "
-                        "what ingest alone can do; does not write the doc")
+    p.add_argument(
+        "--probe",
+        action="store_true",
+        help="diagnostics: time the server's commits, worker and dispatcher "
+        "(benchmarks/probe.py); does not write the doc",
+    )
+    p.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="diagnostics, with --only ack: the inbox worker does nothing, to show "
+        "what ingest alone can do; does not write the doc",
+    )
     return p
 
 
@@ -72,8 +86,12 @@ async def _run(names: list[str], cfg: Config) -> list[Result]:
         result.notes.append(
             f"the rest of the machine (not the benchmark, the server or the load generator) "
             f"used {max(other, 0.0):.1f} s of CPU in the scenario's {wall:.0f} s"
-            + (f", and the hypervisor stole {steal1 - steal0:.1f} s" if steal1 - steal0 >= 0.05
-               else ""))
+            + (
+                f", and the hypervisor stole {steal1 - steal0:.1f} s"
+                if steal1 - steal0 >= 0.05
+                else ""
+            )
+        )
         results.append(result)
         print(f"  {name} took {time.monotonic() - started:.0f} s", flush=True)
     return results
@@ -91,8 +109,11 @@ def main(argv: list[str] | None = None) -> int:
         parser().error("--no-worker only makes sense with --only ack (nothing would reply)")
     cfg = Config.quick() if args.quick else Config()
     cfg.db_dir = args.db_dir
-    cfg.probe = ",".join(p for p, on in (("timings", args.probe or args.no_worker),
-                                          ("no-worker", args.no_worker)) if on)
+    cfg.probe = ",".join(
+        p
+        for p, on in (("timings", args.probe or args.no_worker), ("no-worker", args.no_worker))
+        if on
+    )
     for name in [k for k in os.environ if k.lower() in _PROXIES]:
         del os.environ[name]  # everything here talks to 127.0.0.1 directly, never via a proxy
     code = code_version(ROOT)
@@ -102,8 +123,10 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted; the servers were stopped, nothing was written", file=sys.stderr)
         return 130
     except TimeoutError:
-        print(f"gave up after {TOTAL_LIMIT:.0f} s; the servers were stopped, nothing was written",
-              file=sys.stderr)
+        print(
+            f"gave up after {TOTAL_LIMIT:.0f} s; the servers were stopped, nothing was written",
+            file=sys.stderr,
+        )
         return 1
     info = [("code", code), *machine(args.db_dir or Path(tempfile.gettempdir()))]
     if code_version(ROOT) != code:

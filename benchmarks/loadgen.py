@@ -26,8 +26,12 @@ HOST = "127.0.0.1"
 
 def start_update(update_id: int, user_id: int, date: int) -> dict[str, Any]:
     """A `/start` message update from a new private-chat user, shaped like Telegram's."""
-    user = {"id": user_id, "is_bot": False, "first_name": f"Pelapor{user_id % 1000}",
-            "language_code": "id"}
+    user = {
+        "id": user_id,
+        "is_bot": False,
+        "first_name": f"Pelapor{user_id % 1000}",
+        "language_code": "id",
+    }
     return {
         "update_id": update_id,
         "message": {
@@ -44,9 +48,11 @@ def start_update(update_id: int, user_id: int, date: int) -> dict[str, Any]:
 def webhook_request(port: int, secret: str, update: dict[str, Any]) -> bytes:
     """The raw HTTP/1.1 request Telegram would make for `update`."""
     body = json.dumps(update, separators=(",", ":")).encode()
-    head = (f"POST /telegram/webhook HTTP/1.1\r\nHost: {HOST}:{port}\r\n"
-            f"Content-Type: application/json\r\nX-Telegram-Bot-Api-Secret-Token: {secret}\r\n"
-            f"Content-Length: {len(body)}\r\n\r\n")
+    head = (
+        f"POST /telegram/webhook HTTP/1.1\r\nHost: {HOST}:{port}\r\n"
+        f"Content-Type: application/json\r\nX-Telegram-Bot-Api-Secret-Token: {secret}\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    )
     return head.encode() + body
 
 
@@ -107,8 +113,14 @@ class Connection:
         return status
 
 
-async def _worker(conn: Connection, requests: list[bytes], indices: Iterator[int], phase: Phase,
-                  deadline: float, request_timeout: float) -> None:
+async def _worker(
+    conn: Connection,
+    requests: list[bytes],
+    indices: Iterator[int],
+    phase: Phase,
+    deadline: float,
+    request_timeout: float,
+) -> None:
     for index in indices:
         if time.monotonic() > deadline:
             return
@@ -125,13 +137,15 @@ async def _worker(conn: Connection, requests: list[bytes], indices: Iterator[int
         phase.sent += 1
 
 
-async def _phase(conns: list[Connection], requests: list[bytes], deadline: float,
-                 request_timeout: float) -> Phase:
+async def _phase(
+    conns: list[Connection], requests: list[bytes], deadline: float, request_timeout: float
+) -> Phase:
     phase = Phase()
     indices = iter(range(len(requests)))  # shared: each request goes out exactly once
     started = time.perf_counter()
-    await asyncio.gather(*(_worker(c, requests, indices, phase, deadline, request_timeout)
-                           for c in conns))
+    await asyncio.gather(
+        *(_worker(c, requests, indices, phase, deadline, request_timeout) for c in conns)
+    )
     phase.elapsed = time.perf_counter() - started
     return phase
 
@@ -143,8 +157,10 @@ async def run(params: dict[str, Any]) -> dict[str, Any]:
     first_update, first_user = int(params["first_update_id"]), int(params["first_user_id"])
     deadline = time.monotonic() + float(params["time_limit"])
     date = int(time.time())
-    requests = [webhook_request(port, secret, start_update(first_update + i, first_user + i, date))
-                for i in range(warmup + count)]
+    requests = [
+        webhook_request(port, secret, start_update(first_update + i, first_user + i, date))
+        for i in range(warmup + count)
+    ]
     conns = [Connection(port) for _ in range(int(params["concurrency"]))]
     await asyncio.gather(*(c.open() for c in conns))
     if params.get("handshake"):  # ready to fire: let the caller start its clock, then go
@@ -154,14 +170,19 @@ async def run(params: dict[str, Any]) -> dict[str, Any]:
     try:
         warm = await _phase(conns, requests[:warmup], deadline, float(params["request_timeout"]))
         cpu0 = resource.getrusage(resource.RUSAGE_SELF)
-        measured = await _phase(conns, requests[warmup:], deadline,
-                                float(params["request_timeout"]))
+        measured = await _phase(
+            conns, requests[warmup:], deadline, float(params["request_timeout"])
+        )
         cpu1 = resource.getrusage(resource.RUSAGE_SELF)
     finally:
         await asyncio.gather(*(c.close() for c in conns))
     cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
-    return {"warmup": asdict(warm), "measured": asdict(measured), "cpu_seconds": cpu,
-            "timed_out": time.monotonic() > deadline}
+    return {
+        "warmup": asdict(warm),
+        "measured": asdict(measured),
+        "cpu_seconds": cpu,
+        "timed_out": time.monotonic() > deadline,
+    }
 
 
 def main(argv: list[str]) -> int:

@@ -31,8 +31,9 @@ from benchmarks.stats import ms, percentile
 Samples = dict[str, list[float]]
 
 
-def _timed(owner: type, name: str, samples: list[float],
-           keep: Callable[[Any], bool] = lambda _result: True) -> None:
+def _timed(
+    owner: type, name: str, samples: list[float], keep: Callable[[Any], bool] = lambda _result: True
+) -> None:
     original = getattr(owner, name)
 
     @wraps(original)
@@ -48,8 +49,16 @@ def _timed(owner: type, name: str, samples: list[float],
 
 def install(mode: str) -> Samples:
     """Wrap the services' methods; return the lists they fill."""
-    s: Samples = {"inbox_commit": [], "inbox_batch": [], "worker_txn": [], "lease_txn": [],
-                  "send_lag": [], "pump": [], "gc_pause": [], "gc_pause_gen2": []}
+    s: Samples = {
+        "inbox_commit": [],
+        "inbox_batch": [],
+        "worker_txn": [],
+        "lease_txn": [],
+        "send_lag": [],
+        "pump": [],
+        "gc_pause": [],
+        "gc_pause_gen2": [],
+    }
     gc_started = [0.0]
 
     def on_gc(phase: str, info: dict[str, Any]) -> None:  # every collection stops the world
@@ -91,6 +100,7 @@ def install(mode: str) -> Samples:
     bot.runtime.dispatch.Dispatcher._send = lagged_send  # type: ignore[method-assign]
 
     if "no-worker" in mode:
+
         async def idle(self: Any, stop: Any) -> None:
             await stop.wait()
 
@@ -107,8 +117,10 @@ def summary(path: Path, wall: float) -> list[str]:
 
     def dist(key: str) -> str:
         v = s.get(key, [])
-        return (f"n={len(v)}, p50 {ms(percentile(v, 50))}, p99 {ms(percentile(v, 99))}, "
-                f"max {ms(percentile(v, 100))}")
+        return (
+            f"n={len(v)}, p50 {ms(percentile(v, 50))}, p99 {ms(percentile(v, 99))}, "
+            f"max {ms(percentile(v, 100))}"
+        )
 
     batches = s.get("inbox_batch", [])
     worker = sum(s.get("worker_txn", []))

@@ -15,8 +15,18 @@ from benchmarks.scenarios import Result
 
 BEGIN = "<!-- bench:begin (written by `make bench`; edit outside these markers) -->"
 END = "<!-- bench:end -->"
-_PACKAGES = ("python-telegram-bot", "fastapi", "uvicorn", "h11", "httptools", "uvloop",
-             "sqlalchemy", "aiosqlite", "httpx", "cryptography")
+_PACKAGES = (
+    "python-telegram-bot",
+    "fastapi",
+    "uvicorn",
+    "h11",
+    "httptools",
+    "uvloop",
+    "sqlalchemy",
+    "aiosqlite",
+    "httpx",
+    "cryptography",
+)
 
 
 def _cpu_model() -> str:
@@ -57,16 +67,38 @@ def _filesystem(path: Path) -> str:
 def code_version(root: Path) -> str:
     """The commit measured, and which files of the server differ from it (git, read-only)."""
     try:
-        commit = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%h %s"],
-                                capture_output=True, text=True, timeout=10, check=True)
-        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--", "bot",
-                                "flows", "storage", "locales", "pyproject.toml"],
-                               capture_output=True, text=True, timeout=10, check=True)
+        commit = subprocess.run(
+            ["git", "-C", str(root), "log", "-1", "--format=%h %s"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        )
+        dirty = subprocess.run(
+            [
+                "git",
+                "-C",
+                str(root),
+                "status",
+                "--porcelain",
+                "--",
+                "bot",
+                "flows",
+                "storage",
+                "locales",
+                "pyproject.toml",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        )
     except (OSError, subprocess.SubprocessError):
         return "unknown (no git)"
     changed = sorted(line[3:] for line in dirty.stdout.splitlines() if line.strip())
-    return commit.stdout.strip() + (f" plus uncommitted changes to {', '.join(changed)}"
-                                    if changed else "")
+    return commit.stdout.strip() + (
+        f" plus uncommitted changes to {', '.join(changed)}" if changed else ""
+    )
 
 
 def machine(db_dir: Path) -> list[tuple[str, str]]:
@@ -100,16 +132,17 @@ def verdict(result: Result) -> str:
 
 def console(results: list[Result], info: list[tuple[str, str]], quick: bool) -> str:
     """The plain-text report for stdout."""
-    lines = ["", "Lapor TPPO benchmarks" + (" (--quick: small counts, not comparable)"
-                                            if quick else "")]
+    lines = [
+        "",
+        "Lapor TPPO benchmarks" + (" (--quick: small counts, not comparable)" if quick else ""),
+    ]
     lines += [f"  {k}: {v}" for k, v in info]
     width = max((len(r.name) for r in results), default=10)
     target_width = max((len(r.target) for r in results), default=10)
     lines.append("")
     lines.append(f"  {'scenario':<{width}}  {'target':<{target_width}}  result")
     for r in results:
-        lines.append(f"  {r.name:<{width}}  {r.target:<{target_width}}  "
-                     f"{verdict(r)}  {r.figure}")
+        lines.append(f"  {r.name:<{width}}  {r.target:<{target_width}}  {verdict(r)}  {r.figure}")
     for r in results:
         lines.append("")
         lines.append(f"{r.name}: {verdict(r)}")
@@ -125,12 +158,20 @@ def _table(rows: list[tuple[str, str]], head: tuple[str, str]) -> list[str]:
     return out
 
 
-def markdown(results: list[Result], info: list[tuple[str, str]],
-             vers: list[tuple[str, str]], command: str) -> str:
+def markdown(
+    results: list[Result], info: list[tuple[str, str]], vers: list[tuple[str, str]], command: str
+) -> str:
     """The generated part of docs/benchmarks.md (between the markers)."""
-    out = [BEGIN, "", f"Measured with `{command}`; for a MISS, see the analysis below.", "",
-           "### Results", "",
-           "| scenario | target | result | figure |", "|---|---|---|---|"]
+    out = [
+        BEGIN,
+        "",
+        f"Measured with `{command}`; for a MISS, see the analysis below.",
+        "",
+        "### Results",
+        "",
+        "| scenario | target | result | figure |",
+        "|---|---|---|---|",
+    ]
     out += [f"| {r.name} | {r.target} | **{verdict(r)}** | {r.figure} |" for r in results]
     for r in results:
         out += ["", f"#### {r.name}: {verdict(r)}", ""]

@@ -28,10 +28,26 @@ TELEGRAM_RATE = 30  # messages per second overall, Telegram's limit for a bot
 WEBHOOK_CONNECTIONS = 40  # Telegram's default max_connections, and what the bot registers
 # The burst drains within this multiple of Telegram's floor (a welcome is one message).
 BURST_TARGET = 1.1
-_SENDS = {"sendmessage", "sendphoto", "senddocument", "sendvoice", "sendvideo", "sendaudio",
-          "sendanimation", "sendsticker", "sendlocation", "sendvenue", "sendcontact",
-          "sendpoll", "senddice", "sendmediagroup", "copymessage", "copymessages",
-          "forwardmessage", "forwardmessages"}
+_SENDS = {
+    "sendmessage",
+    "sendphoto",
+    "senddocument",
+    "sendvoice",
+    "sendvideo",
+    "sendaudio",
+    "sendanimation",
+    "sendsticker",
+    "sendlocation",
+    "sendvenue",
+    "sendcontact",
+    "sendpoll",
+    "senddice",
+    "sendmediagroup",
+    "copymessage",
+    "copymessages",
+    "forwardmessage",
+    "forwardmessages",
+}
 
 
 @dataclass
@@ -97,8 +113,11 @@ def _inbox_times(server: Server, update_ids: list[int]) -> dict[int, tuple[float
     """update_id -> (received_at, processed_at) in unix seconds."""
     rows = server.query("SELECT update_id, received_at, processed_at FROM inbox")
     wanted = set(update_ids)
-    return {int(str(u)): (_utc(r), _utc(p) if p is not None else None)
-            for u, r, p in rows if int(str(u)) in wanted}
+    return {
+        int(str(u)): (_utc(r), _utc(p) if p is not None else None)
+        for u, r, p in rows
+        if int(str(u)) in wanted
+    }
 
 
 def _wall_offset(fake: FakeBotApi) -> float:
@@ -117,13 +136,19 @@ async def ack_throughput(cfg: Config) -> Result:
     total = cfg.ack_warmup + cfg.ack_count
     async with run_fake_bot_api(TOKEN, think_time=0.0) as fake:
         for i in range(total):  # every sender exists and has started the bot: replies are valid
-            fake.user(first_user + i, first_name=f"Pelapor{(first_user + i) % 1000}",
-                      started=True)
+            fake.user(first_user + i, first_name=f"Pelapor{(first_user + i) % 1000}", started=True)
         async with run_server(fake, db_dir=cfg.db_dir, probe=cfg.probe) as server:
-            params = {"port": server.port, "secret": WEBHOOK_SECRET, "warmup": cfg.ack_warmup,
-                      "count": cfg.ack_count, "first_update_id": first_update,
-                      "first_user_id": first_user, "concurrency": WEBHOOK_CONNECTIONS,
-                      "time_limit": cfg.ack_time_limit, "request_timeout": 30.0}
+            params = {
+                "port": server.port,
+                "secret": WEBHOOK_SECRET,
+                "warmup": cfg.ack_warmup,
+                "count": cfg.ack_count,
+                "first_update_id": first_update,
+                "first_user_id": first_user,
+                "concurrency": WEBHOOK_CONNECTIONS,
+                "time_limit": cfg.ack_time_limit,
+                "request_timeout": 30.0,
+            }
             cpu0, wall0 = server.cpu(), time.monotonic()
             result = await _loadgen(params, cfg.ack_time_limit + 30)
             cpu, wall = server.cpu() - cpu0, time.monotonic() - wall0
@@ -138,16 +163,28 @@ async def ack_throughput(cfg: Config) -> Result:
     lat = measured["latencies"]
     all_ok = ok == sent and not measured["errors"]
     passed = all_ok and rate >= 1000
-    short = (f"; the {cfg.ack_time_limit:.0f} s time limit stopped it {cfg.ack_count - sent} "
-             f"short of {cfg.ack_count}" if sent < cfg.ack_count else "")
+    short = (
+        f"; the {cfg.ack_time_limit:.0f} s time limit stopped it {cfg.ack_count - sent} "
+        f"short of {cfg.ack_count}"
+        if sent < cfg.ack_count
+        else ""
+    )
     details = [
-        ("updates acknowledged (measured)", f"{ok} of {sent} sent with 200{short}"
-         + (f"; statuses: {measured['statuses']}, errors: {measured['errors']}"
-            if not all_ok else "")),
+        (
+            "updates acknowledged (measured)",
+            f"{ok} of {sent} sent with 200{short}"
+            + (
+                f"; statuses: {measured['statuses']}, errors: {measured['errors']}"
+                if not all_ok
+                else ""
+            ),
+        ),
         ("connections", str(WEBHOOK_CONNECTIONS)),
         ("wall time", f"{measured['elapsed']:.2f} s (after {cfg.ack_warmup} warm-up requests)"),
-        ("ack latency p50 / p90 / p99 / max",
-         " / ".join(ms(percentile(lat, p)) for p in (50, 90, 99, 100))),
+        (
+            "ack latency p50 / p90 / p99 / max",
+            " / ".join(ms(percentile(lat, p)) for p in (50, 90, 99, 100)),
+        ),
     ]
     notes = [
         _cpu_note("the server", cpu, wall) + " over warm-up and measurement",
@@ -158,21 +195,34 @@ async def ack_throughput(cfg: Config) -> Result:
         f"sent {messages} messages ({violations} refused with 429, {failed} other failed calls)",
         *server_notes,
     ]
-    return Result("Webhook acknowledgements", ">= 1000 acks/s at 40 connections",
-                  f"{rate:.0f} acks/s", passed, details, notes)
+    return Result(
+        "Webhook acknowledgements",
+        ">= 1000 acks/s at 40 connections",
+        f"{rate:.0f} acks/s",
+        passed,
+        details,
+        notes,
+    )
 
 
-async def _loadgen(params: dict[str, Any], limit: float,
-                   on_go: Callable[[], None] | None = None) -> dict[str, Any]:
+async def _loadgen(
+    params: dict[str, Any], limit: float, on_go: Callable[[], None] | None = None
+) -> dict[str, Any]:
     """Run benchmarks.loadgen in its own process; kill it if it overruns `limit` seconds.
 
     With `on_go`, the generator opens its connections first, then `on_go()` runs just before it
     is told to fire, so a clock started there does not count the process's start-up.
     """
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "benchmarks.loadgen", json.dumps(params | {"handshake": bool(on_go)}),
-        cwd=ROOT, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE)
+        sys.executable,
+        "-m",
+        "benchmarks.loadgen",
+        json.dumps(params | {"handshake": bool(on_go)}),
+        cwd=ROOT,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     try:
         async with asyncio.timeout(limit):
             if on_go is not None:
@@ -199,8 +249,10 @@ async def _loadgen(params: dict[str, Any], limit: float,
 async def first_reply_latency(cfg: Config) -> Result:
     """New reporters send /start at a steady light rate; time until the first reply arrives."""
     count = max(1, round(cfg.latency_rate * cfg.latency_seconds))
-    async with run_fake_bot_api(TOKEN, think_time=0.0) as fake, \
-            run_server(fake, db_dir=cfg.db_dir, probe=cfg.probe) as server:
+    async with (
+        run_fake_bot_api(TOKEN, think_time=0.0) as fake,
+        run_server(fake, db_dir=cfg.db_dir, probe=cfg.probe) as server,
+    ):
         for user in [fake.user() for _ in range(3)]:  # warm-up, not measured
             await user.send_text("/start")
             await user.wait_for_reply(timeout=10)
@@ -240,21 +292,34 @@ async def first_reply_latency(cfg: Config) -> Result:
     p99 = percentile(latencies, 99)
     passed = replied == count and p99 < 0.250
     details = [
-        ("load", f"{count} new reporters, {cfg.latency_rate:g} /start per second for "
-                 f"{cfg.latency_seconds:g} s"),
+        (
+            "load",
+            f"{count} new reporters, {cfg.latency_rate:g} /start per second for "
+            f"{cfg.latency_seconds:g} s",
+        ),
         ("replied", f"{replied} of {count}"),
-        ("first reply p50 / p90 / p99 / max",
-         " / ".join(ms(percentile(latencies, p)) for p in (50, 90, 99, 100))),
+        (
+            "first reply p50 / p90 / p99 / max",
+            " / ".join(ms(percentile(latencies, p)) for p in (50, 90, 99, 100)),
+        ),
         ("  webhook ack p50 / p99", f"{ms(percentile(acks, 50))} / {ms(percentile(acks, 99))}"),
-        ("  stored -> handled p50 / p99",
-         f"{ms(percentile(worker, 50))} / {ms(percentile(worker, 99))}"),
-        ("  handled -> reply at Bot API p50 / p99",
-         f"{ms(percentile(dispatch, 50))} / {ms(percentile(dispatch, 99))}"),
+        (
+            "  stored -> handled p50 / p99",
+            f"{ms(percentile(worker, 50))} / {ms(percentile(worker, 99))}",
+        ),
+        (
+            "  handled -> reply at Bot API p50 / p99",
+            f"{ms(percentile(dispatch, 50))} / {ms(percentile(dispatch, 99))}",
+        ),
     ]
-    notes = [_cpu_note("the server", cpu, wall),
-             f"{violations} calls refused with 429, {failed} other failed calls", *server_notes]
-    return Result("First reply at light load", "p99 < 250 ms", f"p99 {ms(p99)}", passed,
-                  details, notes)
+    notes = [
+        _cpu_note("the server", cpu, wall),
+        f"{violations} calls refused with 429, {failed} other failed calls",
+        *server_notes,
+    ]
+    return Result(
+        "First reply at light load", "p99 < 250 ms", f"p99 {ms(p99)}", passed, details, notes
+    )
 
 
 # --------------------------------------------------------------------------- 3: burst
@@ -266,12 +331,16 @@ async def burst(cfg: Config) -> Result:
     """
     n = cfg.burst_reporters
     first_user, first_update = 800_000_001, 950_000_001
-    async with run_fake_bot_api(TOKEN, think_time=0.0) as fake, \
-            run_server(fake, db_dir=cfg.db_dir, probe=cfg.probe) as server:
+    async with (
+        run_fake_bot_api(TOKEN, think_time=0.0) as fake,
+        run_server(fake, db_dir=cfg.db_dir, probe=cfg.probe) as server,
+    ):
         # New to the bot (no conversation yet); "started" only lets the fake accept replies to
         # them without delivering their /start itself.
-        users = [fake.user(first_user + i, first_name=f"Pelapor{(first_user + i) % 1000}",
-                           started=True) for i in range(n)]
+        users = [
+            fake.user(first_user + i, first_name=f"Pelapor{(first_user + i) % 1000}", started=True)
+            for i in range(n)
+        ]
         ids = {u.id for u in users}
         remaining = set(ids)
 
@@ -283,10 +352,17 @@ async def burst(cfg: Config) -> Result:
             return not remaining
 
         limit = 4 * (n / TELEGRAM_RATE) + 30  # four times the floor of one message each, + 30 s
-        params = {"port": server.port, "secret": WEBHOOK_SECRET, "warmup": 0, "count": n,
-                  "first_update_id": first_update, "first_user_id": first_user,
-                  "concurrency": WEBHOOK_CONNECTIONS, "time_limit": limit,
-                  "request_timeout": 60.0}
+        params = {
+            "port": server.port,
+            "secret": WEBHOOK_SECRET,
+            "warmup": 0,
+            "count": n,
+            "first_update_id": first_update,
+            "first_user_id": first_user,
+            "concurrency": WEBHOOK_CONNECTIONS,
+            "time_limit": limit,
+            "request_timeout": 60.0,
+        }
         clock: dict[str, float] = {}
 
         def go() -> None:
@@ -298,8 +374,11 @@ async def burst(cfg: Config) -> Result:
             start = clock["start"]
             measured = result["measured"]
             with contextlib.suppress(AssertionError):  # the time limit: reported as a miss
-                await fake.wait_for(everyone_replied, max(1.0, limit - (fake.clock() - start)),
-                                    "a reply to every reporter")
+                await fake.wait_for(
+                    everyone_replied,
+                    max(1.0, limit - (fake.clock() - start)),
+                    "a reply to every reporter",
+                )
         cpu, wall = server.cpu() - clock["cpu"], fake.clock() - start
         offset = _wall_offset(fake)
         inbox = _inbox_times(server, [first_update + i for i in range(n)])
@@ -322,49 +401,82 @@ async def burst(cfg: Config) -> Result:
     rate = sent_by_drain / drain if drain > 0 else math.nan
     # Sends while the worker was still handling the burst (both share the server's event loop)
     # and after it: shows what the worker's turn costs the dispatcher.
-    during = sum(1 for c in calls if c.ok and c.time <= start + handled_at) \
-        if not math.isnan(handled_at) else 0
+    during = (
+        sum(1 for c in calls if c.ok and c.time <= start + handled_at)
+        if not math.isnan(handled_at)
+        else 0
+    )
     rate_during = during / handled_at if handled_at and not math.isnan(handled_at) else math.nan
-    rate_after = (sent_by_drain - during) / (drain - handled_at) \
-        if not math.isnan(handled_at) and drain > handled_at else math.nan
-    passed = (ok_acks == n and replied == n and ratio <= BURST_TARGET
-              and attempts_peak <= TELEGRAM_RATE and not violations)
+    rate_after = (
+        (sent_by_drain - during) / (drain - handled_at)
+        if not math.isnan(handled_at) and drain > handled_at
+        else math.nan
+    )
+    passed = (
+        ok_acks == n
+        and replied == n
+        and ratio <= BURST_TARGET
+        and attempts_peak <= TELEGRAM_RATE
+        and not violations
+    )
     details = [
         ("reporters", f"{n} new, /start at once over {WEBHOOK_CONNECTIONS} webhook connections"),
-        ("all acknowledged", f"{ok_acks} of {n} with 200 after {acked:.2f} s"
-         + (f"; errors: {measured['errors']}" if measured["errors"] else "")),
-        ("all handled by the worker",
-         f"after {handled_at:.1f} s" if not math.isnan(handled_at)
-         else f"{len(processed)} of {n} when measured"),
-        ("every reporter has a reply", f"{replied} of {n}; the first after "
-                                       f"{min(first.values(), default=start) - start:.2f} s, "
-                                       f"the last after {drain:.1f} s"),
+        (
+            "all acknowledged",
+            f"{ok_acks} of {n} with 200 after {acked:.2f} s"
+            + (f"; errors: {measured['errors']}" if measured["errors"] else ""),
+        ),
+        (
+            "all handled by the worker",
+            f"after {handled_at:.1f} s"
+            if not math.isnan(handled_at)
+            else f"{len(processed)} of {n} when measured",
+        ),
+        (
+            "every reporter has a reply",
+            f"{replied} of {n}; the first after "
+            f"{min(first.values(), default=start) - start:.2f} s, "
+            f"the last after {drain:.1f} s",
+        ),
         ("messages sent until then", f"{sent_by_drain}"),
-        ("floor at 30 msg/s", f"{floor:.1f} s (one message each would be "
-                              f"{n / TELEGRAM_RATE:.1f} s)"),
+        (
+            "floor at 30 msg/s",
+            f"{floor:.1f} s (one message each would be {n / TELEGRAM_RATE:.1f} s)",
+        ),
         ("drain / floor", f"{ratio:.2f}"),
-        ("average send rate until then", f"{rate:.1f} msg/s ({rate_during:.1f} while the "
-                                         f"worker handled the burst, {rate_after:.1f} after)"),
-        ("most sends in any 1 s", f"{attempts_peak} (every send the fake received, refused "
-                                  f"ones included)"),
+        (
+            "average send rate until then",
+            f"{rate:.1f} msg/s ({rate_during:.1f} while the "
+            f"worker handled the burst, {rate_after:.1f} after)",
+        ),
+        (
+            "most sends in any 1 s",
+            f"{attempts_peak} (every send the fake received, refused ones included)",
+        ),
         ("refused with 429", str(len(violations))),
     ]
-    notes = [_cpu_note("the server", cpu, wall),
-             f"the fake Bot API's event loop woke sleepers late by p99 "
-             f"{ms(percentile(lags, 99))}, max {ms(percentile(lags, 100))} (its call stamps are "
-             f"that much less exact)",
-             f"{len(failed)} other failed calls; outbox rows still pending once every reporter "
-             f"had a reply: {pending[0][0]}"]
+    notes = [
+        _cpu_note("the server", cpu, wall),
+        f"the fake Bot API's event loop woke sleepers late by p99 "
+        f"{ms(percentile(lags, 99))}, max {ms(percentile(lags, 100))} (its call stamps are "
+        f"that much less exact)",
+        f"{len(failed)} other failed calls; outbox rows still pending once every reporter "
+        f"had a reply: {pending[0][0]}",
+    ]
     if violations:
         scopes: dict[str, int] = {}
         for v in violations:
             scopes[v.scope] = scopes.get(v.scope, 0) + 1
         notes.append(f"429 by scope: {scopes}")
     notes += server_notes
-    return Result(f"Burst of {n} new reporters",
-                  f"<= {BURST_TARGET} x floor, never > 30 sends/s",
-                  f"{drain:.1f} s = {ratio:.2f} x floor, peak {attempts_peak}/s", passed,
-                  details, notes)
+    return Result(
+        f"Burst of {n} new reporters",
+        f"<= {BURST_TARGET} x floor, never > 30 sends/s",
+        f"{drain:.1f} s = {ratio:.2f} x floor, peak {attempts_peak}/s",
+        passed,
+        details,
+        notes,
+    )
 
 
 SCENARIOS = {"ack": ack_throughput, "latency": first_reply_latency, "burst": burst}

@@ -28,10 +28,28 @@ WEBHOOK_SECRET = "bench-Secret_token-0123456789"
 SERVER_ARGS = ("-m", "bot.cli.main", "run")
 PROBE_ARGS = ("-m", "benchmarks.probe")  # the same server with timers (diagnostics only)
 # Settings the server reads; none is inherited from the caller's environment.
-_SETTINGS = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_API_URL", "STAFF_CHAT_ID", "DATABASE_URL", "HOST",
-             "PORT", "PUBLIC_URL", "TELEGRAM_WEBHOOK_SECRET", "DATA_KEY", "CASE_WEBHOOK_URL",
-             "CASE_WEBHOOK_SECRET", "CASE_INBOUND_SECRET", "TIMEZONE", "DEFAULT_LOCALE",
-             "SLA_URGENT", "SLA_CHILD", "SLA_NORMAL", "CATALOG_FILE", "LOG_LEVEL", "MAX_ATTEMPTS")
+_SETTINGS = (
+    "TELEGRAM_BOT_TOKEN",
+    "TELEGRAM_API_URL",
+    "STAFF_CHAT_ID",
+    "DATABASE_URL",
+    "HOST",
+    "PORT",
+    "PUBLIC_URL",
+    "TELEGRAM_WEBHOOK_SECRET",
+    "DATA_KEY",
+    "CASE_WEBHOOK_URL",
+    "CASE_WEBHOOK_SECRET",
+    "CASE_INBOUND_SECRET",
+    "TIMEZONE",
+    "DEFAULT_LOCALE",
+    "SLA_URGENT",
+    "SLA_CHILD",
+    "SLA_NORMAL",
+    "CATALOG_FILE",
+    "LOG_LEVEL",
+    "MAX_ATTEMPTS",
+)
 
 
 def free_port() -> int:
@@ -110,15 +128,22 @@ _NUMBER = re.compile(r"\d+")
 
 def _environment(fake: FakeBotApi, port: int, database: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in _SETTINGS}
-    env.update({
-        "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": fake.url,
-        "STAFF_CHAT_ID": str(STAFF_CHAT_ID), "DATA_KEY": new_data_key(),
-        "DATABASE_URL": f"sqlite+aiosqlite:///{database}", "HOST": "127.0.0.1",
-        "PORT": str(port), "PUBLIC_URL": f"http://127.0.0.1:{port}",
-        "TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET, "DEFAULT_LOCALE": "id",
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p),
-    })
+    env.update(
+        {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_URL": fake.url,
+            "STAFF_CHAT_ID": str(STAFF_CHAT_ID),
+            "DATA_KEY": new_data_key(),
+            "DATABASE_URL": f"sqlite+aiosqlite:///{database}",
+            "HOST": "127.0.0.1",
+            "PORT": str(port),
+            "PUBLIC_URL": f"http://127.0.0.1:{port}",
+            "TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET,
+            "DEFAULT_LOCALE": "id",
+            "LOG_LEVEL": "WARNING",
+            "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p),
+        }
+    )
     return env
 
 
@@ -149,8 +174,9 @@ async def _stop(proc: asyncio.subprocess.Process, grace: float) -> None:
 
 
 @contextlib.asynccontextmanager
-async def run_server(fake: FakeBotApi, *, db_dir: Path | None = None, probe: str = "",
-                     start_limit: float = 60.0) -> AsyncIterator[Server]:
+async def run_server(
+    fake: FakeBotApi, *, db_dir: Path | None = None, probe: str = "", start_limit: float = 60.0
+) -> AsyncIterator[Server]:
     """Start `lapor-tppo run` against `fake` with a fresh SQLite database; stop it on exit.
 
     The webhook is registered (the fake has seen setWebhook) before this yields. On exit the
@@ -168,8 +194,14 @@ async def run_server(fake: FakeBotApi, *, db_dir: Path | None = None, probe: str
         started = time.monotonic()
         with log.open("wb") as log_file:
             proc = await asyncio.create_subprocess_exec(
-                sys.executable, *(PROBE_ARGS if probe else SERVER_ARGS), cwd=workdir, env=env,
-                stdin=asyncio.subprocess.DEVNULL, stdout=log_file, stderr=log_file)
+                sys.executable,
+                *(PROBE_ARGS if probe else SERVER_ARGS),
+                cwd=workdir,
+                env=env,
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=log_file,
+                stderr=log_file,
+            )
             try:
                 url = f"http://127.0.0.1:{port}"
                 try:

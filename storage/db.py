@@ -44,8 +44,13 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         # WAL lets readers run beside the writer; FULL fsyncs every commit, because an update we
         # acknowledged to Telegram must survive a power cut; secure_delete overwrites erased
         # payloads so identities do not linger in free pages of the file.
-        for pragma in ("journal_mode=WAL", "synchronous=FULL", "busy_timeout=10000",
-                       "foreign_keys=ON", "secure_delete=ON"):
+        for pragma in (
+            "journal_mode=WAL",
+            "synchronous=FULL",
+            "busy_timeout=10000",
+            "foreign_keys=ON",
+            "secure_delete=ON",
+        ):
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 

@@ -13,8 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.db import create_engine, upgrade
 
-PG_SKIP = ("TEST_DATABASE_URL is not set: start PostgreSQL and export "
-           "TEST_DATABASE_URL=postgresql+asyncpg://postgres@127.0.0.1:5432/test (.ci/run does)")
+PG_SKIP = (
+    "TEST_DATABASE_URL is not set: start PostgreSQL and export "
+    "TEST_DATABASE_URL=postgresql+asyncpg://postgres@127.0.0.1:5432/test (.ci/run does)"
+)
 
 
 async def reset_postgres(url: str) -> None:

@@ -10,9 +10,30 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 # What each package may not import, from the project and from the outside world's I/O.
 FORBIDDEN = {
-    "flows": {"bot", "storage", "telegram", "fastapi", "starlette", "sqlalchemy", "babel",
-              "httpx", "uvicorn", "asyncio", "aiosqlite", "asyncpg", "os", "time", "random",
-              "secrets", "socket", "pathlib", "logging", "uuid", "tomllib", "json"},
+    "flows": {
+        "bot",
+        "storage",
+        "telegram",
+        "fastapi",
+        "starlette",
+        "sqlalchemy",
+        "babel",
+        "httpx",
+        "uvicorn",
+        "asyncio",
+        "aiosqlite",
+        "asyncpg",
+        "os",
+        "time",
+        "random",
+        "secrets",
+        "socket",
+        "pathlib",
+        "logging",
+        "uuid",
+        "tomllib",
+        "json",
+    },
     "storage": {"bot", "telegram", "fastapi", "starlette", "httpx", "babel"},
     "bot": set(),
 }
@@ -69,8 +90,11 @@ def test_core_and_domain_know_no_particular_flow(layer: str) -> None:
 
 
 def test_flows_are_independent_of_each_other() -> None:
-    flows = [p.name for p in (ROOT / "flows").iterdir()
-             if p.is_dir() and (p / "__init__.py").exists() and p.name not in FLOW_LAYERS]
+    flows = [
+        p.name
+        for p in (ROOT / "flows").iterdir()
+        if p.is_dir() and (p / "__init__.py").exists() and p.name not in FLOW_LAYERS
+    ]
     for flow in flows:
         for path in _sources(f"flows/{flow}"):
             for name in _imports(_tree(path)):

@@ -25,11 +25,16 @@ def test_every_locale_has_a_catalog_and_differs_from_english(locale: str) -> Non
     assert len(msgids) > 100
     catalog = load_catalog(None)
     # Names of places and offices stay as they are, and so do markup and punctuation.
-    names = {o.label for name in ("kecamatan", "crossings", "sabah")
-             for o in catalog.lists()[name]} | {h.label for h in catalog.help_lines}
+    names = {
+        o.label for name in ("kecamatan", "crossings", "sabah") for o in catalog.lists()[name]
+    } | {h.label for h in catalog.help_lines}
     same = [m for m in msgids if isinstance(m, str) and translator.gettext(locale, m) == m]
-    untranslated = [m for m in same if m not in names
-                    and re.sub(r"<[^>]+>|\{\w+\}|WhatsApp|Kabupaten Nunukan|Sabah|[\W_]", "", m)]
+    untranslated = [
+        m
+        for m in same
+        if m not in names
+        and re.sub(r"<[^>]+>|\{\w+\}|WhatsApp|Kabupaten Nunukan|Sabah|[\W_]", "", m)
+    ]
     assert untranslated == []
 
 

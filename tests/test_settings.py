@@ -14,8 +14,16 @@ from bot.errors import SettingsError
 from bot.infra.settings import load_settings, parse_duration
 
 ROOT = Path(__file__).resolve().parent.parent
-ALL = ("TELEGRAM_BOT_TOKEN", "STAFF_CHAT_ID", "DATA_KEY", "PUBLIC_URL", "TELEGRAM_WEBHOOK_SECRET",
-       "SLA_URGENT", "DATABASE_URL", "TIMEZONE")
+ALL = (
+    "TELEGRAM_BOT_TOKEN",
+    "STAFF_CHAT_ID",
+    "DATA_KEY",
+    "PUBLIC_URL",
+    "TELEGRAM_WEBHOOK_SECRET",
+    "SLA_URGENT",
+    "DATABASE_URL",
+    "TIMEZONE",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -25,12 +33,19 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)  # no stray .env
 
 
-def _cli(tmp_path: Path, *args: str,
-         env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def _cli(
+    tmp_path: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if k not in ALL}
-    return subprocess.run([sys.executable, "-m", "bot.cli.main", *args], cwd=tmp_path, text=True,
-                          capture_output=True, env={**base, "PYTHONPATH": str(ROOT), **(env or {})},
-                          timeout=60, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli.main", *args],
+        cwd=tmp_path,
+        text=True,
+        capture_output=True,
+        env={**base, "PYTHONPATH": str(ROOT), **(env or {})},
+        timeout=60,
+        check=False,
+    )
 
 
 def test_defaults_follow_the_design() -> None:
@@ -49,19 +64,28 @@ def test_durations(text: str, seconds: int) -> None:
 
 
 @pytest.mark.parametrize("locale", ["id", "en", "ms"])
-def test_every_reporter_language_can_be_the_default(monkeypatch: pytest.MonkeyPatch,
-                                                    locale: str) -> None:
+def test_every_reporter_language_can_be_the_default(
+    monkeypatch: pytest.MonkeyPatch, locale: str
+) -> None:
     monkeypatch.setenv("DEFAULT_LOCALE", locale)
     assert load_settings().DEFAULT_LOCALE == locale
 
 
-@pytest.mark.parametrize(("name", "value"), [
-    ("DEFAULT_LOCALE", "fr"),
-    ("SLA_URGENT", "soon"), ("DATABASE_URL", "mysql://x"), ("TIMEZONE", "Mars/Olympus"),
-    ("TELEGRAM_WEBHOOK_SECRET", "has space"), ("DATA_KEY", "short"), ("STAFF_CHAT_ID", "group"),
-])
-def test_a_malformed_setting_names_itself(monkeypatch: pytest.MonkeyPatch, name: str,
-                                          value: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DEFAULT_LOCALE", "fr"),
+        ("SLA_URGENT", "soon"),
+        ("DATABASE_URL", "mysql://x"),
+        ("TIMEZONE", "Mars/Olympus"),
+        ("TELEGRAM_WEBHOOK_SECRET", "has space"),
+        ("DATA_KEY", "short"),
+        ("STAFF_CHAT_ID", "group"),
+    ],
+)
+def test_a_malformed_setting_names_itself(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
     monkeypatch.setenv(name, value)
     with pytest.raises(SettingsError) as caught:
         load_settings()
@@ -77,8 +101,12 @@ def test_run_without_a_token_prints_one_line_and_fails(tmp_path: Path) -> None:
 
 def test_webhook_mode_needs_its_secret(tmp_path: Path) -> None:
     keys = dict(line.split("=", 1) for line in _cli(tmp_path, "keygen").stdout.split())
-    env = {"TELEGRAM_BOT_TOKEN": "1:x", "STAFF_CHAT_ID": "-1001", "DATA_KEY": keys["DATA_KEY"],
-           "PUBLIC_URL": "https://example.org"}
+    env = {
+        "TELEGRAM_BOT_TOKEN": "1:x",
+        "STAFF_CHAT_ID": "-1001",
+        "DATA_KEY": keys["DATA_KEY"],
+        "PUBLIC_URL": "https://example.org",
+    }
     result = _cli(tmp_path, "run", env=env)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [result.stderr.strip()]
@@ -88,13 +116,18 @@ def test_webhook_mode_needs_its_secret(tmp_path: Path) -> None:
 def test_keygen_output_is_accepted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     result = _cli(tmp_path, "keygen")
     keys = dict(line.split("=", 1) for line in result.stdout.split())
-    assert set(keys) == {"DATA_KEY", "TELEGRAM_WEBHOOK_SECRET", "CASE_WEBHOOK_SECRET",
-                         "CASE_INBOUND_SECRET"}
+    assert set(keys) == {
+        "DATA_KEY",
+        "TELEGRAM_WEBHOOK_SECRET",
+        "CASE_WEBHOOK_SECRET",
+        "CASE_INBOUND_SECRET",
+    }
     assert keys["CASE_WEBHOOK_SECRET"].startswith("whsec_")
     for name, value in keys.items():
         monkeypatch.setenv(name, value)
-    settings = load_settings(PUBLIC_URL="https://example.org", TELEGRAM_BOT_TOKEN="1:x",
-                             STAFF_CHAT_ID=-100)
+    settings = load_settings(
+        PUBLIC_URL="https://example.org", TELEGRAM_BOT_TOKEN="1:x", STAFF_CHAT_ID=-100
+    )
     settings.require_for_run()
     assert _cli(tmp_path, "keygen").stdout != result.stdout
 
@@ -119,7 +152,9 @@ def test_catalog_check_passes_when_every_number_is_fresh(tmp_path: Path) -> None
     data["help_lines"] = [h for h in data["help_lines"] if h.get("number")]
     kept = "\n".join(
         f'[[help_lines]]\ncountry = "{h["country"]}"\nlabel = "{h["label"]}"\n'
-        f'number = "{h["number"]}"\nverified = {today}\n' for h in data["help_lines"])
+        f'number = "{h["number"]}"\nverified = {today}\n'
+        for h in data["help_lines"]
+    )
     catalog = tmp_path / "intake.toml"
     catalog.write_text(fresh.split("# --- help numbers")[0] + kept, encoding="utf-8")
     result = _cli(tmp_path, "catalog", "check", env={"CATALOG_FILE": str(catalog)})

@@ -24,12 +24,16 @@ def check(settings: Settings, today: date, out: TextIO) -> int:
     found = help_check(catalog, today)
     listed = sum(1 for line in catalog.help_lines if line.listed)
     if not found:
-        out.write(f"All {listed} help numbers in {path} were verified within the last "
-                  f"{VERIFY_WITHIN.days} days.\n")
+        out.write(
+            f"All {listed} help numbers in {path} were verified within the last "
+            f"{VERIFY_WITHIN.days} days.\n"
+        )
         return 0
-    out.write(f"{len(found)} of {len(catalog.help_lines)} help lines in {path} need a look "
-              f"(today is {today.isoformat()}; numbers are due every {VERIFY_WITHIN.days} days).\n"
-              "Call each number, then set its `verified` date (or fill in its number):\n")
+    out.write(
+        f"{len(found)} of {len(catalog.help_lines)} help lines in {path} need a look "
+        f"(today is {today.isoformat()}; numbers are due every {VERIFY_WITHIN.days} days).\n"
+        "Call each number, then set its `verified` date (or fill in its number):\n"
+    )
     width = max(len(line.label) for line, _ in found)
     for line, reason in found:
         number = line.number or "(none)"

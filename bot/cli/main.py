@@ -21,8 +21,14 @@ def _run(settings: Settings) -> int:
     settings.require_for_run()
     setup_logging(settings.LOG_LEVEL)
     upgrade(settings.DATABASE_URL)
-    config = uvicorn.Config(create_app(settings), host=settings.HOST, port=settings.PORT,
-                            log_config=None, access_log=False, proxy_headers=True)
+    config = uvicorn.Config(
+        create_app(settings),
+        host=settings.HOST,
+        port=settings.PORT,
+        log_config=None,
+        access_log=False,
+        proxy_headers=True,
+    )
     uvicorn.Server(config).run()
     return 0
 
@@ -52,17 +58,20 @@ def _catalog_check(settings: Settings) -> int:
 
 def parser() -> argparse.ArgumentParser:
     """The argument parser (also used to print help)."""
-    root = argparse.ArgumentParser(prog="lapor-tppo",
-                                   description="Anonymous TPPO reporting bot for Nunukan-Sabah.")
+    root = argparse.ArgumentParser(
+        prog="lapor-tppo", description="Anonymous TPPO reporting bot for Nunukan-Sabah."
+    )
     commands = root.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="apply migrations, then serve the bot and HTTP API")
     db = commands.add_parser("db", help="database maintenance")
     db.add_subparsers(dest="db_command", required=True).add_parser(
-        "upgrade", help="apply pending migrations")
+        "upgrade", help="apply pending migrations"
+    )
     commands.add_parser("keygen", help="print fresh secrets as NAME=value lines for .env")
     catalog = commands.add_parser("catalog", help="the intake catalog (CATALOG_FILE)")
     catalog.add_subparsers(dest="catalog_command", required=True).add_parser(
-        "check", help="list help numbers not verified within the last 180 days")
+        "check", help="list help numbers not verified within the last 180 days"
+    )
     return root
 
 

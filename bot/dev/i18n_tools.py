@@ -33,8 +33,9 @@ _METHODS = [
 ]
 
 
-def extract_toml(fileobj: IO[bytes], keywords: Any, comment_tags: Any,
-                 options: Any) -> Iterator[tuple[int, str, str, list[str]]]:
+def extract_toml(
+    fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: Any
+) -> Iterator[tuple[int, str, str, list[str]]]:
     """Babel extractor: every `label` in a catalog TOML file is a msgid."""
     raw = fileobj.read()
     data = tomllib.loads(raw.decode("utf-8"))
@@ -51,11 +52,16 @@ def extract() -> Catalog:
     """A template catalog of every message in the source tree."""
     template = Catalog(project="Lapor TPPO", version="0.1", msgid_bugs_address="", fuzzy=False)
     for filename, lineno, message, comments, context in extract_from_dir(
-            str(ROOT), method_map=_METHODS, keywords=_KEYWORDS, comment_tags=("i18n:",),
-            strip_comment_tags=True):
+        str(ROOT),
+        method_map=_METHODS,
+        keywords=_KEYWORDS,
+        comment_tags=("i18n:",),
+        strip_comment_tags=True,
+    ):
         if message and isinstance(message, str | tuple):
-            template.add(message, None, [(filename, lineno)], auto_comments=comments,
-                         context=context)
+            template.add(
+                message, None, [(filename, lineno)], auto_comments=comments, context=context
+            )
     return template
 
 
@@ -81,8 +87,10 @@ def update() -> None:
         catalog.obsolete.clear()
         catalog.fuzzy = False  # the header: every entry is checked by `problems()` instead
         catalog.project, catalog.version = "Lapor TPPO", "0.1"
-        catalog.header_comment = (f"# {locale} messages of Lapor TPPO. Edit msgstr only; "
-                                  "`make i18n` keeps msgids in step with the code.\n#")
+        catalog.header_comment = (
+            f"# {locale} messages of Lapor TPPO. Edit msgstr only; "
+            "`make i18n` keeps msgids in step with the code.\n#"
+        )
         if locale == SOURCE_LOCALE:
             for message in catalog:  # the msgids are English: English needs no translator
                 if message.id and not any(_forms(message)):
@@ -126,8 +134,11 @@ def _entry_problems(locale: str, msgid: Any, message: Any) -> list[str]:
     expected = set().union(*(_placeholders(e) for e in english))
     given = [_placeholders(str(f)) for f in forms]
     # A plural form may leave out the count ("one ticket"), never add or drop another name.
-    if any(g - expected for g in given) or set().union(*given) | {"n"} < expected | {"n"} \
-            or (not isinstance(msgid, tuple) and given[0] != expected):
+    if (
+        any(g - expected for g in given)
+        or set().union(*given) | {"n"} < expected | {"n"}
+        or (not isinstance(msgid, tuple) and given[0] != expected)
+    ):
         return [f"{locale}: placeholders differ for {msgid!r}"]
     return []
 

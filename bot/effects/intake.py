@@ -38,8 +38,13 @@ class IntakeEffects:
         registry.register(ForgetMe, self.forget)
 
     async def _file(self, ctx: EffectContext, report: Report) -> EffectResult:
-        ticket = await tickets.create(ctx.session, report, new_reference=new_reference,
-                                      now=ctx.now, ack_due_at=ctx.now + self.sla(report))
+        ticket = await tickets.create(
+            ctx.session,
+            report,
+            new_reference=new_reference,
+            now=ctx.now,
+            ack_due_at=ctx.now + self.sla(report),
+        )
         return await self._announcer.filed(ctx, ticket)
 
     async def submit(self, ctx: EffectContext, effect: SubmitReport) -> EffectResult:

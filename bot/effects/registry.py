@@ -61,8 +61,9 @@ class EffectRegistry:
     def __init__(self) -> None:
         self._handlers: dict[type[Effect], Handler] = {}
 
-    def register(self, effect: type[E],
-                 handler: Callable[[EffectContext, E], Awaitable[EffectResult]]) -> None:
+    def register(
+        self, effect: type[E], handler: Callable[[EffectContext, E], Awaitable[EffectResult]]
+    ) -> None:
         """Handle `effect` with `handler`; registering a type twice is a programming error."""
         if effect in self._handlers:
             raise BotError(f"{effect.__name__} already has a handler")

@@ -32,21 +32,33 @@ class TicketAnnouncer:
 
     def _card(self, ticket: Ticket) -> dict[str, object]:
         locale = self._settings.DEFAULT_LOCALE
-        return {"text": card_html(ticket, self._catalog, self._settings.zone, self._out, locale),
-                "parse_mode": "HTML"}
+        return {
+            "text": card_html(ticket, self._catalog, self._settings.zone, self._out, locale),
+            "parse_mode": "HTML",
+        }
 
     async def filed(self, ctx: EffectContext, ticket: Ticket) -> EffectResult:
         """A new ticket: its card, kept under `card_track` so that later changes edit it."""
-        card = self._out.call(self._staff_chat_id, "sendMessage", {
-            **self._card(ticket),
-            "protect_content": True,  # no forwarding a victim's story out of the group
-            "link_preview_options": {"is_disabled": True}},
-            ticket_ref=ticket.reference, track=card_track(ticket.reference))
+        card = self._out.call(
+            self._staff_chat_id,
+            "sendMessage",
+            {
+                **self._card(ticket),
+                "protect_content": True,  # no forwarding a victim's story out of the group
+                "link_preview_options": {"is_disabled": True},
+            },
+            ticket_ref=ticket.reference,
+            track=card_track(ticket.reference),
+        )
         return EffectResult(messages=[card], references=[ticket.reference])
 
     async def changed(self, ctx: EffectContext, ticket: Ticket) -> EffectResult:
         """The ticket changed: edit its card in place (sent anew if the card is gone)."""
-        edit = self._out.call(self._staff_chat_id, "editMessageText", {
-            **self._card(ticket), "link_preview_options": {"is_disabled": True}},
-            ticket_ref=ticket.reference, fill={"message_id": card_track(ticket.reference)})
+        edit = self._out.call(
+            self._staff_chat_id,
+            "editMessageText",
+            {**self._card(ticket), "link_preview_options": {"is_disabled": True}},
+            ticket_ref=ticket.reference,
+            fill={"message_id": card_track(ticket.reference)},
+        )
         return EffectResult(messages=[edit], references=[ticket.reference])

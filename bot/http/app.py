@@ -40,8 +40,12 @@ def _parse(body: bytes) -> tuple[dict[str, Any], str] | None:
         data = json.loads(text)
     except (ValueError, UnicodeDecodeError, RecursionError):
         return None
-    if not isinstance(data, dict) or not isinstance(data.get("update_id"), int) \
-            or isinstance(data.get("update_id"), bool) or data["update_id"] < 0:
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("update_id"), int)
+        or isinstance(data.get("update_id"), bool)
+        or data["update_id"] < 0
+    ):
         return None
     return data, text
 
@@ -59,8 +63,9 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         finally:
             await svc.close()
 
-    app = FastAPI(title="Lapor TPPO", lifespan=lifespan, docs_url=None, redoc_url=None,
-                  openapi_url=None)
+    app = FastAPI(
+        title="Lapor TPPO", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None
+    )
 
     @app.post("/telegram/webhook")
     async def telegram_webhook(request: Request) -> JSONResponse:

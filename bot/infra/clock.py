@@ -15,8 +15,11 @@ from datetime import UTC, datetime, timedelta
 class Clock:
     """Wall-clock and monotonic time from injectable sources (the system's by default)."""
 
-    def __init__(self, now: Callable[[], datetime] | None = None,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        now: Callable[[], datetime] | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._now = now or (lambda: datetime.now(UTC))
         self._monotonic = monotonic
         self._listeners: list[Callable[[], None]] = []
@@ -45,8 +48,9 @@ class ManualClock(Clock):
     requests to Telegram, whose limits run in real time whatever the test pretends.
     """
 
-    def __init__(self, start: datetime | None = None,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, start: datetime | None = None, monotonic: Callable[[], float] = time.monotonic
+    ) -> None:
         self._at = start or datetime(2026, 1, 5, 1, 0, tzinfo=UTC)
         super().__init__(now=lambda: self._at, monotonic=monotonic)
 

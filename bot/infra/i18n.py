@@ -68,11 +68,18 @@ class Translator:
             template = self.ngettext(locale, text.singular, text.plural, text.n)
             english = text.singular if text.n == 1 else text.plural
             return self._fill(template, english, text.params, locale, as_html)
-        return self._fill(self.gettext(locale, text.msgid), text.msgid, text.params, locale,
-                          as_html)
+        return self._fill(
+            self.gettext(locale, text.msgid), text.msgid, text.params, locale, as_html
+        )
 
-    def _fill(self, template: str, english: str, params: tuple[tuple[str, Text], ...],
-              locale: str, as_html: bool) -> str:
+    def _fill(
+        self,
+        template: str,
+        english: str,
+        params: tuple[tuple[str, Text], ...],
+        locale: str,
+        as_html: bool,
+    ) -> str:
         if not params:
             return template
         values = {name: self.render(value, locale, as_html=as_html) for name, value in params}

@@ -63,7 +63,10 @@ class Settings(BaseSettings):
     """Every setting of Lapor TPPO; names are the environment variables (DESIGN.md §2)."""
 
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=True,
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=True,
         env_ignore_empty=True,
         frozen=True,
     )

@@ -43,8 +43,9 @@ class Wakeable:
         """Something new is there: take a turn now."""
         self._wake.set()
 
-    async def loop(self, stop: asyncio.Event, turn: Callable[[], Awaitable[float]],
-                   log: logging.Logger) -> None:
+    async def loop(
+        self, stop: asyncio.Event, turn: Callable[[], Awaitable[float]], log: logging.Logger
+    ) -> None:
         """Run `turn` (it returns seconds to sleep, 0 for at once) until `stop` is set."""
         while not stop.is_set():
             self._wake.clear()  # before looking, so a commit landing meanwhile is not missed

@@ -35,7 +35,7 @@ STAFF_RETRY = 600.0  # seconds between tries of a ticket message the group will 
 
 def backoff(attempts: int) -> float:
     """Seconds before retry number `attempts` + 1: 1, 2, 4 ... capped at five minutes."""
-    return min(2.0 ** attempts, MAX_BACKOFF)
+    return min(2.0**attempts, MAX_BACKOFF)
 
 
 def essential(row: Due) -> bool:
@@ -46,9 +46,16 @@ def essential(row: Due) -> bool:
 class Dispatcher(Wakeable):
     """Sends pending outbox rows until stopped; `wake()` makes it look again at once."""
 
-    def __init__(self, db: Database, transports: Mapping[str, Transport], outgoing: Outgoing,
-                 *, concurrency: int = 16, max_inflight: int = 16,
-                 clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        transports: Mapping[str, Transport],
+        outgoing: Outgoing,
+        *,
+        concurrency: int = 16,
+        max_inflight: int = 16,
+        clock: Clock | None = None,
+    ) -> None:
         self._db = db
         self._transports = dict(transports)
         self._out = outgoing
@@ -91,8 +98,9 @@ class Dispatcher(Wakeable):
         mono = self._clock.monotonic()
         window = 2048  # enough to see every waiting chat in a burst of this scale
         async with self._db.transaction() as session:  # pick and lease in one commit
-            rows = await outbox.due(session, now, limit=window,
-                                    skip_chats=frozenset(self._inflight))
+            rows = await outbox.due(
+                session, now, limit=window, skip_chats=frozenset(self._inflight)
+            )
             rows = [r for r in rows if r.channel in self._transports]
             for row in rows:
                 wait = self._wait(row, mono, chat_only=True)
@@ -113,15 +121,17 @@ class Dispatcher(Wakeable):
         return 0.0 if len(ready) > room or (ready and len(rows) == window) else delay
 
     def _wait(self, row: Due, mono: float, *, chat_only: bool = False) -> float:
-        return self._transport(row).wait(row.method, row.chat_key, row.is_group, mono,
-                                         chat_only=chat_only)
+        return self._transport(row).wait(
+            row.method, row.chat_key, row.is_group, mono, chat_only=chat_only
+        )
 
     async def _take_turn(self, row: Due, method: str) -> None:
         """Sleep until this call fits every limit, then count it."""
         transport = self._transport(row)
         # The limits are computed, not signalled: sleeping the computed wait is the point.
-        while (wait := transport.wait(method, row.chat_key, row.is_group,  # noqa: ASYNC110
-                                      self._clock.monotonic())) > 0:
+        while (  # noqa: ASYNC110
+            wait := transport.wait(method, row.chat_key, row.is_group, self._clock.monotonic())
+        ) > 0:
             await asyncio.sleep(wait)
         transport.record(method, row.chat_key, row.is_group, self._clock.monotonic())
 
@@ -142,8 +152,13 @@ class Dispatcher(Wakeable):
         try:
             method, params = await self._prepared(row, transport)
             await self._take_turn(row, method)
-            return await transport.send(method, params, chat_key=row.chat_key,
-                                        now=self._clock.monotonic(), essential=essential(row))
+            return await transport.send(
+                method,
+                params,
+                chat_key=row.chat_key,
+                now=self._clock.monotonic(),
+                essential=essential(row),
+            )
         except Exception as exc:  # a row we cannot open or express (a bug, a changed DATA_KEY)
             if row.attempts + 1 >= MAX_ROW_ATTEMPTS and not essential(row):
                 return Failed(describe(exc))
@@ -155,8 +170,9 @@ class Dispatcher(Wakeable):
             return row.method, params
         async with self._db.sessions() as session:
             known = await tracked.lookup(session, row.fill.values())
-        return transport.fill(row.method, params,
-                              {name: known.get(track) for name, track in row.fill.items()})
+        return transport.fill(
+            row.method, params, {name: known.get(track) for name, track in row.fill.items()}
+        )
 
     async def _apply(self, row: Due, outcome: Outcome) -> None:
         if isinstance(outcome, Retry):
@@ -164,29 +180,43 @@ class Dispatcher(Wakeable):
             await self._retry(row, seconds, outcome.error, count=outcome.count)
         elif isinstance(outcome, Rewrite):
             if outcome.error:
-                log.error("outbox row %d (%s): refused (%s); sending it another way", row.id,
-                          row.ticket_ref, outcome.error)
+                log.error(
+                    "outbox row %d (%s): refused (%s); sending it another way",
+                    row.id,
+                    row.ticket_ref,
+                    outcome.error,
+                )
             async with self._db.transaction() as session:
-                await outbox.replace(session, row.id, outcome.method,
-                                     self._out.seal(outcome.params))
+                await outbox.replace(
+                    session, row.id, outcome.method, self._out.seal(outcome.params)
+                )
         elif isinstance(outcome, Failed) and essential(row):
-            log.error("outbox row %d (%s) cannot be delivered (%s): check STAFF_CHAT_ID and "
-                      "that the bot is in the group; retrying every %d min", row.id,
-                      row.ticket_ref, outcome.reason, int(STAFF_RETRY // 60))
+            log.error(
+                "outbox row %d (%s) cannot be delivered (%s): check STAFF_CHAT_ID and "
+                "that the bot is in the group; retrying every %d min",
+                row.id,
+                row.ticket_ref,
+                outcome.reason,
+                int(STAFF_RETRY // 60),
+            )
             await self._retry(row, STAFF_RETRY, outcome.reason)
         else:
             if isinstance(outcome, Failed):
-                log.warning("outbox row %d (%s): given up: %s", row.id, row.method,
-                            outcome.reason)
+                log.warning("outbox row %d (%s): given up: %s", row.id, row.method, outcome.reason)
             await self._finish(row, outcome)
 
     async def _retry(self, row: Due, seconds: float, error: str, *, count: bool = True) -> None:
-        log.warning("outbox row %d (%s): %s, retrying in %.0f s", row.id, row.ticket_ref, error,
-                    seconds)
+        log.warning(
+            "outbox row %d (%s): %s, retrying in %.0f s", row.id, row.ticket_ref, error, seconds
+        )
         async with self._db.transaction() as session:
-            await outbox.retry_later(session, row.id,
-                                     self._clock.now() + timedelta(seconds=seconds),
-                                     error, count_attempt=count)
+            await outbox.retry_later(
+                session,
+                row.id,
+                self._clock.now() + timedelta(seconds=seconds),
+                error,
+                count_attempt=count,
+            )
 
     async def _finish(self, row: Due, outcome: Outcome) -> None:
         """Record the outcome; concurrent outcomes share one commit (one fsync on SQLite)."""
@@ -210,9 +240,19 @@ class Dispatcher(Wakeable):
                     elif isinstance(outcome, Failed):
                         await outbox.mark_failed(session, done.id, now, outcome.reason)
                         if done.on_fail:
-                            await timers.schedule(session, [NewTimer(
-                                done.on_fail, f"{done.on_fail}:outbox:{done.id}", now,
-                                done.ticket_ref, {"track": done.track})], now)
+                            await timers.schedule(
+                                session,
+                                [
+                                    NewTimer(
+                                        done.on_fail,
+                                        f"{done.on_fail}:outbox:{done.id}",
+                                        now,
+                                        done.ticket_ref,
+                                        {"track": done.track},
+                                    )
+                                ],
+                                now,
+                            )
         except Exception as exc:
             for *_, future in batch:
                 future.set_exception(exc)

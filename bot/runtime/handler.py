@@ -25,9 +25,11 @@ from storage.repos import conversations
 from storage.repos.outbox import NewMessage
 from storage.repos.timers import NewTimer
 
-APOLOGY = t("Sorry, something went wrong on our side and we could not read your last message. "
-            "Please send it again, or send /start to continue: your answers so far are kept.\n"
-            "If you or someone else is in danger now, call the police at 110.")
+APOLOGY = t(
+    "Sorry, something went wrong on our side and we could not read your last message. "
+    "Please send it again, or send /start to continue: your answers so far are kept.\n"
+    "If you or someone else is in danger now, call the police at 110."
+)
 # Effects answering with events that cause effects... a flow that loops is a bug: stop it.
 MAX_EFFECT_ROUNDS = 16
 
@@ -55,9 +57,18 @@ class Handled:
 class UpdateHandler:
     """Routes one raw update to its flow and applies the flow's decision in the caller's session."""
 
-    def __init__(self, *, keys: Keys, router: Router, flows: Mapping[str, Flow[Any]],
-                 effects: EffectRegistry, outgoing: Outgoing, staff_chat_id: int | None,
-                 default_locale: str, is_staff: StaffCheck = nobody_is_staff) -> None:
+    def __init__(
+        self,
+        *,
+        keys: Keys,
+        router: Router,
+        flows: Mapping[str, Flow[Any]],
+        effects: EffectRegistry,
+        outgoing: Outgoing,
+        staff_chat_id: int | None,
+        default_locale: str,
+        is_staff: StaffCheck = nobody_is_staff,
+    ) -> None:
         missing = router.flows - set(flows)
         if missing:
             raise BotError(f"the router names flows nobody registered: {sorted(missing)}")
@@ -86,8 +97,9 @@ class UpdateHandler:
             return Handled(self._acknowledge(inbound))
         return await self._step(session, self._flows[route], inbound, now)
 
-    async def _step(self, session: AsyncSession, flow: Flow[Any], inbound: Inbound,
-                    now: datetime) -> Handled:
+    async def _step(
+        self, session: AsyncSession, flow: Flow[Any], inbound: Inbound, now: datetime
+    ) -> Handled:
         key = self._keys.identity_key(inbound.user_id)
         state = await conversations.load(session, flow, key)
         transition = flow.step(state, inbound.event)
@@ -105,8 +117,11 @@ class UpdateHandler:
             done.drop_state |= result.drop_state
             for event in result.events:
                 more = flow.step(state, event)
-                state, replies, pending = more.state, replies + list(more.replies), \
-                    pending + list(more.effects)
+                state, replies, pending = (
+                    more.state,
+                    replies + list(more.replies),
+                    pending + list(more.effects),
+                )
         else:
             raise EffectLoop(f"flow {flow.name} still had effects after {MAX_EFFECT_ROUNDS}")
         if not done.drop_state:
@@ -122,11 +137,9 @@ class UpdateHandler:
 
     def _replies(self, inbound: Inbound, replies: list[Reply], locale: str) -> list[NewMessage]:
         out = self._acknowledge(inbound)
-        out.extend(self._out.reply(inbound.chat_id, r, locale, inbound.message_id)
-                   for r in replies)
+        out.extend(self._out.reply(inbound.chat_id, r, locale, inbound.message_id) for r in replies)
         return out
 
     def apology(self, chat_id: int, locale: str | None = None) -> NewMessage:
         """The kind message sent when an update could not be handled at all."""
         return self._out.reply(chat_id, Reply(APOLOGY), locale or self._locale)
-

@@ -27,8 +27,13 @@ _FLOOD = 8
 class InboxWriter:
     """Stores updates in batches: one commit (one fsync) acknowledges many concurrent requests."""
 
-    def __init__(self, db: Database, keys: Keys,
-                 on_commit: Callable[[], None] = lambda: None, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        keys: Keys,
+        on_commit: Callable[[], None] = lambda: None,
+        clock: Clock | None = None,
+    ) -> None:
         self._db = db
         self._keys = keys
         self._clock = clock or Clock()
@@ -44,8 +49,11 @@ class InboxWriter:
         """The inbox row for a raw update (`text`: its JSON as received); its chat is keyed."""
         chat_id = chat_id_of(raw)
         chat_key = self._keys.identity_key(chat_id) if chat_id is not None else "-"
-        return NewUpdate(int(raw["update_id"]), chat_key,
-                         text if text is not None else json.dumps(raw, ensure_ascii=False))
+        return NewUpdate(
+            int(raw["update_id"]),
+            chat_key,
+            text if text is not None else json.dumps(raw, ensure_ascii=False),
+        )
 
     async def submit(self, raw: dict[str, Any], text: str | None = None) -> None:
         """Return once `raw` is committed; raises `DatabaseUnavailable` when it could not be."""

@@ -24,8 +24,7 @@ DRAFT_KEEP = timedelta(days=30)
 class Janitor:
     """Purges old inbox ids and outbox delivery records every `every` seconds."""
 
-    def __init__(self, db: Database, every: float = 600.0,
-                 clock: Clock | None = None) -> None:
+    def __init__(self, db: Database, every: float = 600.0, clock: Clock | None = None) -> None:
         self._db = db
         self._every = every
         self._clock = clock or Clock()
@@ -40,8 +39,12 @@ class Janitor:
         async with self._db.transaction() as session:
             drafts = await conversations.expire(session, now - DRAFT_KEEP)
         if ids or sent or drafts:
-            log.info("janitor removed %d inbox ids, %d delivery records and %d old drafts", ids,
-                     sent, drafts)
+            log.info(
+                "janitor removed %d inbox ids, %d delivery records and %d old drafts",
+                ids,
+                sent,
+                drafts,
+            )
         return ids, sent, drafts
 
     async def run(self, stop: asyncio.Event) -> None:

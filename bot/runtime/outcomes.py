@@ -53,8 +53,9 @@ class Transport(Protocol):
         """The outbox `channel` value this transport serves."""
         ...
 
-    def wait(self, method: str, chat_key: str, is_group: bool, now: float, *,
-             chat_only: bool = False) -> float:
+    def wait(
+        self, method: str, chat_key: str, is_group: bool, now: float, *, chat_only: bool = False
+    ) -> float:
         """Seconds until this call may go under the channel's limits (0: now)."""
         ...
 
@@ -70,12 +71,14 @@ class Transport(Protocol):
         """Drop pacing state of chats that have been quiet."""
         ...
 
-    def fill(self, method: str, params: dict[str, Any],
-             ids: dict[str, int | None]) -> tuple[str, dict[str, Any]]:
+    def fill(
+        self, method: str, params: dict[str, Any], ids: dict[str, int | None]
+    ) -> tuple[str, dict[str, Any]]:
         """Put tracked ids into `params` (None: the tracked call never succeeded)."""
         ...
 
-    async def send(self, method: str, params: dict[str, Any], *, chat_key: str,
-                   now: float, essential: bool) -> Outcome:
+    async def send(
+        self, method: str, params: dict[str, Any], *, chat_key: str, now: float, essential: bool
+    ) -> Outcome:
         """Make the call and classify what happened."""
         ...

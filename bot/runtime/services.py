@@ -69,23 +69,37 @@ class Services:
         outgoing = Outgoing(keys, translator)
         bot = make_bot(settings)
         dispatcher = Dispatcher(db, {"telegram": TelegramTransport(bot)}, outgoing, clock=clock)
-        intake = IntakeFlow(catalog, default_locale=settings.DEFAULT_LOCALE,
-                            locales=translator.locales)
+        intake = IntakeFlow(
+            catalog, default_locale=settings.DEFAULT_LOCALE, locales=translator.locales
+        )
         effects = EffectRegistry()
         IntakeEffects(settings, TicketAnnouncer(settings, catalog, outgoing)).register(effects)
         router = Router([Rule(intake.name, Place.PRIVATE)])
-        handler = UpdateHandler(keys=keys, router=router, flows={intake.name: intake},
-                                effects=effects, outgoing=outgoing,
-                                staff_chat_id=settings.STAFF_CHAT_ID,
-                                default_locale=settings.DEFAULT_LOCALE)
+        handler = UpdateHandler(
+            keys=keys,
+            router=router,
+            flows={intake.name: intake},
+            effects=effects,
+            outgoing=outgoing,
+            staff_chat_id=settings.STAFF_CHAT_ID,
+            default_locale=settings.DEFAULT_LOCALE,
+        )
         writer = InboxWriter(db, keys, clock=clock)
         timer_loop = TimerLoop(db, clock=clock, on_commit=dispatcher.wake)
         # SQLite has one writer at a time: one worker. PostgreSQL serves several, each with its
         # own wake-up flag so that one cannot swallow another's.
-        workers = [Worker(db, handler, on_commit=dispatcher.wake, flooded=writer.flooded,
-                          max_attempts=settings.MAX_ATTEMPTS,
-                          default_locale=settings.DEFAULT_LOCALE, clock=clock)
-                   for _ in range(1 if is_sqlite(settings.DATABASE_URL) else 4)]
+        workers = [
+            Worker(
+                db,
+                handler,
+                on_commit=dispatcher.wake,
+                flooded=writer.flooded,
+                max_attempts=settings.MAX_ATTEMPTS,
+                default_locale=settings.DEFAULT_LOCALE,
+                clock=clock,
+            )
+            for _ in range(1 if is_sqlite(settings.DATABASE_URL) else 4)
+        ]
 
         def wake_workers() -> None:
             for worker in workers:
@@ -125,7 +139,9 @@ class Services:
             await self.bot.set_webhook(
                 f"{self.settings.PUBLIC_URL}/telegram/webhook",
                 secret_token=self.settings.TELEGRAM_WEBHOOK_SECRET,
-                allowed_updates=list(ALLOWED_UPDATES), max_connections=40)
+                allowed_updates=list(ALLOWED_UPDATES),
+                max_connections=40,
+            )
             log.info("webhook registered; waiting for updates")
         else:
             await self.bot.delete_webhook()

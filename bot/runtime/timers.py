@@ -47,8 +47,14 @@ class UnknownTimer(BotError):
 class TimerLoop(Wakeable):
     """Claims due timers and runs each kind's handler; `wake()` after scheduling one soon."""
 
-    def __init__(self, db: Database, *, clock: Clock | None = None, batch: int = 16,
-                 on_commit: Callable[[], None] = lambda: None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        clock: Clock | None = None,
+        batch: int = 16,
+        on_commit: Callable[[], None] = lambda: None,
+    ) -> None:
         self._db = db
         self._clock = clock or Clock()
         self._batch = batch
@@ -95,9 +101,16 @@ class TimerLoop(Wakeable):
         except Exception as exc:
             attempt = timer.attempts + 1
             give_up = attempt >= MAX_TIMER_ATTEMPTS or isinstance(exc, UnknownTimer)
-            log.error("timer %d (%s, %s) failed (attempt %d): %s%s", timer.id, timer.kind,
-                      timer.ticket_ref, attempt, describe(exc), "; given up" if give_up else "")
-            retry = None if give_up else timedelta(seconds=min(2 ** attempt * 5, 300))
+            log.error(
+                "timer %d (%s, %s) failed (attempt %d): %s%s",
+                timer.id,
+                timer.kind,
+                timer.ticket_ref,
+                attempt,
+                describe(exc),
+                "; given up" if give_up else "",
+            )
+            retry = None if give_up else timedelta(seconds=min(2**attempt * 5, 300))
             await timers.mark_failed(session, timer.id, now, type(exc).__name__, retry)
             return
         await timers.mark_done(session, timer.id, now)

@@ -35,10 +35,18 @@ FLOOD_BATCH = 8
 class Worker(Wakeable):
     """Processes inbox rows until stopped; `wake()` makes it look again at once."""
 
-    def __init__(self, db: Database, handler: UpdateHandler, *,
-                 on_commit: Callable[[], None], max_attempts: int, default_locale: str,
-                 batch: int = BATCH, flooded: Callable[[], bool] = lambda: False,
-                 clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        handler: UpdateHandler,
+        *,
+        on_commit: Callable[[], None],
+        max_attempts: int,
+        default_locale: str,
+        batch: int = BATCH,
+        flooded: Callable[[], bool] = lambda: False,
+        clock: Clock | None = None,
+    ) -> None:
         self._db = db
         self._handler = handler
         self._on_commit = on_commit
@@ -93,8 +101,9 @@ class Worker(Wakeable):
             self._on_commit()
         return bool(items)
 
-    async def _process(self, session: AsyncSession, item: ClaimedUpdate,
-                       now: datetime) -> list[str]:
+    async def _process(
+        self, session: AsyncSession, item: ClaimedUpdate, now: datetime
+    ) -> list[str]:
         """Handle one update in a savepoint; the tickets it touched (none when it failed)."""
         try:
             async with session.begin_nested():
@@ -108,14 +117,20 @@ class Worker(Wakeable):
         log.debug("update %d processed", item.update_id)
         return handled.references
 
-    async def _failed(self, session: AsyncSession, item: ClaimedUpdate, exc: Exception,
-                      now: datetime) -> None:
+    async def _failed(
+        self, session: AsyncSession, item: ClaimedUpdate, exc: Exception, now: datetime
+    ) -> None:
         attempt = item.attempts + 1
         park = attempt >= self._max_attempts
-        log.error("update %d failed (attempt %d/%d): %s%s", item.update_id, attempt,
-                  self._max_attempts, describe(exc),
-                  "; parked" if park else "")
-        retry_in = None if park else timedelta(seconds=min(2 ** attempt, 60))
+        log.error(
+            "update %d failed (attempt %d/%d): %s%s",
+            item.update_id,
+            attempt,
+            self._max_attempts,
+            describe(exc),
+            "; parked" if park else "",
+        )
+        retry_in = None if park else timedelta(seconds=min(2**attempt, 60))
         chat_id = chat_id_of(item.payload) if park else None
         await inbox.mark_failed(session, item.update_id, now, type(exc).__name__, retry_in)
         if chat_id is not None and chat_id > 0:

@@ -14,8 +14,9 @@ from flows.domain.ticket import Ticket
 CARD_LIMIT = 4000  # Telegram takes 4096; the margin covers counting differences
 
 
-def card_html(ticket: Ticket, catalog: Catalog, zone: tzinfo, outgoing: Outgoing,
-              locale: str) -> str:
+def card_html(
+    ticket: Ticket, catalog: Catalog, zone: tzinfo, outgoing: Outgoing, locale: str
+) -> str:
     """The card as HTML, its story shortened until the whole fits Telegram's 4096."""
     limit = STORY_LIMIT
     while True:

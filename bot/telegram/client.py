@@ -12,6 +12,10 @@ def make_bot(settings: Settings) -> Bot:
     """A Bot for `TELEGRAM_API_URL` with a pool sized for the dispatcher's concurrency."""
     token = settings.TELEGRAM_BOT_TOKEN or ""
     api = settings.TELEGRAM_API_URL
-    return Bot(token, base_url=f"{api}/bot", base_file_url=f"{api}/file/bot",
-               request=HTTPXRequest(connection_pool_size=32, read_timeout=15),
-               get_updates_request=HTTPXRequest(connection_pool_size=2, read_timeout=40))
+    return Bot(
+        token,
+        base_url=f"{api}/bot",
+        base_file_url=f"{api}/file/bot",
+        request=HTTPXRequest(connection_pool_size=32, read_timeout=15),
+        get_updates_request=HTTPXRequest(connection_pool_size=2, read_timeout=40),
+    )

@@ -22,6 +22,8 @@ async def publish_commands(bot: Bot, translator: Translator, default_locale: str
     scope = BotCommandScopeAllPrivateChats()
     for code in (None, *translator.locales):
         locale = code or default_locale
-        commands = [BotCommand(name, translator.render(text, locale, as_html=False))
-                    for name, text in REPORTER_COMMANDS]
+        commands = [
+            BotCommand(name, translator.render(text, locale, as_html=False))
+            for name, text in REPORTER_COMMANDS
+        ]
         await bot.set_my_commands(commands, scope=scope, language_code=code)

@@ -31,7 +31,8 @@ class Poller:
         while not stop.is_set():
             try:
                 updates = await self._bot.get_updates(
-                    offset=offset, timeout=self._timeout, allowed_updates=list(ALLOWED_UPDATES))
+                    offset=offset, timeout=self._timeout, allowed_updates=list(ALLOWED_UPDATES)
+                )
                 rows = [self._writer.to_row(u.to_dict()) for u in updates]
                 if rows:
                     await self._writer.store(rows)
@@ -39,9 +40,8 @@ class Poller:
                 failures += 1
                 level = logging.ERROR if isinstance(exc, Conflict) else logging.WARNING
                 log.log(level, "polling: %s; retrying", type(exc).__name__)
-                await wait_for_event(stop, min(2.0 ** failures, 30.0))
+                await wait_for_event(stop, min(2.0**failures, 30.0))
                 continue
             failures = 0
             if rows:
                 offset = max(r.update_id for r in rows) + 1
-

@@ -48,8 +48,9 @@ class TelegramLimits:
     def _windows(self, chat_key: str, is_group: bool) -> tuple[Window, ...]:
         if chat_key not in self._chats:
             burst = self.private_burst
-            self._chats[chat_key] = ((Window(20, 60.0), Window(1, 1.0)) if is_group
-                                     else (Window(burst, float(burst)),))
+            self._chats[chat_key] = (
+                (Window(20, 60.0), Window(1, 1.0)) if is_group else (Window(burst, float(burst)),)
+            )
         return self._chats[chat_key]
 
     def wait(self, chat_key: str, is_group: bool, now: float, *, chat_only: bool = False) -> float:
@@ -77,8 +78,11 @@ class TelegramLimits:
 
     def forget_idle(self, now: float) -> None:
         """Drop windows of chats quiet for a minute, so memory stays flat."""
-        idle = [k for k, windows in self._chats.items()
-                if all(not w._times or w._times[-1] < now - 60 for w in windows)]
+        idle = [
+            k
+            for k, windows in self._chats.items()
+            if all(not w._times or w._times[-1] < now - 60 for w in windows)
+        ]
         for key in idle:
             del self._chats[key]
             self._paused.pop(key, None)

@@ -23,8 +23,16 @@ from bot.telegram.ratelimit import TelegramLimits
 
 EDITS = frozenset({"editMessageText", "editMessageReplyMarkup"})
 # Calls Telegram does not count as messages: they never wait for a chat's pace.
-NOT_MESSAGES = frozenset({"answerCallbackQuery", "leaveChat", "setMessageReaction",
-                          "deleteMessage", "deleteMessages", "getFile"})
+NOT_MESSAGES = frozenset(
+    {
+        "answerCallbackQuery",
+        "leaveChat",
+        "setMessageReaction",
+        "deleteMessage",
+        "deleteMessages",
+        "getFile",
+    }
+)
 STAFF_RETRY = 600.0  # seconds between tries of a card Telegram refuses for the group
 
 
@@ -36,7 +44,7 @@ def as_plain_text(params: dict[str, Any]) -> dict[str, Any]:
     """The same message without HTML: tags dropped, entities decoded, cut to Telegram's limit."""
     text = html.unescape(re.sub(r"<[^>]*>", "", str(params.get("text", ""))))
     if len(text) > TEXT_LIMIT:
-        text = text[:TEXT_LIMIT - 1] + "…"
+        text = text[: TEXT_LIMIT - 1] + "…"
     return {k: v for k, v in params.items() if k != "parse_mode"} | {"text": text or "…"}
 
 
@@ -71,8 +79,9 @@ class TelegramTransport:
         self._bot = bot
         self.limits = limits or TelegramLimits()
 
-    def wait(self, method: str, chat_key: str, is_group: bool, now: float, *,
-             chat_only: bool = False) -> float:
+    def wait(
+        self, method: str, chat_key: str, is_group: bool, now: float, *, chat_only: bool = False
+    ) -> float:
         """Seconds until a call of `method` to this chat fits every limit."""
         if method in NOT_MESSAGES:
             return 0.0
@@ -91,8 +100,9 @@ class TelegramTransport:
         """Drop windows of quiet chats."""
         self.limits.forget_idle(now)
 
-    def fill(self, method: str, params: dict[str, Any],
-             ids: dict[str, int | None]) -> tuple[str, dict[str, Any]]:
+    def fill(
+        self, method: str, params: dict[str, Any], ids: dict[str, int | None]
+    ) -> tuple[str, dict[str, Any]]:
         """Tracked ids into the call; an edit of a message never sent becomes a new message."""
         out = dict(params)
         for name, value in ids.items():
@@ -104,8 +114,9 @@ class TelegramTransport:
             return "sendMessage", out
         return method, out
 
-    async def send(self, method: str, params: dict[str, Any], *, chat_key: str,
-                   now: float, essential: bool) -> Outcome:
+    async def send(
+        self, method: str, params: dict[str, Any], *, chat_key: str, now: float, essential: bool
+    ) -> Outcome:
         """Make the call; `essential` rows (staff cards) are never given up."""
         try:
             result = await getattr(self._bot, _snake(method))(**_typed(params))
@@ -125,11 +136,13 @@ class TelegramTransport:
             return Retry(None, type(exc).__name__)
         return Sent(result_id(result))
 
-    def _refused(self, method: str, params: dict[str, Any], exc: BadRequest,
-                 essential: bool) -> Outcome:
+    def _refused(
+        self, method: str, params: dict[str, Any], exc: BadRequest, essential: bool
+    ) -> Outcome:
         message = exc.message.lower()
         if "message is not modified" in message or (
-                method == "answerCallbackQuery" and "query is too old" in message):
+            method == "answerCallbackQuery" and "query is too old" in message
+        ):
             return Sent(None)  # nothing left to do: the result is already there, or moot
         if method in EDITS and ("not found" in message or "can't be edited" in message):
             # The message to edit is gone: send the new content as a fresh message instead.

@@ -15,10 +15,32 @@ CHANNEL = "telegram"
 # The update types the bot asks Telegram for (setWebhook / getUpdates `allowed_updates`).
 ALLOWED_UPDATES = ("message", "callback_query", "my_chat_member")
 
-_CHAT_CARRIERS = ("message", "edited_message", "channel_post", "edited_channel_post",
-                  "my_chat_member", "chat_member", "chat_join_request")
-_MEDIA = ("sticker", "photo", "voice", "video", "video_note", "animation", "audio", "document",
-          "location", "venue", "contact", "poll", "dice", "game", "story")
+_CHAT_CARRIERS = (
+    "message",
+    "edited_message",
+    "channel_post",
+    "edited_channel_post",
+    "my_chat_member",
+    "chat_member",
+    "chat_join_request",
+)
+_MEDIA = (
+    "sticker",
+    "photo",
+    "voice",
+    "video",
+    "video_note",
+    "animation",
+    "audio",
+    "document",
+    "location",
+    "venue",
+    "contact",
+    "poll",
+    "dice",
+    "game",
+    "story",
+)
 
 
 def chat_id_of(raw: dict[str, Any]) -> int | None:
@@ -56,32 +78,46 @@ def _file_ids(message: Message, kind: str) -> tuple[str | None, str | None]:
     if kind == "photo" and media:
         media = media[-1]
     file_id, unique = getattr(media, "file_id", None), getattr(media, "file_unique_id", None)
-    return (file_id if isinstance(file_id, str) else None,
-            unique if isinstance(unique, str) else None)
+    return (
+        file_id if isinstance(file_id, str) else None,
+        unique if isinstance(unique, str) else None,
+    )
 
 
 def _media_event(message: Message, kind: str, at: datetime, language: str | None) -> MediaEvent:
     """A media message with what the flow may keep: file handles, album, place, caption."""
     where = message.venue.location if kind == "venue" and message.venue else message.location
-    file_id, unique = _file_ids(message, kind) if kind not in ("location", "venue") else \
-        (None, None)
+    file_id, unique = (
+        _file_ids(message, kind) if kind not in ("location", "venue") else (None, None)
+    )
     group = message.media_group_id
-    return MediaEvent(at=at, kind=kind, file_id=file_id, file_unique_id=unique,
-                      media_group_id=group if isinstance(group, str) else None,
-                      latitude=where.latitude if where is not None else None,
-                      longitude=where.longitude if where is not None else None,
-                      caption=message.caption, language=language)
+    return MediaEvent(
+        at=at,
+        kind=kind,
+        file_id=file_id,
+        file_unique_id=unique,
+        media_group_id=group if isinstance(group, str) else None,
+        latitude=where.latitude if where is not None else None,
+        longitude=where.longitude if where is not None else None,
+        caption=message.caption,
+        language=language,
+    )
 
 
 def _message_event(message: Message, at: datetime, language: str | None) -> Event:
     text = message.text
     if text is not None:
         entity = message.entities[0] if message.entities else None
-        if text.startswith("/") and entity is not None and entity.type == "bot_command" \
-                and entity.offset == 0:
-            head = text[1:entity.length].split("@", 1)[0].lower()
-            return CommandEvent(at=at, command=head, args=text[entity.length:].strip(),
-                                language=language)
+        if (
+            text.startswith("/")
+            and entity is not None
+            and entity.type == "bot_command"
+            and entity.offset == 0
+        ):
+            head = text[1 : entity.length].split("@", 1)[0].lower()
+            return CommandEvent(
+                at=at, command=head, args=text[entity.length :].strip(), language=language
+            )
         return TextEvent(at=at, text=text, language=language)
     for kind in _MEDIA:
         if getattr(message, kind, None):
@@ -98,8 +134,7 @@ def to_event(update: Update, at: datetime) -> Event | None:
         user = update.effective_user
         language = user.language_code if user is not None else None
         if update.callback_query is not None:
-            return ButtonEvent(at=at, data=str(update.callback_query.data or ""),
-                               language=language)
+            return ButtonEvent(at=at, data=str(update.callback_query.data or ""), language=language)
         if update.message is not None:
             return _message_event(update.message, at, language)
     except Exception:  # fields of the wrong type in a junk update
@@ -146,8 +181,14 @@ def to_inbound(update: Update, at: datetime, staff_chat_id: int | None) -> Inbou
     query = update.callback_query
     message = query.message if query is not None else update.message
     thread = getattr(message, "message_thread_id", None) if message is not None else None
-    return Inbound(CHANNEL, chat.id, user.id, place, event,
-                   callback_query_id=query.id if query is not None else None,
-                   message_id=message.message_id if query is not None and message else None,
-                   thread_id=thread if isinstance(thread, int) else None,
-                   language_code=user.language_code)
+    return Inbound(
+        CHANNEL,
+        chat.id,
+        user.id,
+        place,
+        event,
+        callback_query_id=query.id if query is not None else None,
+        message_id=message.message_id if query is not None and message else None,
+        thread_id=thread if isinstance(thread, int) else None,
+        language_code=user.language_code,
+    )

@@ -50,8 +50,9 @@ Text: TypeAlias = Msg | Raw | Join | Plural
 def _params(params: dict[str, Text | str | int]) -> tuple[tuple[str, Text], ...]:
     items: list[tuple[str, Text]] = []
     for name, value in sorted(params.items()):
-        items.append((name, value if isinstance(value, Msg | Raw | Join | Plural)
-                      else Raw(str(value))))
+        items.append(
+            (name, value if isinstance(value, Msg | Raw | Join | Plural) else Raw(str(value)))
+        )
     return tuple(items)
 
 

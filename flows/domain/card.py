@@ -77,13 +77,21 @@ def _flags(report: Report) -> list[Text]:
     if report.urgent:
         flags.append(t("🚨 <b>SOMEONE IS IN DANGER NOW</b>"))
     if report.fast_lane:
-        flags.append(t("⚡ Sent at once from the danger question; what the reporter adds later "
-                       "is added to this card."))
+        flags.append(
+            t(
+                "⚡ Sent at once from the danger question; what the reporter adds later "
+                "is added to this card."
+            )
+        )
     if report.child:
         flags.append(t("🧒 <b>A child is involved</b>"))
     if report.by_child:
-        flags.append(t("🧒 <b>Reported by a child.</b> Place shown at kabupaten level only; do "
-                       "not try to find out who reported."))
+        flags.append(
+            t(
+                "🧒 <b>Reported by a child.</b> Place shown at kabupaten level only; do "
+                "not try to find out who reported."
+            )
+        )
     if report.now_in == "malaysia":
         flags.append(t("📍 The person is in Malaysia now"))
     elif report.in_malaysia:
@@ -110,21 +118,36 @@ def _time(at: datetime, zone: tzinfo) -> str:
 def _later(report: Report, zone: tzinfo) -> list[Text]:
     lines: list[Text] = []
     if report.attachments:
-        lines.append(t("📎 Kept, not yet passed on: {items}",
-                       items=attachment_summary(report.attachments)))
+        lines.append(
+            t("📎 Kept, not yet passed on: {items}", items=attachment_summary(report.attachments))
+        )
     if report.added and report.added_at is not None:
         added = tuple(dict.fromkeys(_ADDED[name] for name in report.added if name in _ADDED))
-        lines.append(t("➕ Added by the reporter after the first alert: {what} (last at {at})",
-                       what=Join(added, sep=", "), at=_time(report.added_at, zone)))
+        lines.append(
+            t(
+                "➕ Added by the reporter after the first alert: {what} (last at {at})",
+                what=Join(added, sep=", "),
+                at=_time(report.added_at, zone),
+            )
+        )
     return lines
 
 
-def ticket_card(ticket: Ticket, catalog: Catalog, zone: tzinfo,
-                story_limit: int = STORY_LIMIT) -> Text:
+def ticket_card(
+    ticket: Ticket, catalog: Catalog, zone: tzinfo, story_limit: int = STORY_LIMIT
+) -> Text:
     """The staff card for `ticket`, as translatable text, its story cut to `story_limit`."""
     report = ticket.report
-    indicators: Text = Join(tuple(Join((Raw("• "), _label(catalog, "indicators", i)), sep="")
-                                  for i in report.indicators)) if report.indicators else _SKIPPED
+    indicators: Text = (
+        Join(
+            tuple(
+                Join((Raw("• "), _label(catalog, "indicators", i)), sep="")
+                for i in report.indicators
+            )
+        )
+        if report.indicators
+        else _SKIPPED
+    )
     lines: list[Text] = [
         *_flags(report),
         t("<b>New report {reference}</b>", reference=ticket.reference),
@@ -136,12 +159,17 @@ def ticket_card(ticket: Ticket, catalog: Catalog, zone: tzinfo,
         lines.append(t("Where the person is now: {country}", country=_NOW_IN[report.now_in]))
     lines += [
         t("When: {when}", when=_label(catalog, "when", report.when)),
-        t("Victims: {count}, age: {age}",
-          count=_label(catalog, "victim_counts", report.victim_count),
-          age=_label(catalog, "age_bands", report.victim_age)),
+        t(
+            "Victims: {count}, age: {age}",
+            count=_label(catalog, "victim_counts", report.victim_count),
+            age=_label(catalog, "age_bands", report.victim_age),
+        ),
         t("<b>Story:</b>\n{story}", story=_story(report, story_limit)),
         *_later(report, zone),
-        t("Received: {received}. Acknowledge by: {due}.",
-          received=_time(ticket.created_at, zone), due=_time(ticket.ack_due_at, zone)),
+        t(
+            "Received: {received}. Acknowledge by: {due}.",
+            received=_time(ticket.created_at, zone),
+            due=_time(ticket.ack_due_at, zone),
+        ),
     ]
     return Join(tuple(lines))

@@ -105,8 +105,9 @@ def option_text(catalog: Catalog, list_name: str, option_id: str | None, missing
     return Raw(option_id) if label is None else Msg(label)
 
 
-def help_check(catalog: Catalog, today: date,
-               within: timedelta = VERIFY_WITHIN) -> list[tuple[HelpLine, str]]:
+def help_check(
+    catalog: Catalog, today: date, within: timedelta = VERIFY_WITHIN
+) -> list[tuple[HelpLine, str]]:
     """Help lines an operator must look at, each with the reason (for `catalog check`)."""
     found: list[tuple[HelpLine, str]] = []
     for line in catalog.help_lines:
@@ -115,13 +116,28 @@ def help_check(catalog: Catalog, today: date,
         elif line.verified is None:
             found.append((line, "never verified"))
         elif today - line.verified > within:
-            found.append((line, f"last verified {line.verified.isoformat()}, "
-                                f"{(today - line.verified).days} days ago"))
+            found.append(
+                (
+                    line,
+                    f"last verified {line.verified.isoformat()}, "
+                    f"{(today - line.verified).days} days ago",
+                )
+            )
     return found
 
 
-_LISTS = ("roles", "indicators", "child_indicators", "indicator_groups", "kecamatan", "crossings",
-          "sabah", "when", "victim_counts", "age_bands")
+_LISTS = (
+    "roles",
+    "indicators",
+    "child_indicators",
+    "indicator_groups",
+    "kecamatan",
+    "crossings",
+    "sabah",
+    "when",
+    "victim_counts",
+    "age_bands",
+)
 _OPTIONAL = frozenset({"indicator_groups"})
 
 
@@ -164,8 +180,9 @@ def _check_links(lists: Mapping[str, tuple[Option, ...]]) -> None:
     groups = {o.id for o in lists["indicator_groups"]}
     for option in lists["indicators"]:
         if option.group is not None and option.group not in groups:
-            raise CatalogError(f"indicators: group '{option.group}' of '{option.id}' is not "
-                               "an indicator_groups id")
+            raise CatalogError(
+                f"indicators: group '{option.group}' of '{option.id}' is not an indicator_groups id"
+            )
 
 
 def _flag(item: Mapping[str, Any], name: str, default: bool) -> bool:
@@ -182,25 +199,37 @@ def _verified(item: Mapping[str, Any]) -> date | None:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        raise CatalogError(f"help_lines: 'verified' of '{item.get('label')}' must be a date "
-                           "such as 2026-01-31") from None
+        raise CatalogError(
+            f"help_lines: 'verified' of '{item.get('label')}' must be a date such as 2026-01-31"
+        ) from None
 
 
 def _help_line(item: Any) -> HelpLine:
-    if not isinstance(item, Mapping) or not isinstance(item.get("label"), str) or not \
-            isinstance(item.get("number", ""), str):
+    if (
+        not isinstance(item, Mapping)
+        or not isinstance(item.get("label"), str)
+        or not isinstance(item.get("number", ""), str)
+    ):
         raise CatalogError("each of 'help_lines' needs a 'label' and a 'number' (strings)")
     label, number = item["label"], item.get("number", "")
     _safe(label, f"help_lines: label '{label}'")
     if not _NUMBER.fullmatch(number):
-        raise CatalogError(f"help_lines: number of '{label}' must be digits, spaces or dashes, "
-                           "optionally after + (empty while still to be supplied)")
+        raise CatalogError(
+            f"help_lines: number of '{label}' must be digits, spaces or dashes, "
+            "optionally after + (empty while still to be supplied)"
+        )
     if item.get("country") not in COUNTRIES:
         raise CatalogError(f"help_lines: country of '{label}' must be one of {COUNTRIES}")
-    return HelpLine(label, number, item["country"], all_day=_flag(item, "all_day", False),
-                    emergency=_flag(item, "emergency", True),
-                    whatsapp=_flag(item, "whatsapp", False),
-                    children=_flag(item, "children", False), verified=_verified(item))
+    return HelpLine(
+        label,
+        number,
+        item["country"],
+        all_day=_flag(item, "all_day", False),
+        emergency=_flag(item, "emergency", True),
+        whatsapp=_flag(item, "whatsapp", False),
+        children=_flag(item, "children", False),
+        verified=_verified(item),
+    )
 
 
 def parse_catalog(data: Mapping[str, Any]) -> Catalog:

@@ -18,8 +18,7 @@ CHILD_AGES = frozenset({"under_13", "13_17"})
 COUNTRIES = ("indonesia", "malaysia")
 
 # Media kinds kept for the report (stickers, polls, contact cards and the like are not).
-KEPT_KINDS = frozenset({"photo", "voice", "audio", "video", "video_note", "document",
-                        "location"})
+KEPT_KINDS = frozenset({"photo", "voice", "audio", "video", "video_note", "document", "location"})
 
 
 @dataclass(frozen=True)
@@ -86,8 +85,9 @@ class Report:
     @property
     def low_information(self) -> bool:
         """Nothing to act on: no danger, nothing seen, no place, no words and nothing attached."""
-        return not (self.in_danger or self.indicators or self.place_kind or self.story
-                    or self.attachments)
+        return not (
+            self.in_danger or self.indicators or self.place_kind or self.story or self.attachments
+        )
 
 
 def is_child_reporter(role: str | None, age: str | None) -> bool:
@@ -96,8 +96,20 @@ def is_child_reporter(role: str | None, age: str | None) -> bool:
 
 
 # Fields a reporter can add to after a fast-lane filing (what the staff card lists as added).
-_ANSWER_FIELDS = ("in_danger", "now_in", "reporter_role", "indicators", "place_kind", "place",
-                  "place_text", "when", "victim_count", "victim_age", "story", "attachments")
+_ANSWER_FIELDS = (
+    "in_danger",
+    "now_in",
+    "reporter_role",
+    "indicators",
+    "place_kind",
+    "place",
+    "place_text",
+    "when",
+    "victim_count",
+    "victim_age",
+    "story",
+    "attachments",
+)
 
 
 def add_later(filed: Report, latest: Report, at: datetime) -> Report:

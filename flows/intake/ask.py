@@ -26,15 +26,16 @@ OPTION_LISTS: dict[Node, str] = {
     Node.VICTIM_COUNT: "victim_counts",
     Node.VICTIM_AGE: "age_bands",
 }
-_BACK_NODES = frozenset({Node.PLACE_KECAMATAN, Node.PLACE_CROSSING, Node.PLACE_SABAH,
-                         Node.PLACE_TYPED})
+_BACK_NODES = frozenset(
+    {Node.PLACE_KECAMATAN, Node.PLACE_CROSSING, Node.PLACE_SABAH, Node.PLACE_TYPED}
+)
 _NOT_OWN_AGE = frozenset({"unknown"})  # "Not sure" is for someone else's age; Skip covers it
 STOP = Button(txt.STOP, cb.encode(cb.STOP, "stop"))
 
 
 def rows(buttons: Sequence[Button], columns: int) -> Keyboard:
     """Buttons laid out `columns` to a row."""
-    return tuple(tuple(buttons[i:i + columns]) for i in range(0, len(buttons), columns))
+    return tuple(tuple(buttons[i : i + columns]) for i in range(0, len(buttons), columns))
 
 
 def stop_row() -> tuple[Button, ...]:
@@ -60,10 +61,12 @@ def ticked(label: Text, on: bool) -> Text:
     return Join((Raw("✅"), label), sep=" ") if on else label
 
 
-def _option_buttons(node: Node, options: Iterable[Option], selected: Sequence[str] = ()) -> list[
-        Button]:
-    return [Button(ticked(Msg(o.label), o.id in selected), cb.node_data(node, o.id))
-            for o in options]
+def _option_buttons(
+    node: Node, options: Iterable[Option], selected: Sequence[str] = ()
+) -> list[Button]:
+    return [
+        Button(ticked(Msg(o.label), o.id in selected), cb.node_data(node, o.id)) for o in options
+    ]
 
 
 def indicator_options(catalog: Catalog, child: bool) -> tuple[Option, ...]:
@@ -84,8 +87,9 @@ def _indicators(catalog: Catalog, a: Answers) -> Keyboard:
         if not options:
             continue
         if group is not None:
-            heading = Join((Raw("—"), Msg(str(catalog.label("indicator_groups", group))),
-                            Raw("—")), sep=" ")
+            heading = Join(
+                (Raw("—"), Msg(str(catalog.label("indicator_groups", group))), Raw("—")), sep=" "
+            )
             body_rows.append((Button(heading, cb.node_data(node, cb.HEADING)),))
         body_rows += rows(_option_buttons(node, options, a.indicators), 2)
     return (nxt, *body_rows, nxt, stop_row())
@@ -93,24 +97,35 @@ def _indicators(catalog: Catalog, a: Answers) -> Keyboard:
 
 def _urgent(a: Answers) -> Keyboard:
     node = Node.URGENT
-    countries = [Button(ticked(label, a.now_in == country), cb.node_data(node, country))
-                 for country, label in txt.COUNTRY_LABELS.items()]
-    return ((Button(txt.SEND_NOW, cb.node_data(node, "send")),), tuple(countries),
-            (Button(txt.NOT_NOW, cb.node_data(node, cb.SKIP)),), stop_row())
+    countries = [
+        Button(ticked(label, a.now_in == country), cb.node_data(node, country))
+        for country, label in txt.COUNTRY_LABELS.items()
+    ]
+    return (
+        (Button(txt.SEND_NOW, cb.node_data(node, "send")),),
+        tuple(countries),
+        (Button(txt.NOT_NOW, cb.node_data(node, cb.SKIP)),),
+        stop_row(),
+    )
 
 
 def _story(a: Answers) -> Keyboard:
     if not a.story:
         return footer(Node.STORY)
-    return ((Button(txt.NEXT, cb.node_data(Node.STORY, cb.SKIP)),),
-            (Button(txt.CLEAR_STORY, cb.node_data(Node.STORY, "clear")),), stop_row())
+    return (
+        (Button(txt.NEXT, cb.node_data(Node.STORY, cb.SKIP)),),
+        (Button(txt.CLEAR_STORY, cb.node_data(Node.STORY, "clear")),),
+        stop_row(),
+    )
 
 
 def danger_keyboard(offer: Keyboard = ()) -> Keyboard:
     """The first question's buttons; `offer` adds rows (a language) above Stop."""
     node = Node.DANGER
-    choices = [Button(txt.YES_DANGER, cb.node_data(node, "yes")), Button(txt.NO,
-                                                                          cb.node_data(node, "no"))]
+    choices = [
+        Button(txt.YES_DANGER, cb.node_data(node, "yes")),
+        Button(txt.NO, cb.node_data(node, "no")),
+    ]
     return rows(choices, 1) + footer(node, extra=offer)
 
 
@@ -126,8 +141,10 @@ def keyboard(catalog: Catalog, state: IntakeState) -> Keyboard:
     if node is Node.STORY:
         return _story(a)
     if node is Node.PLACE_KIND:
-        kinds = [Button(txt.PLACE_KIND_LABELS[k], cb.node_data(node, k))
-                 for k in place_kinds(a.child_path)]
+        kinds = [
+            Button(txt.PLACE_KIND_LABELS[k], cb.node_data(node, k))
+            for k in place_kinds(a.child_path)
+        ]
         return rows(kinds, 1) + footer(node)
     if node in OPTION_LISTS:
         options = catalog.lists()[OPTION_LISTS[node]]
@@ -145,17 +162,26 @@ def language_keyboard(locales: Sequence[str]) -> Keyboard:
 
 def language_buttons(locales: Sequence[str]) -> list[Button]:
     """A button per locale, named in its own language."""
-    return [Button(Raw(txt.LANGUAGE_NAMES.get(loc, loc)), cb.encode(cb.LANGUAGE, loc.lower()))
-            for loc in locales]
+    return [
+        Button(Raw(txt.LANGUAGE_NAMES.get(loc, loc)), cb.encode(cb.LANGUAGE, loc.lower()))
+        for loc in locales
+    ]
 
 
 def resume_keyboard() -> Keyboard:
     """Continue or start again, then Stop."""
-    return ((Button(txt.CONTINUE, cb.encode(cb.RESUME, "go")),
-             Button(txt.START_AGAIN, cb.encode(cb.RESUME, "new"))), stop_row())
+    return (
+        (
+            Button(txt.CONTINUE, cb.encode(cb.RESUME, "go")),
+            Button(txt.START_AGAIN, cb.encode(cb.RESUME, "new")),
+        ),
+        stop_row(),
+    )
 
 
 def stop_keyboard() -> Keyboard:
     """The Stop confirmation: delete, or go back (to the current question)."""
-    return ((Button(txt.STOP_YES, cb.encode(cb.STOP, "yes")),),
-            (Button(txt.STOP_NO, cb.encode(cb.RESUME, "go")),))
+    return (
+        (Button(txt.STOP_YES, cb.encode(cb.STOP, "yes")),),
+        (Button(txt.STOP_NO, cb.encode(cb.RESUME, "go")),),
+    )

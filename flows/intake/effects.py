@@ -60,5 +60,6 @@ class ForgetMe(Effect):
     """
 
 
-INTAKE_EFFECTS: frozenset[type[Effect]] = frozenset({SubmitReport, FileUrgent, AddToReport,
-                                                    ForgetMe})
+INTAKE_EFFECTS: frozenset[type[Effect]] = frozenset(
+    {SubmitReport, FileUrgent, AddToReport, ForgetMe}
+)

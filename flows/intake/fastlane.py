@@ -65,6 +65,7 @@ def with_push(before: IntakeState, step: Step, at: datetime) -> Step:
     if not (left_list or (new != old and not ticks_only)):
         return step
     album = len(new.attachments) > len(old.attachments) and keep.same_album(
-        old, new.attachments[-1])
+        old, new.attachments[-1]
+    )
     push = AddToReport(before.linked, new.report(at, after.locale), announce=not album)
     return replace(step, effects=(*step.effects, push))

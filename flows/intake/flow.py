@@ -221,8 +221,7 @@ class IntakeFlow:
         """A single-choice answer from a catalog list; a child's answer opens the child path."""
         a = nav.SETTERS[s.node](s.answers, value)
         if a.child_path and not s.answers.child_path:
-            thanks = txt.CHILD_THANKS_FORUM if a.reporter_role == "forum_anak" else \
-                txt.CHILD_THANKS
+            thanks = txt.CHILD_THANKS_FORUM if a.reporter_role == "forum_anak" else txt.CHILD_THANKS
             return advance(self.catalog, s, a, (Reply(thanks),))
         return advance(self.catalog, s, a)
 
@@ -235,8 +234,9 @@ class IntakeFlow:
             return ask(self.catalog, s, txt.NOTICE_STALE)
         chosen = set(s.answers.indicators) ^ {value}
         toggled = tuple(i for i in ids if i in chosen)
-        return ask(self.catalog, replace(s, answers=replace(s.answers, indicators=toggled)),
-                   edit=True)
+        return ask(
+            self.catalog, replace(s, answers=replace(s.answers, indicators=toggled)), edit=True
+        )
 
     def _review(self, s: IntakeState, value: str, at: datetime) -> Step:
         a, c = s.answers, self.catalog
@@ -251,8 +251,7 @@ class IntakeFlow:
         if value == "nostory" and a.story:
             return ask(c, replace(s, answers=replace(a, story=None)), txt.NOTICE_STORY_CLEARED)
         if value == "nofiles" and a.attachments:
-            return ask(c, replace(s, answers=replace(a, attachments=())),
-                       txt.NOTICE_FILES_CLEARED)
+            return ask(c, replace(s, answers=replace(a, attachments=())), txt.NOTICE_FILES_CLEARED)
         if value in review_sections(a, s.linked is not None):
             return ask(c, replace(s, node=nav.SECTION_START[value], return_to_review=True))
         return ask(c, s, txt.NOTICE_STALE)

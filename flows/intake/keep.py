@@ -65,15 +65,22 @@ def attachment(event: MediaEvent) -> Attachment | None:
         return Attachment(kind, latitude=event.latitude, longitude=event.longitude)
     if event.file_id is None:
         return None
-    return Attachment(kind, file_id=event.file_id, file_unique_id=event.file_unique_id,
-                      media_group_id=event.media_group_id)
+    return Attachment(
+        kind,
+        file_id=event.file_id,
+        file_unique_id=event.file_unique_id,
+        media_group_id=event.media_group_id,
+    )
 
 
 def same_album(a: Answers, kept: Attachment) -> bool:
     """`kept` belongs to the album whose first item is already kept (no second notice)."""
     last = a.attachments[-1] if a.attachments else None
-    return kept.media_group_id is not None and last is not None \
+    return (
+        kept.media_group_id is not None
+        and last is not None
         and last.media_group_id == kept.media_group_id
+    )
 
 
 def keep_media(a: Answers, event: MediaEvent) -> Kept:
@@ -114,8 +121,9 @@ def on_text(catalog: Catalog, s: IntakeState, text: str) -> Step:
     typed = text.strip()
     a = s.answers
     if not typed:
-        return ask(catalog, s, txt.NOTICE_EMPTY if s.node in FREE_TEXT_NODES
-                   else txt.NOTICE_BUTTONS)
+        return ask(
+            catalog, s, txt.NOTICE_EMPTY if s.node in FREE_TEXT_NODES else txt.NOTICE_BUTTONS
+        )
     if s.node is Node.STORY:
         added, problem = add_words(a, typed)
         return ask(catalog, s, problem) if problem else advance(catalog, s, added)

@@ -27,16 +27,19 @@ WELCOME = t(
     "back.\n"
     "• Telegram itself knows who uses this bot. If someone may check this phone, delete this "
     "chat afterwards.\n"
-    "• Every question can be skipped, and you can stop at any time.")
+    "• Every question can be skipped, and you can stop at any time."
+)
 _GET_HELP = t("<b>Get help now if you can:</b>")
 _NOT_SENT_YET = t(
     "Nothing has been sent yet. <b>⚡ Send now</b> sends what is known so far to the task "
-    "force at once, marked urgent; the other questions can be answered after.")
+    "force at once, marked urgent; the other questions can be answered after."
+)
 _IN_DANGER_CALL = t("If anyone is in danger, call:")
 _HELP_TITLE = t("<b>Help numbers</b>")
 _PHONE_NOTE = t(
     "This chat stays on the phone until it is deleted there: press and hold this chat in the "
-    "chat list, then tap <b>Delete</b>.")
+    "chat list, then tap <b>Delete</b>."
+)
 _RESTART = t("To start again, send /lapor.")
 # i18n: for a child: "kamu"
 _TELL_ADULT = t("If you are scared or unsure, tell an adult you trust.")
@@ -61,14 +64,20 @@ def urgent_filed(reference: str) -> Msg:
         "duty usually sees it within minutes; nobody can promise how fast help comes, so call "
         "the numbers above if you can.\n\n"
         "If it is safe, answer a few more questions: each answer is added to the same report.",
-        reference=reference)
+        reference=reference,
+    )
 
 
 def stopped(catalog: Catalog, a: Answers, locale: str, linked: bool) -> Text:
     """The quick exit: draft gone (a sent urgent report stays), the phone, numbers, restart."""
-    head = t("<b>Stopped.</b> The draft is deleted from our side; the urgent report already "
-             "sent stays with the task force.") if linked else \
-        t("<b>Stopped.</b> The draft is deleted from our side.")
+    head = (
+        t(
+            "<b>Stopped.</b> The draft is deleted from our side; the urgent report already "
+            "sent stays with the task force."
+        )
+        if linked
+        else t("<b>Stopped.</b> The draft is deleted from our side.")
+    )
     parts: list[Text] = [head, _PHONE_NOTE]
     if a.child_path:
         parts.append(_TELL_ADULT)
@@ -87,7 +96,9 @@ def too_long(length: int, limit: int = STORY_LIMIT) -> Msg:
     return t(
         "Thank you. That is a little too long for one report: please shorten it to {limit} "
         "characters or fewer (it has {length}) and send it again.",
-        limit=limit, length=length)
+        limit=limit,
+        length=length,
+    )
 
 
 def story_so_far(story: str) -> Msg:
@@ -96,36 +107,59 @@ def story_so_far(story: str) -> Msg:
     return t(
         "Your words so far:\n<blockquote>{story}</blockquote>\n"
         "Type more to add to them, or tap <b>Next</b>. A voice note or a photo is fine too.",
-        story=preview)
+        story=preview,
+    )
 
 
-def confirmation(catalog: Catalog, reference: str, a: Answers, locale: str,
-                 linked: bool) -> Text:
+def confirmation(catalog: Catalog, reference: str, a: Answers, locale: str, linked: bool) -> Text:
     """After filing: the reference, who gets it, no promises, help numbers, what next."""
     if a.child_path:
         parts: list[Text] = [
             # i18n: for a child: "kamu"
-            t("<b>Thank you. Your report has been sent.</b>\nReference: <b>{reference}</b>",
-              reference=reference),
+            t(
+                "<b>Thank you. Your report has been sent.</b>\nReference: <b>{reference}</b>",
+                reference=reference,
+            ),
             # i18n: for a child: "kamu"
-            t("Adults in the task force will read it soon. You did the right thing. Please tell "
-              "an adult you trust too, and do not go and check anything yourself."),
+            t(
+                "Adults in the task force will read it soon. You did the right thing. Please tell "
+                "an adult you trust too, and do not go and check anything yourself."
+            ),
         ]
     else:
-        head = t("<b>Thank you. Everything is added to the urgent report.</b>\n"
-                 "Reference: <b>{reference}</b>", reference=reference) if linked else \
-            t("<b>Thank you. The report has been sent.</b>\nReference: <b>{reference}</b>",
-              reference=reference)
-        parts = [head, t(
-            "It goes to the member of the Gugus Tugas TPPO Kabupaten Nunukan (the "
-            "anti-trafficking task force) who is on duty, usually within minutes. Nobody can "
-            "contact you back through it, and we cannot promise a particular outcome.")]
+        head = (
+            t(
+                "<b>Thank you. Everything is added to the urgent report.</b>\n"
+                "Reference: <b>{reference}</b>",
+                reference=reference,
+            )
+            if linked
+            else t(
+                "<b>Thank you. The report has been sent.</b>\nReference: <b>{reference}</b>",
+                reference=reference,
+            )
+        )
+        parts = [
+            head,
+            t(
+                "It goes to the member of the Gugus Tugas TPPO Kabupaten Nunukan (the "
+                "anti-trafficking task force) who is on duty, usually within minutes. Nobody can "
+                "contact you back through it, and we cannot promise a particular outcome."
+            ),
+        ]
     parts.append(Join((_IN_DANGER_CALL, for_answers(catalog, a, locale))))
     # i18n: the first message is for a child ("kamu"), the second for an adult
-    parts.append(t("If other people use this phone, delete this chat now: press and hold it in "
-                   "the chat list, then tap <b>Delete</b>.") if a.child_path else
-                 t("If someone may check this phone, delete this chat. To send another report, "
-                   "send /lapor."))
+    parts.append(
+        t(
+            "If other people use this phone, delete this chat now: press and hold it in "
+            "the chat list, then tap <b>Delete</b>."
+        )
+        if a.child_path
+        else t(
+            "If someone may check this phone, delete this chat. To send another report, "
+            "send /lapor."
+        )
+    )
     return Join(tuple(parts), sep="\n\n")
 
 
@@ -155,8 +189,11 @@ def first_country(a: Answers, locale: str) -> str:
 def _number(line: HelpLine) -> Text:
     if line.whatsapp:
         # A tap on a wa.me link opens the chat in WhatsApp.
-        return t('WhatsApp <a href="https://wa.me/{digits}">{number}</a>', digits=line.digits,
-                 number=line.number)
+        return t(
+            'WhatsApp <a href="https://wa.me/{digits}">{number}</a>',
+            digits=line.digits,
+            number=line.number,
+        )
     return Raw(line.number)
 
 
@@ -172,14 +209,12 @@ def _group(title: Msg, lines: list[HelpLine], child: bool) -> Text:
     return Join((title, *(_line(h) for h in lines)))
 
 
-def numbers(catalog: Catalog, first: str, *, child: bool = False,
-            everything: bool = False) -> Text:
+def numbers(catalog: Catalog, first: str, *, child: bool = False, everything: bool = False) -> Text:
     """The help numbers, `first` country first; with `everything`, the non-emergency lines too."""
     order = (first, *(c for c in COUNTRIES if c != first))
     groups: list[Text] = []
     for country in order:
-        lines = [h for h in catalog.help_lines
-                 if h.listed and h.emergency and h.country == country]
+        lines = [h for h in catalog.help_lines if h.listed and h.emergency and h.country == country]
         if lines:
             groups.append(_group(COUNTRY_TITLES[country], lines, child))
     others = [h for h in catalog.help_lines if h.listed and not h.emergency]

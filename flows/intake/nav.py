@@ -63,8 +63,11 @@ def next_node(node: Node, answers: Answers, return_to_review: bool) -> Node:
     nxt = NEXT[node]
     if node is Node.ROLE and answers.reporter_role == VICTIM_ROLE:
         nxt = Node.MY_AGE
-    if nxt is Node.VICTIM_AGE and answers.reporter_role == VICTIM_ROLE \
-            and answers.victim_age is not None:
+    if (
+        nxt is Node.VICTIM_AGE
+        and answers.reporter_role == VICTIM_ROLE
+        and answers.victim_age is not None
+    ):
         nxt = Node.STORY  # their own age was asked already
     if nxt is Node.STORY and answers.child_path:
         nxt = Node.REVIEW  # a child is never asked to type

@@ -34,8 +34,13 @@ def _indicators(catalog: Catalog, a: Answers) -> Text:
         return _SKIPPED
     child = {o.id for o in catalog.child_indicators} if a.child_path else set()
     # A child sees what they ticked in their own words.
-    return Join(tuple(_label(catalog, "child_indicators" if i in child else "indicators", i)
-                      for i in a.indicators), sep="; ")
+    return Join(
+        tuple(
+            _label(catalog, "child_indicators" if i in child else "indicators", i)
+            for i in a.indicators
+        ),
+        sep="; ",
+    )
 
 
 def _story(story: str | None) -> Text:
@@ -64,21 +69,33 @@ def review_text(catalog: Catalog, a: Answers, linked: str | None = None) -> Text
         t("<b>What happened:</b> {value}", value=_indicators(catalog, a)),
         t("<b>Where:</b> {value}", value=_place(catalog, a)),
         t("<b>When:</b> {value}", value=_label(catalog, "when", a.when)),
-        t("<b>How many people:</b> {value}",
-          value=_label(catalog, "victim_counts", a.victim_count)),
+        t(
+            "<b>How many people:</b> {value}",
+            value=_label(catalog, "victim_counts", a.victim_count),
+        ),
         t("<b>Youngest:</b> {value}", value=_label(catalog, "age_bands", a.victim_age)),
     ]
     if not a.child_path or a.story:
         lines.append(t("<b>Your words:</b> {value}", value=_story(a.story)))
     if a.attachments:
-        lines.append(t("<b>Kept with it:</b> {value}",
-                       value=attachment_summary(a.attachments)))
-    head = t("<b>Please check the report.</b>") if linked is None else t(
-        "<b>Already sent as urgent report {reference}.</b> Check the rest, then tap <b>Send "
-        "report</b> to add it.", reference=linked)
-    return Join((head, Join(tuple(lines)),
-                 t("Tap <b>Send report</b> when it looks right, or change any part.")),
-                sep="\n\n")
+        lines.append(t("<b>Kept with it:</b> {value}", value=attachment_summary(a.attachments)))
+    head = (
+        t("<b>Please check the report.</b>")
+        if linked is None
+        else t(
+            "<b>Already sent as urgent report {reference}.</b> Check the rest, then tap <b>Send "
+            "report</b> to add it.",
+            reference=linked,
+        )
+    )
+    return Join(
+        (
+            head,
+            Join(tuple(lines)),
+            t("Tap <b>Send report</b> when it looks right, or change any part."),
+        ),
+        sep="\n\n",
+    )
 
 
 def review_sections(a: Answers, linked: bool = False) -> tuple[str, ...]:
@@ -97,8 +114,9 @@ def review_keyboard(a: Answers, linked: bool = False) -> Keyboard:
     """Send, one Change button per section, removals of what was kept, and Stop."""
     node = Node.REVIEW
     send = Button(txt.SEND, cb.node_data(node, "send"))
-    changes = [Button(txt.CHANGE_LABELS[s], cb.node_data(node, s))
-               for s in review_sections(a, linked)]
+    changes = [
+        Button(txt.CHANGE_LABELS[s], cb.node_data(node, s)) for s in review_sections(a, linked)
+    ]
     removals: list[Button] = []
     if a.child_path and a.story:
         removals.append(Button(txt.CLEAR_STORY, cb.node_data(node, "nostory")))
@@ -110,8 +128,14 @@ def review_keyboard(a: Answers, linked: bool = False) -> Keyboard:
 def empty_check() -> Reply:
     """Asked once when Send is pressed on a report that says nothing: send anyway, or add."""
     node = Node.REVIEW
-    return Reply(txt.EMPTY_CHECK, (
-        (Button(txt.SEND_ANYWAY, cb.node_data(node, "anyway")),),
-        (Button(txt.CHANGE_LABELS["indicators"], cb.node_data(node, "indicators")),
-         Button(txt.CHANGE_LABELS["place"], cb.node_data(node, "place"))),
-        stop_row()))
+    return Reply(
+        txt.EMPTY_CHECK,
+        (
+            (Button(txt.SEND_ANYWAY, cb.node_data(node, "anyway")),),
+            (
+                Button(txt.CHANGE_LABELS["indicators"], cb.node_data(node, "indicators")),
+                Button(txt.CHANGE_LABELS["place"], cb.node_data(node, "place")),
+            ),
+            stop_row(),
+        ),
+    )

@@ -96,11 +96,22 @@ class Answers:
     def report(self, at: datetime, locale: str, *, fast_lane: bool = False) -> Report:
         """The report these answers make, submitted at `at`."""
         return Report(
-            submitted_at=at, locale=locale, in_danger=self.in_danger, now_in=self.now_in,
-            reporter_role=self.reporter_role, indicators=self.indicators,
-            place_kind=self.place_kind, place=self.place, place_text=self.place_text,
-            when=self.when, victim_count=self.victim_count, victim_age=self.victim_age,
-            story=self.story, attachments=self.attachments, fast_lane=fast_lane)
+            submitted_at=at,
+            locale=locale,
+            in_danger=self.in_danger,
+            now_in=self.now_in,
+            reporter_role=self.reporter_role,
+            indicators=self.indicators,
+            place_kind=self.place_kind,
+            place=self.place,
+            place_text=self.place_text,
+            when=self.when,
+            victim_count=self.victim_count,
+            victim_age=self.victim_age,
+            story=self.story,
+            attachments=self.attachments,
+            fast_lane=fast_lane,
+        )
 
 
 @dataclass(frozen=True)
@@ -126,9 +137,14 @@ class IntakeState:
 
 
 def _attachment_data(a: Attachment) -> dict[str, Any]:
-    data = {"kind": a.kind, "file_id": a.file_id, "file_unique_id": a.file_unique_id,
-            "media_group_id": a.media_group_id, "latitude": a.latitude,
-            "longitude": a.longitude}
+    data = {
+        "kind": a.kind,
+        "file_id": a.file_id,
+        "file_unique_id": a.file_unique_id,
+        "media_group_id": a.media_group_id,
+        "latitude": a.latitude,
+        "longitude": a.longitude,
+    }
     return {k: v for k, v in data.items() if v is not None}
 
 
@@ -202,13 +218,17 @@ def _coordinate(value: object, bound: float) -> float | None:
 
 def _attachment(raw: Any) -> Attachment:
     _check(isinstance(raw, Mapping) and raw.get("kind") in KEPT_KINDS)
-    _check(set(raw) <= {"kind", "file_id", "file_unique_id", "media_group_id", "latitude",
-                        "longitude"})
-    kept = Attachment(kind=raw["kind"], file_id=_opt_match(raw.get("file_id"), _FILE_ID),
-                      file_unique_id=_opt_match(raw.get("file_unique_id"), _FILE_ID),
-                      media_group_id=_opt_match(raw.get("media_group_id"), _GROUP_ID),
-                      latitude=_coordinate(raw.get("latitude"), 90),
-                      longitude=_coordinate(raw.get("longitude"), 180))
+    _check(
+        set(raw) <= {"kind", "file_id", "file_unique_id", "media_group_id", "latitude", "longitude"}
+    )
+    kept = Attachment(
+        kind=raw["kind"],
+        file_id=_opt_match(raw.get("file_id"), _FILE_ID),
+        file_unique_id=_opt_match(raw.get("file_unique_id"), _FILE_ID),
+        media_group_id=_opt_match(raw.get("media_group_id"), _GROUP_ID),
+        latitude=_coordinate(raw.get("latitude"), 90),
+        longitude=_coordinate(raw.get("longitude"), 180),
+    )
     located = kept.latitude is not None and kept.longitude is not None
     _check(located if kept.kind == "location" else kept.file_id is not None)
     return kept

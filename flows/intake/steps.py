@@ -18,8 +18,9 @@ from flows.intake.state import ACTIVE_NODES, Answers, IntakeState, Node
 Step = Transition[IntakeState]
 
 
-def question(catalog: Catalog, state: IntakeState, notice: Text | None = None,
-             edit: bool = False) -> Reply:
+def question(
+    catalog: Catalog, state: IntakeState, notice: Text | None = None, edit: bool = False
+) -> Reply:
     """The current node's question (or resting message), optionally after a short notice."""
     a = state.answers
     if state.node is Node.REVIEW:
@@ -47,24 +48,43 @@ def resting_text(state: IntakeState) -> Msg:
     return txt.IDLE_HINT
 
 
-def ask(catalog: Catalog, s: IntakeState, notice: Text | None = None,
-        before: tuple[Reply, ...] = (), edit: bool = False,
-        effects: tuple[Effect, ...] = ()) -> Step:
+def ask(
+    catalog: Catalog,
+    s: IntakeState,
+    notice: Text | None = None,
+    before: tuple[Reply, ...] = (),
+    edit: bool = False,
+    effects: tuple[Effect, ...] = (),
+) -> Step:
     """Transition to `s`, asking its question (after `before` and an optional notice)."""
     return Transition(s, (*before, question(catalog, s, notice, edit)), effects)
 
 
-def advance(catalog: Catalog, s: IntakeState, answers: Answers, before: tuple[Reply, ...] = (),
-            notice: Text | None = None) -> Step:
+def advance(
+    catalog: Catalog,
+    s: IntakeState,
+    answers: Answers,
+    before: tuple[Reply, ...] = (),
+    notice: Text | None = None,
+) -> Step:
     """Store `answers` and ask the next question (or return to the review)."""
     nxt = nav.next_node(s.node, answers, s.return_to_review)
     review = s.return_to_review and nxt is not Node.REVIEW
-    return ask(catalog, replace(s, node=nxt, answers=answers, return_to_review=review), notice,
-               before=before)
+    return ask(
+        catalog,
+        replace(s, node=nxt, answers=answers, return_to_review=review),
+        notice,
+        before=before,
+    )
 
 
-def begin(s: IntakeState, locales: Sequence[str], notice: Text | None = None,
-          answers: Answers | None = None, language: str | None = None) -> Step:
+def begin(
+    s: IntakeState,
+    locales: Sequence[str],
+    notice: Text | None = None,
+    answers: Answers | None = None,
+    language: str | None = None,
+) -> Step:
     """The one-message welcome with the first question; offers the client's language."""
     fresh = IntakeState(Node.DANGER, answers or Answers(), s.locale)
     offer: tuple[tuple[Button, ...], ...] = ()
@@ -79,8 +99,9 @@ def stop(catalog: Catalog, s: IntakeState) -> Step:
     if s.node not in ACTIVE_NODES:
         return ask(catalog, s, txt.NOTHING_TO_CANCEL)
     idle = IntakeState(Node.IDLE, Answers(), s.locale)
-    return Transition(idle, (Reply(msg.stopped(catalog, s.answers, s.locale,
-                                               s.linked is not None)),))
+    return Transition(
+        idle, (Reply(msg.stopped(catalog, s.answers, s.locale, s.linked is not None)),)
+    )
 
 
 def filed(catalog: Catalog, s: IntakeState, reference: str) -> Step:

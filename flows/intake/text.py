@@ -57,8 +57,8 @@ LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English", "ms": "Bahasa Melay
 # i18n: the first question, before anyone knows the reporter's age: avoid "Anda"/"kamu"
 DANGER_QUESTION = t("<b>Is anyone in danger right now, you or someone else?</b>")
 URGENT_QUESTION = t(
-    "<b>Where is the person in danger now?</b> Choose, and the numbers that work there come "
-    "first.")
+    "<b>Where is the person in danger now?</b> Choose, and the numbers that work there come first."
+)
 # (for adults, for children in simpler words)
 PROMPTS: dict[Node, tuple[Msg, Msg]] = {
     Node.DANGER: (DANGER_QUESTION,) * 2,
@@ -66,8 +66,10 @@ PROMPTS: dict[Node, tuple[Msg, Msg]] = {
     # i18n: asked before anyone knows the reporter's age: avoid "Anda" and "kamu" if you can
     Node.MY_AGE: (t("How old are you?"),) * 2,
     Node.INDICATORS: (
-        t("<b>What did you see, hear or go through?</b> You can choose more than one, then "
-          "tap <b>Next</b>. If nothing fits, just tap <b>Next</b>."),
+        t(
+            "<b>What did you see, hear or go through?</b> You can choose more than one, then "
+            "tap <b>Next</b>. If nothing fits, just tap <b>Next</b>."
+        ),
         # i18n: for a child: "kamu", simple words
         t("<b>What did you notice?</b> You can tap more than one, then tap <b>Next</b>."),
     ),
@@ -80,25 +82,35 @@ PROMPTS: dict[Node, tuple[Msg, Msg]] = {
     Node.PLACE_CROSSING: (t("Which crossing point?"),) * 2,
     Node.PLACE_SABAH: (t("Where in Sabah?"),) * 2,
     Node.PLACE_TYPED: (
-        t("Please type the place: a village, road, port or estate. There is no need to write "
-          "anyone's name."),
-    ) * 2,
-    Node.WHEN: (t("When did it happen?"),
-                # i18n: for a child: "kamu", simple words
-                t("When was it?")),
-    Node.VICTIM_COUNT: (t("How many people are affected?"),
-                        # i18n: for a child: "kamu", simple words
-                        t("How many people?")),
+        t(
+            "Please type the place: a village, road, port or estate. There is no need to write "
+            "anyone's name."
+        ),
+    )
+    * 2,
+    Node.WHEN: (
+        t("When did it happen?"),
+        # i18n: for a child: "kamu", simple words
+        t("When was it?"),
+    ),
+    Node.VICTIM_COUNT: (
+        t("How many people are affected?"),
+        # i18n: for a child: "kamu", simple words
+        t("How many people?"),
+    ),
     Node.VICTIM_AGE: (
         t("How old is the youngest of them, roughly?"),
         # i18n: for a child: "kamu", simple words
         t("How old is the youngest one, more or less?"),
     ),
     Node.STORY: (
-        t("If you want, tell us more in your own words: what happened, where, and anything "
-          "that could help. A voice note or a photo is fine too. You do not have to share "
-          "anything painful, and you do not need to give your name. Or tap <b>Skip</b>."),
-    ) * 2,
+        t(
+            "If you want, tell us more in your own words: what happened, where, and anything "
+            "that could help. A voice note or a photo is fine too. You do not have to share "
+            "anything painful, and you do not need to give your name. Or tap <b>Skip</b>."
+        ),
+    )
+    * 2,
 }
 
 
@@ -113,14 +125,17 @@ def prompt(node: Node, child: bool) -> Msg:
 NOTICE_BUTTONS = t("Please choose one of the buttons below.")
 NOTICE_TEXT_KEPT = t(
     "Thank you: what you wrote is kept with the report, and shown before it is sent. Please "
-    "also choose one of the buttons below, or tap <b>Skip</b>.")
+    "also choose one of the buttons below, or tap <b>Skip</b>."
+)
 NOTICE_FIRST_KEPT = t(
     "Thank you. Your message is kept: it becomes part of the report, and you will see it "
-    "again before anything is sent.")
+    "again before anything is sent."
+)
 NOTICE_CAPTION_KEPT = t("The words sent with it are kept too.")
 NOTICE_NOT_KEPT = t(
     "Sorry, stickers and the like cannot go with a report. You can type, send a voice note, a "
-    "photo or a location, or use the buttons.")
+    "photo or a location, or use the buttons."
+)
 NOTICE_FULL = t("This report already holds as many files as it can, so this one was not kept.")
 NOTICE_STALE = t("That button is no longer active.")
 NOTICE_EMPTY = t("No words came through. Please type the message, or tap <b>Skip</b>.")
@@ -149,26 +164,32 @@ DONE_REMINDER = t("The report has been sent. To send another report, send /lapor
 NOTHING_TO_CANCEL = t("There is no report in progress.")
 SUBMITTING = t(
     "The report is being sent. If no reference number comes within a few minutes, send /lapor "
-    "to send it again.")
+    "to send it again."
+)
 STOP_CONFIRM = t(
     "<b>Stop and delete this report?</b> The answers given so far will be deleted and nothing "
-    "more is sent.")
+    "more is sent."
+)
 STOP_CONFIRM_LINKED = t(
     "<b>Stop here?</b> The answers not yet sent will be deleted. The urgent report already sent "
-    "stays with the task force.")
+    "stays with the task force."
+)
 EMPTY_CHECK = t(
     "<b>This report says nothing yet about what happened, where, or in your own words</b>, so "
-    "the task force may not be able to act on it. Send it anyway, or add something first?")
+    "the task force may not be able to act on it. Send it anyway, or add something first?"
+)
 LINK_CLOSED = t(
     "The urgent report sent earlier is with the task force. To keep you safe, this chat no "
-    "longer adds to it. To tell us something new, send /lapor.")
+    "longer adds to it. To tell us something new, send /lapor."
+)
 FORGET = t(
     "<b>Deleted.</b> The draft and its answers are deleted from our side.\n\n"
     "A report already sent stays with the task force so they can act on it; it holds no name "
     "or phone number.\n\n"
     "This chat stays on the phone until it is deleted there: in the chat list, press and hold "
     "this chat, then tap <b>Delete</b>.\n\n"
-    "To start again, send /lapor.")
+    "To start again, send /lapor."
+)
 COMMANDS = t(
     "<b>Commands</b>\n"
     "/lapor: start a new report\n"
@@ -176,7 +197,8 @@ COMMANDS = t(
     "/hapus: delete your data from our side\n"
     "/bahasa: change the language\n"
     "/status: check a report you sent (coming soon)\n"
-    "/bantuan: this help")
+    "/bantuan: this help"
+)
 # i18n: for a Forum Anak child reporter: "kamu"; they report, they never investigate
 CHILD_THANKS_FORUM = t(
     "Thank you for speaking up. That takes courage.\n\n"
@@ -184,11 +206,13 @@ CHILD_THANKS_FORUM = t(
     "or go near anyone. Telling us is enough: adults in the task force take it from here. "
     "Please tell an adult you trust too, like your Forum Anak mentor.\n\n"
     "We will not ask your name or anything about you. If other people use this phone, delete "
-    "this chat when you finish.")
+    "this chat when you finish."
+)
 # i18n: for a child telling about themself or others: "kamu", warm, no blame
 CHILD_THANKS = t(
     "Thank you for telling us. That was brave, and what happened is not your fault.\n\n"
     "Please also tell an adult you trust, like a parent, a teacher or someone from Forum Anak. "
     "Do not go and check anything yourself.\n\n"
     "We will not ask your name or anything about you. If other people use this phone, delete "
-    "this chat when you finish.")
+    "this chat when you finish."
+)

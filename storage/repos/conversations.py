@@ -36,13 +36,15 @@ class StateCodec(Protocol[S]):
 
 async def load(session: AsyncSession, flow: StateCodec[S], key: str) -> S | None:
     """The saved state of `flow` for `key`, or None for a new (or unreadable) conversation."""
-    data = await session.scalar(select(Conversation.state).where(
-        Conversation.flow == flow.name, Conversation.key == key))
+    data = await session.scalar(
+        select(Conversation.state).where(Conversation.flow == flow.name, Conversation.key == key)
+    )
     return None if data is None else flow.load(data)
 
 
-async def save(session: AsyncSession, flow: StateCodec[S], key: str, state: S,
-               now: datetime) -> None:
+async def save(
+    session: AsyncSession, flow: StateCodec[S], key: str, state: S, now: datetime
+) -> None:
     """Insert or replace the state of `flow` for `key`."""
     row = await session.get(Conversation, (flow.name, key))
     if row is None:

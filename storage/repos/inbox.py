@@ -47,9 +47,18 @@ async def add(session: AsyncSession, updates: Sequence[NewUpdate], now: datetime
     """Store new updates; an `update_id` seen before is ignored. Returns how many were new."""
     if not updates:
         return 0
-    rows = [{"update_id": u.update_id, "chat_key": u.chat_key, "payload": u.payload,
-             "status": "pending", "attempts": 0, "received_at": now, "next_attempt_at": now}
-            for u in updates]
+    rows = [
+        {
+            "update_id": u.update_id,
+            "chat_key": u.chat_key,
+            "payload": u.payload,
+            "status": "pending",
+            "attempts": 0,
+            "received_at": now,
+            "next_attempt_at": now,
+        }
+        for u in updates
+    ]
     insert = postgresql.insert if _dialect(session) == "postgresql" else sqlite.insert
     stmt = insert(InboxUpdate).values(rows).on_conflict_do_nothing(index_elements=["update_id"])
     result = await session.execute(stmt)
@@ -70,16 +79,25 @@ async def claim_batch(session: AsyncSession, now: datetime, limit: int) -> list[
     One row per chat at most, so a batch never holds two steps of one conversation.
     """
     earlier = aliased(InboxUpdate)
-    blocked = exists().where(and_(earlier.chat_key == InboxUpdate.chat_key,
-                                  earlier.status == "pending",
-                                  earlier.update_id < InboxUpdate.update_id))
-    stmt = (select(InboxUpdate)
-            .where(InboxUpdate.status == "pending", InboxUpdate.next_attempt_at <= now, ~blocked)
-            .order_by(InboxUpdate.update_id).limit(limit))
+    blocked = exists().where(
+        and_(
+            earlier.chat_key == InboxUpdate.chat_key,
+            earlier.status == "pending",
+            earlier.update_id < InboxUpdate.update_id,
+        )
+    )
+    stmt = (
+        select(InboxUpdate)
+        .where(InboxUpdate.status == "pending", InboxUpdate.next_attempt_at <= now, ~blocked)
+        .order_by(InboxUpdate.update_id)
+        .limit(limit)
+    )
     if _dialect(session) == "postgresql":
         stmt = stmt.with_for_update(skip_locked=True, of=InboxUpdate)
-    return [ClaimedUpdate(r.update_id, r.chat_key, _payload(r.payload), r.attempts)
-            for r in await session.scalars(stmt)]
+    return [
+        ClaimedUpdate(r.update_id, r.chat_key, _payload(r.payload), r.attempts)
+        for r in await session.scalars(stmt)
+    ]
 
 
 def _payload(text: str | None) -> dict[str, Any]:
@@ -92,13 +110,16 @@ def _payload(text: str | None) -> dict[str, Any]:
 
 async def mark_done(session: AsyncSession, update_id: int, now: datetime) -> None:
     """The update is handled: erase its payload (it names the sender) and keep the id."""
-    await session.execute(update(InboxUpdate).where(InboxUpdate.update_id == update_id)
-                          .values(status="done", payload=None, processed_at=now, error=None,
-                                  chat_key=FORGOTTEN))
+    await session.execute(
+        update(InboxUpdate)
+        .where(InboxUpdate.update_id == update_id)
+        .values(status="done", payload=None, processed_at=now, error=None, chat_key=FORGOTTEN)
+    )
 
 
-async def mark_failed(session: AsyncSession, update_id: int, now: datetime, error: str,
-                      retry_in: timedelta | None) -> None:
+async def mark_failed(
+    session: AsyncSession, update_id: int, now: datetime, error: str, retry_in: timedelta | None
+) -> None:
     """Record a failed attempt: retry after `retry_in`, or park it (payload erased) when None."""
     row = await session.get(InboxUpdate, update_id)
     if row is None:
@@ -114,12 +135,19 @@ async def mark_failed(session: AsyncSession, update_id: int, now: datetime, erro
 
 async def purge(session: AsyncSession, before: datetime) -> int:
     """Forget processed ids older than `before` (Telegram stops re-delivering after a day)."""
-    result = await session.execute(delete(InboxUpdate).where(
-        InboxUpdate.status.in_(("done", "parked")), InboxUpdate.processed_at < before))
+    result = await session.execute(
+        delete(InboxUpdate).where(
+            InboxUpdate.status.in_(("done", "parked")), InboxUpdate.processed_at < before
+        )
+    )
     return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def pending_count(session: AsyncSession) -> int:
     """How many updates wait to be processed."""
-    return int(await session.scalar(select(func.count()).select_from(InboxUpdate)
-                                    .where(InboxUpdate.status == "pending")) or 0)
+    return int(
+        await session.scalar(
+            select(func.count()).select_from(InboxUpdate).where(InboxUpdate.status == "pending")
+        )
+        or 0
+    )

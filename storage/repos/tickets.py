@@ -21,13 +21,24 @@ class ReferenceExhausted(StorageError):
 
 
 def _to_ticket(row: TicketRow) -> Ticket:
-    return Ticket(reference=row.reference, status=TicketStatus(row.status),
-                  report=report_from_dict(row.report), created_at=row.created_at,
-                  ack_due_at=row.ack_due_at, closed_reason=row.closed_reason)
+    return Ticket(
+        reference=row.reference,
+        status=TicketStatus(row.status),
+        report=report_from_dict(row.report),
+        created_at=row.created_at,
+        ack_due_at=row.ack_due_at,
+        closed_reason=row.closed_reason,
+    )
 
 
-async def create(session: AsyncSession, report: Report, *, new_reference: Callable[[], str],
-                 now: datetime, ack_due_at: datetime) -> Ticket:
+async def create(
+    session: AsyncSession,
+    report: Report,
+    *,
+    new_reference: Callable[[], str],
+    now: datetime,
+    ack_due_at: datetime,
+) -> Ticket:
     """File `report` under a fresh unique reference and record a `created` event."""
     for _ in range(10):
         reference = new_reference()
@@ -36,17 +47,25 @@ async def create(session: AsyncSession, report: Report, *, new_reference: Callab
             break
     else:
         raise ReferenceExhausted("ten random references in a row were taken")
-    row = TicketRow(reference=reference, status=TicketStatus.NEW.value, urgent=report.urgent,
-                    child=report.child, in_malaysia=report.in_malaysia,
-                    report=report_to_dict(report), created_at=now, ack_due_at=ack_due_at)
+    row = TicketRow(
+        reference=reference,
+        status=TicketStatus.NEW.value,
+        urgent=report.urgent,
+        child=report.child,
+        in_malaysia=report.in_malaysia,
+        report=report_to_dict(report),
+        created_at=now,
+        ack_due_at=ack_due_at,
+    )
     session.add(row)
     await session.flush()
     await add_event(session, row.id, now, "created", "reporter", {})
     return _to_ticket(row)
 
 
-async def update_report(session: AsyncSession, reference: str, report: Report, now: datetime,
-                        actor: str = "reporter") -> Ticket | None:
+async def update_report(
+    session: AsyncSession, reference: str, report: Report, now: datetime, actor: str = "reporter"
+) -> Ticket | None:
     """Replace the report of ticket `reference` (answers added later); None when it is gone.
 
     The flags (urgent, child, in Malaysia) follow the new report; status and SLA do not change.
@@ -56,8 +75,9 @@ async def update_report(session: AsyncSession, reference: str, report: Report, n
     if row is None:
         return None
     before = report_from_dict(row.report)
-    changed = sorted(k for k, v in report_to_dict(report).items()
-                     if report_to_dict(before).get(k) != v)
+    changed = sorted(
+        k for k, v in report_to_dict(report).items() if report_to_dict(before).get(k) != v
+    )
     row.report = report_to_dict(report)
     row.urgent, row.child, row.in_malaysia = report.urgent, report.child, report.in_malaysia
     await add_event(session, row.id, now, "report_added", actor, {"fields": changed})
@@ -65,8 +85,9 @@ async def update_report(session: AsyncSession, reference: str, report: Report, n
     return _to_ticket(row)
 
 
-async def add_event(session: AsyncSession, ticket_id: int, at: datetime, kind: str, actor: str,
-                    data: dict[str, Any]) -> None:
+async def add_event(
+    session: AsyncSession, ticket_id: int, at: datetime, kind: str, actor: str, data: dict[str, Any]
+) -> None:
     """Append one audit event."""
     session.add(TicketEvent(ticket_id=ticket_id, at=at, kind=kind, actor=actor, data=data))
 

@@ -42,35 +42,52 @@ class DueTimer:
 
 async def schedule(session: AsyncSession, timers: Iterable[NewTimer], now: datetime) -> None:
     """Add timers in the caller's transaction; a key scheduled before is left as it is."""
-    rows = [{"kind": t.kind, "key": t.key, "due_at": t.due_at, "ticket_ref": t.ticket_ref,
-             "data": t.data, "status": "pending", "attempts": 0, "created_at": now}
-            for t in timers]
+    rows = [
+        {
+            "kind": t.kind,
+            "key": t.key,
+            "due_at": t.due_at,
+            "ticket_ref": t.ticket_ref,
+            "data": t.data,
+            "status": "pending",
+            "attempts": 0,
+            "created_at": now,
+        }
+        for t in timers
+    ]
     if not rows:
         return
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    await session.execute(insert(Timer).values(rows).on_conflict_do_nothing(
-        index_elements=["key"]))
+    await session.execute(insert(Timer).values(rows).on_conflict_do_nothing(index_elements=["key"]))
 
 
 async def claim_due(session: AsyncSession, now: datetime, limit: int) -> list[DueTimer]:
     """Lock up to `limit` due timers, earliest first (rows another process holds are skipped)."""
-    stmt = (select(Timer).where(Timer.status == "pending", Timer.due_at <= now)
-            .order_by(Timer.due_at, Timer.id).limit(limit))
+    stmt = (
+        select(Timer)
+        .where(Timer.status == "pending", Timer.due_at <= now)
+        .order_by(Timer.due_at, Timer.id)
+        .limit(limit)
+    )
     if session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update(skip_locked=True)
-    return [DueTimer(r.id, r.kind, r.key, r.due_at, r.ticket_ref, dict(r.data or {}), r.attempts)
-            for r in await session.scalars(stmt)]
+    return [
+        DueTimer(r.id, r.kind, r.key, r.due_at, r.ticket_ref, dict(r.data or {}), r.attempts)
+        for r in await session.scalars(stmt)
+    ]
 
 
 async def mark_done(session: AsyncSession, timer_id: int, now: datetime) -> None:
     """The timer fired."""
-    await session.execute(update(Timer).where(Timer.id == timer_id)
-                          .values(status="done", done_at=now, error=None))
+    await session.execute(
+        update(Timer).where(Timer.id == timer_id).values(status="done", done_at=now, error=None)
+    )
 
 
-async def mark_failed(session: AsyncSession, timer_id: int, now: datetime, error: str,
-                      retry_in: timedelta | None) -> None:
+async def mark_failed(
+    session: AsyncSession, timer_id: int, now: datetime, error: str, retry_in: timedelta | None
+) -> None:
     """A failed attempt: try again after `retry_in`, or give up (None)."""
     values: dict[str, Any] = {"attempts": Timer.attempts + 1, "error": error[:80]}
     if retry_in is None:
@@ -85,8 +102,9 @@ async def cancel(session: AsyncSession, keys: Iterable[str]) -> int:
     keys = list(keys)
     if not keys:
         return 0
-    result = await session.execute(delete(Timer).where(Timer.key.in_(keys),
-                                                       Timer.status == "pending"))
+    result = await session.execute(
+        delete(Timer).where(Timer.key.in_(keys), Timer.status == "pending")
+    )
     return int(getattr(result, "rowcount", 0) or 0)
 
 
@@ -97,6 +115,7 @@ async def next_due(session: AsyncSession) -> datetime | None:
 
 async def purge(session: AsyncSession, before: datetime) -> int:
     """Forget timers that fired or failed before `before`."""
-    result = await session.execute(delete(Timer).where(Timer.status.in_(("done", "failed")),
-                                                       Timer.done_at < before))
+    result = await session.execute(
+        delete(Timer).where(Timer.status.in_(("done", "failed")), Timer.done_at < before)
+    )
     return int(getattr(result, "rowcount", 0) or 0)

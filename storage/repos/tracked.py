@@ -17,8 +17,11 @@ async def remember(session: AsyncSession, track: str, result_id: int, now: datet
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     stmt = insert(TrackedMessage).values(track=track, result_id=result_id, created_at=now)
-    await session.execute(stmt.on_conflict_do_update(
-        index_elements=["track"], set_={"result_id": result_id, "created_at": now}))
+    await session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["track"], set_={"result_id": result_id, "created_at": now}
+        )
+    )
 
 
 async def lookup(session: AsyncSession, tracks: Iterable[str]) -> dict[str, int]:
@@ -26,8 +29,11 @@ async def lookup(session: AsyncSession, tracks: Iterable[str]) -> dict[str, int]
     names = list(set(tracks))
     if not names:
         return {}
-    rows = await session.execute(select(TrackedMessage.track, TrackedMessage.result_id)
-                                 .where(TrackedMessage.track.in_(names)))
+    rows = await session.execute(
+        select(TrackedMessage.track, TrackedMessage.result_id).where(
+            TrackedMessage.track.in_(names)
+        )
+    )
     return {track: int(result_id) for track, result_id in rows}
 
 

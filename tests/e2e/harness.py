@@ -27,8 +27,12 @@ TOKEN = "123456:TEST-token"
 STAFF_CHAT_ID = -1001234567890
 WEBHOOK_SECRET = "s3cret-Token_for-tests"
 # A reporter whose identity must never leave the private chat (DESIGN.md §3).
-SENTINEL = {"user_id": 987654321, "first_name": "Zorgwyn", "last_name": "Quillbeck",
-            "username": "zorgwyn_q_sentinel"}
+SENTINEL = {
+    "user_id": 987654321,
+    "first_name": "Zorgwyn",
+    "last_name": "Quillbeck",
+    "username": "zorgwyn_q_sentinel",
+}
 
 
 def free_port() -> int:
@@ -38,18 +42,31 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def make_settings(fake: FakeBotApi, database_url: str, *, webhook: bool = True,
-                  port: int | None = None, **extra: Any) -> Settings:
+def make_settings(
+    fake: FakeBotApi,
+    database_url: str,
+    *,
+    webhook: bool = True,
+    port: int | None = None,
+    **extra: Any,
+) -> Settings:
     """Settings for a test run: the fake Bot API, a real database, fresh secrets."""
     port = port or free_port()
     values: dict[str, Any] = {
-        "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": fake.url, "STAFF_CHAT_ID": STAFF_CHAT_ID,
-        "DATABASE_URL": database_url, "DATA_KEY": new_data_key(), "HOST": "127.0.0.1",
-        "PORT": port, "DEFAULT_LOCALE": "en",
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_URL": fake.url,
+        "STAFF_CHAT_ID": STAFF_CHAT_ID,
+        "DATABASE_URL": database_url,
+        "DATA_KEY": new_data_key(),
+        "HOST": "127.0.0.1",
+        "PORT": port,
+        "DEFAULT_LOCALE": "en",
     }
     if webhook:
-        values |= {"PUBLIC_URL": f"http://127.0.0.1:{port}",
-                   "TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET}
+        values |= {
+            "PUBLIC_URL": f"http://127.0.0.1:{port}",
+            "TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        }
     return load_settings(**(values | extra))
 
 
@@ -73,8 +90,14 @@ async def running_app(settings: Settings, pace: FakeBotApi | None = None) -> Asy
     human's think time at every user action: instant test clicks then pace like real people.
     """
     services = Services.build(settings, Clock(monotonic=pace.clock)) if pace else None
-    config = uvicorn.Config(create_app(settings, services), host=settings.HOST, port=settings.PORT,
-                            log_config=None, lifespan="on", access_log=False)
+    config = uvicorn.Config(
+        create_app(settings, services),
+        host=settings.HOST,
+        port=settings.PORT,
+        log_config=None,
+        lifespan="on",
+        access_log=False,
+    )
     server = _Server(config)
     task = asyncio.create_task(server.serve())
     try:
@@ -152,10 +175,20 @@ async def outbox_settled(database_url: str) -> tuple[int, int]:
     engine = create_engine(database_url)
     try:
         async with session_factory(engine)() as session:
-            pending = len((await session.scalars(
-                select(OutboxMessage.id).where(OutboxMessage.status == "pending"))).all())
-            raw = len((await session.scalars(
-                select(InboxUpdate.update_id).where(InboxUpdate.payload.is_not(None)))).all())
+            pending = len(
+                (
+                    await session.scalars(
+                        select(OutboxMessage.id).where(OutboxMessage.status == "pending")
+                    )
+                ).all()
+            )
+            raw = len(
+                (
+                    await session.scalars(
+                        select(InboxUpdate.update_id).where(InboxUpdate.payload.is_not(None))
+                    )
+                ).all()
+            )
     finally:
         await engine.dispose()
     return pending, raw

@@ -43,11 +43,17 @@ class BotProcess:
     def _environment(self, data_key: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if k not in SETTINGS_NAMES}
         env |= {
-            "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": self.fake.url,
-            "STAFF_CHAT_ID": str(STAFF_CHAT_ID), "DATA_KEY": data_key,
-            "DATABASE_URL": self.database_url, "HOST": "127.0.0.1", "PORT": str(self.port),
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_URL": self.fake.url,
+            "STAFF_CHAT_ID": str(STAFF_CHAT_ID),
+            "DATA_KEY": data_key,
+            "DATABASE_URL": self.database_url,
+            "HOST": "127.0.0.1",
+            "PORT": str(self.port),
             "PUBLIC_URL": f"http://127.0.0.1:{self.port}",
-            "TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET, "DEFAULT_LOCALE": "en", "LOG_LEVEL": "INFO",
+            "TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET,
+            "DEFAULT_LOCALE": "en",
+            "LOG_LEVEL": "INFO",
             "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p),
             "PYTHONUNBUFFERED": "1",
         }
@@ -77,23 +83,31 @@ class BotProcess:
             log.write(f"===== run {self.runs} =====\n".encode())
             log.flush()
             self.popen = subprocess.Popen(
-                [sys.executable, "-m", "bot.cli.main", "run"], cwd=self.workdir, env=self.env,
-                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+                [sys.executable, "-m", "bot.cli.main", "run"],
+                cwd=self.workdir,
+                env=self.env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         deadline = started + timeout
         async with httpx.AsyncClient(timeout=1.0) as client:
             while True:
                 if not self.alive:
-                    raise RuntimeError(f"the bot exited with {self.popen.returncode}:\n"
-                                       f"{self.log_tail()}")
+                    raise RuntimeError(
+                        f"the bot exited with {self.popen.returncode}:\n{self.log_tail()}"
+                    )
                 if time.monotonic() > deadline:
-                    raise TimeoutError(f"the bot did not come up in {timeout}s:\n"
-                                       f"{self.log_tail()}")
+                    raise TimeoutError(f"the bot did not come up in {timeout}s:\n{self.log_tail()}")
                 try:
                     healthy = (await client.get(f"{self.url}/healthz")).status_code == 200
                 except httpx.TransportError:
                     healthy = False
-                if healthy and self.fake.webhook is not None \
-                        and len(self.fake.calls_for("setWebhook")) > registered:
+                if (
+                    healthy
+                    and self.fake.webhook is not None
+                    and len(self.fake.calls_for("setWebhook")) > registered
+                ):
                     break
                 await asyncio.sleep(0.05)
         self.up.set()
@@ -138,8 +152,9 @@ def retrying(bot: BotProcess, deliver: Deliver, timeout: float = 30.0) -> Delive
                 return status
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise AssertionError(f"update {update['update_id']} was never acknowledged "
-                                     f"(last status {status})")
+                raise AssertionError(
+                    f"update {update['update_id']} was never acknowledged (last status {status})"
+                )
             bot.redeliveries += 1
             if not bot.alive:
                 bot.up.clear()

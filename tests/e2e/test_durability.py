@@ -41,8 +41,9 @@ APOLOGY = "Sorry, something went wrong on our side"
 
 
 @pytest.fixture
-async def bot(fake: FakeBotApi, tmp_path: Path,
-              monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[BotProcess]:
+async def bot(
+    fake: FakeBotApi, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[BotProcess]:
     """The bot as a subprocess (up and webhook registered); always killed at the end.
 
     Webhook deliveries that fail while it is dead are delivered again once it is back, like
@@ -76,8 +77,14 @@ def cards(fake: FakeBotApi, reference: str) -> int:
 
 def latest_keyboard(user: FakeUser) -> dict[str, Any] | None:
     """The newest bot message to the user that has buttons."""
-    return next((m for m in reversed(user.messages())
-                 if (m.get("reply_markup") or {}).get("inline_keyboard")), None)
+    return next(
+        (
+            m
+            for m in reversed(user.messages())
+            if (m.get("reply_markup") or {}).get("inline_keyboard")
+        ),
+        None,
+    )
 
 
 def labels(message: dict[str, Any]) -> list[str]:
@@ -111,8 +118,9 @@ async def settled(bot: BotProcess, timeout: float = 25.0) -> None:
     deadline = loop.time() + timeout
     while (state := await outbox_settled(bot.database_url)) != (0, 0):
         if loop.time() > deadline:
-            raise AssertionError(f"not settled after {timeout}s: (pending outbox, raw inbox) "
-                                 f"= {state}")
+            raise AssertionError(
+                f"not settled after {timeout}s: (pending outbox, raw inbox) = {state}"
+            )
         await asyncio.sleep(0.2)
 
 
@@ -181,8 +189,7 @@ async def assert_consistent(fake: FakeBotApi, bot: BotProcess, users: list[FakeU
 # --- tests --------------------------------------------------------------------------------------
 
 
-async def test_a_report_resumes_after_a_kill_mid_report(fake: FakeBotApi,
-                                                        bot: BotProcess) -> None:
+async def test_a_report_resumes_after_a_kill_mid_report(fake: FakeBotApi, bot: BotProcess) -> None:
     async with asyncio.timeout(50):
         user = fake.user(user_id=7001)
         await send(user, "/start")
@@ -193,8 +200,11 @@ async def test_a_report_resumes_after_a_kill_mid_report(fake: FakeBotApi,
 
         await bot.start()
         # The acknowledged answer was not lost: the next question arrives after the restart.
-        await fake.wait_for(lambda: any(t.startswith(INDICATORS_QUESTION) for t in user.texts()),
-                            REPLY_TIMEOUT, "the question after the acknowledged answer")
+        await fake.wait_for(
+            lambda: any(t.startswith(INDICATORS_QUESTION) for t in user.texts()),
+            REPLY_TIMEOUT,
+            "the question after the acknowledged answer",
+        )
         await settled(bot)
         (offer,) = await send(user, "/start")
         assert "A report is in progress" in offer["text"]
@@ -206,8 +216,11 @@ async def test_a_report_resumes_after_a_kill_mid_report(fake: FakeBotApi,
         await skip_to_review(user)
         review = latest_keyboard(user)
         assert review is not None
-        for kept in ("Danger now: No", "Who reports: I am family",
-                     "What happened: Passport or permit taken"):
+        for kept in (
+            "Danger now: No",
+            "Who reports: I am family",
+            "What happened: Passport or permit taken",
+        ):
             assert kept in review["text"]
         (confirmation,) = await press(user, SEND)
         match = CONFIRMED.search(confirmation["text"])
@@ -221,8 +234,9 @@ async def test_a_report_resumes_after_a_kill_mid_report(fake: FakeBotApi,
         assert await outbox_settled(bot.database_url) == (0, 0)
 
 
-async def test_a_kill_right_after_submitting_files_the_ticket_once(fake: FakeBotApi,
-                                                                   bot: BotProcess) -> None:
+async def test_a_kill_right_after_submitting_files_the_ticket_once(
+    fake: FakeBotApi, bot: BotProcess
+) -> None:
     async with asyncio.timeout(55):
         users = [fake.user(user_id=7101 + n) for n in range(3)]
 
@@ -249,8 +263,9 @@ async def test_a_kill_right_after_submitting_files_the_ticket_once(fake: FakeBot
             else:
                 await kill_when(bot, moment)
             await bot.start()
-            await fake.wait_for(functools.partial(references, user), REPLY_TIMEOUT,
-                                f"the confirmation to {user.id}")
+            await fake.wait_for(
+                functools.partial(references, user), REPLY_TIMEOUT, f"the confirmation to {user.id}"
+            )
             await settled(bot)
 
         await assert_consistent(fake, bot, users)
@@ -273,9 +288,12 @@ async def report_through_crashes(user: FakeUser, timeout: float) -> None:
         if references(user):
             return True
         newest = latest_keyboard(user)
-        return newest is not None and (answered is None or (
-            newest["message_id"] > answered["message_id"]
-            and newest["text"] != answered["text"]))
+        return newest is not None and (
+            answered is None
+            or (
+                newest["message_id"] > answered["message_id"] and newest["text"] != answered["text"]
+            )
+        )
 
     while True:
         what = f"user {user.id}: a reply to {answered['text'][:40] if answered else '/start'!r}"
@@ -290,7 +308,8 @@ async def report_through_crashes(user: FakeUser, timeout: float) -> None:
 
 
 async def test_kills_during_a_burst_lose_nothing_and_file_nothing_twice(
-        fake: FakeBotApi, bot: BotProcess) -> None:
+    fake: FakeBotApi, bot: BotProcess
+) -> None:
     # Seconds after each (re)start before the next SIGKILL: spread over the walks, which take
     # about ten seconds each, so kills land mid-question, mid-send and mid-submission.
     kills = (1.3, 0.4, 2.2, 0.9, 1.7)
@@ -303,8 +322,9 @@ async def test_kills_during_a_burst_lose_nothing_and_file_nothing_twice(
                 bot.kill()
                 await bot.start()
 
-        await asyncio.gather(crash_repeatedly(),
-                             *(report_through_crashes(user, 45) for user in users))
+        await asyncio.gather(
+            crash_repeatedly(), *(report_through_crashes(user, 45) for user in users)
+        )
         assert bot.runs == 1 + len(kills)
         repeats = sum(len(u.texts()) - len(set(u.texts())) for u in users)
         print(f"{bot.redeliveries} webhook deliveries retried, {repeats} repeated messages")

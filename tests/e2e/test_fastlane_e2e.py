@@ -44,8 +44,11 @@ async def _tickets(url: str) -> list[tuple[str, dict, datetime, datetime]]:
     engine = create_engine(url)
     try:
         async with session_factory(engine)() as session:
-            rows = (await session.execute(select(Ticket.reference, Ticket.report,
-                                                 Ticket.created_at, Ticket.ack_due_at))).all()
+            rows = (
+                await session.execute(
+                    select(Ticket.reference, Ticket.report, Ticket.created_at, Ticket.ack_due_at)
+                )
+            ).all()
             return [tuple(r) for r in rows]  # type: ignore[misc]
     finally:
         await engine.dispose()
@@ -64,14 +67,21 @@ async def _events(url: str) -> list[tuple[str, dict]]:
     engine = create_engine(url)
     try:
         async with session_factory(engine)() as session:
-            return [tuple(r) for r in (await session.execute(  # type: ignore[misc]
-                select(TicketEvent.kind, TicketEvent.data).order_by(TicketEvent.id))).all()]
+            return [
+                tuple(r)
+                for r in (
+                    await session.execute(  # type: ignore[misc]
+                        select(TicketEvent.kind, TicketEvent.data).order_by(TicketEvent.id)
+                    )
+                ).all()
+            ]
     finally:
         await engine.dispose()
 
 
 async def test_three_taps_from_sabah_put_an_urgent_card_in_the_group_and_later_answers_join_it(
-        fake: FakeBotApi, database_url: str, logs: _Collect) -> None:
+    fake: FakeBotApi, database_url: str, logs: _Collect
+) -> None:
     async with running_app(make_settings(fake, database_url), fake):
         user = fake.user(user_id=8101, language_code="ms")
         # /start, then three taps: danger, where, send.
@@ -118,10 +128,15 @@ async def test_three_taps_from_sabah_put_an_urgent_card_in_the_group_and_later_a
         await fake.wait_for(card_complete, 15, "the card edited with the last answers")
     (card,) = fake.messages_in(STAFF_CHAT_ID)  # still one card: edited in place
     text = card["text"]
-    for expected in ("Reported by: It happened to me", "Locked in or phone taken",
-                     "Where: Tawau", "When: It is still going on", "Ini majikan saya",
-                     "📎 Kept, not yet passed on: 1 photo",
-                     "➕ Added by the reporter after the first alert"):
+    for expected in (
+        "Reported by: It happened to me",
+        "Locked in or phone taken",
+        "Where: Tawau",
+        "When: It is still going on",
+        "Ini majikan saya",
+        "📎 Kept, not yet passed on: 1 photo",
+        "➕ Added by the reporter after the first alert",
+    ):
         assert expected in text, expected
     (ticket,) = await _tickets(database_url)  # one ticket, never a second
     # Sent: the finished conversation no longer holds the reference (DESIGN §5 rule 4).
@@ -139,8 +154,7 @@ async def test_three_taps_from_sabah_put_an_urgent_card_in_the_group_and_later_a
     assert await outbox_settled(database_url) == (0, 0)
 
 
-async def test_two_taps_are_enough_without_saying_where(fake: FakeBotApi,
-                                                        sqlite_url: str) -> None:
+async def test_two_taps_are_enough_without_saying_where(fake: FakeBotApi, sqlite_url: str) -> None:
     async with running_app(make_settings(fake, sqlite_url), fake):
         user = fake.user(user_id=8102)
         await step(user, "text", "/start")
@@ -154,7 +168,8 @@ async def test_two_taps_are_enough_without_saying_where(fake: FakeBotApi,
 
 
 async def test_an_opening_message_is_kept_and_an_empty_report_asks_first(
-        fake: FakeBotApi, sqlite_url: str) -> None:
+    fake: FakeBotApi, sqlite_url: str
+) -> None:
     settings = make_settings(fake, sqlite_url)
     async with running_app(settings, fake):
         writer = fake.user(user_id=8103)

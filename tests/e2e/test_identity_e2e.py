@@ -23,8 +23,12 @@ from tests.e2e.harness import (
 )
 from tests.fakes import FakeBotApi
 
-SENTINELS = [str(SENTINEL["user_id"]), str(SENTINEL["first_name"]), str(SENTINEL["last_name"]),
-             str(SENTINEL["username"])]
+SENTINELS = [
+    str(SENTINEL["user_id"]),
+    str(SENTINEL["first_name"]),
+    str(SENTINEL["last_name"]),
+    str(SENTINEL["username"]),
+]
 
 
 class _Collect(logging.Handler):
@@ -52,7 +56,8 @@ def _leaks(text: str) -> list[str]:
 
 
 async def test_identity_stays_out_of_staff_calls_logs_and_database(
-        fake: FakeBotApi, sqlite_url: str, production_logs: _Collect) -> None:
+    fake: FakeBotApi, sqlite_url: str, production_logs: _Collect
+) -> None:
     settings = make_settings(fake, sqlite_url)
     async with running_app(settings, fake):
         user = fake.user(**SENTINEL)
@@ -65,8 +70,11 @@ async def test_identity_stays_out_of_staff_calls_logs_and_database(
     assert production_logs.lines, "nothing was logged at all"
     assert any("ticket TPPO-" in line for line in production_logs.lines)
 
-    staff_calls = [c for c in fake.calls if str(c.params.get("chat_id")) != str(user.chat_id)
-                   and c.method not in ("getUpdates",)]
+    staff_calls = [
+        c
+        for c in fake.calls
+        if str(c.params.get("chat_id")) != str(user.chat_id) and c.method not in ("getUpdates",)
+    ]
     assert any(str(c.params.get("chat_id")) == str(STAFF_CHAT_ID) for c in staff_calls)
     for call in staff_calls:
         assert _leaks(json.dumps(call.params, ensure_ascii=False)) == [], call.method
@@ -77,8 +85,13 @@ async def test_identity_stays_out_of_staff_calls_logs_and_database(
     # and the finished conversation keeps no ticket reference.
     engine = create_engine(sqlite_url)
     async with engine.connect() as conn:
-        keys = set((await conn.execute(text(
-            "SELECT chat_key FROM inbox UNION SELECT chat_key FROM outbox"))).scalars())
+        keys = set(
+            (
+                await conn.execute(
+                    text("SELECT chat_key FROM inbox UNION SELECT chat_key FROM outbox")
+                )
+            ).scalars()
+        )
         states = (await conn.execute(text("SELECT state FROM conversations"))).scalars().all()
     await engine.dispose()
     assert keys == {"-"}

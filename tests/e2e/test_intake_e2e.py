@@ -37,21 +37,30 @@ async def test_a_whole_report_reaches_the_staff_group(fake: FakeBotApi, database
         text = card["text"]
         assert reference.group(0) in text
         assert text.index("IN DANGER") < text.index(reference.group(0))  # urgent flag first
-        for expected in ("A child is involved", "Owes travel costs, pay cut",
-                         "Passport or permit taken", "Sebatik Barat", "This week",
-                         "2 to 5 people", "13 to 17", "They took her passport."):
+        for expected in (
+            "A child is involved",
+            "Owes travel costs, pay cut",
+            "Passport or permit taken",
+            "Sebatik Barat",
+            "This week",
+            "2 to 5 people",
+            "13 to 17",
+            "They took her passport.",
+        ):
             assert expected in text
         assert fake.violations == []
         assert fake.failed_calls() == []
         assert fake.unanswered_callback_queries() == []
-    (card_call,) = [c for c in fake.calls_for("sendMessage")
-                    if str(c.params["chat_id"]) == str(STAFF_CHAT_ID)]
+    (card_call,) = [
+        c for c in fake.calls_for("sendMessage") if str(c.params["chat_id"]) == str(STAFF_CHAT_ID)
+    ]
     assert card_call.params["protect_content"] in (True, "true")
     assert await outbox_settled(database_url) == (0, 0)
 
 
-async def test_reporters_see_a_command_menu_in_their_language(fake: FakeBotApi,
-                                                              sqlite_url: str) -> None:
+async def test_reporters_see_a_command_menu_in_their_language(
+    fake: FakeBotApi, sqlite_url: str
+) -> None:
     async with running_app(make_settings(fake, sqlite_url, DEFAULT_LOCALE="id"), fake):
         pass
     menus = {c.params.get("language_code"): c.params for c in fake.calls_for("setMyCommands")}
@@ -62,16 +71,19 @@ async def test_reporters_see_a_command_menu_in_their_language(fake: FakeBotApi,
     assert "all_private_chats" in str(menus["id"]["scope"])
 
 
-async def test_reporter_html_reaches_staff_exactly_as_typed(fake: FakeBotApi,
-                                                            sqlite_url: str) -> None:
+async def test_reporter_html_reaches_staff_exactly_as_typed(
+    fake: FakeBotApi, sqlite_url: str
+) -> None:
     story = "Majikan <b>kasar</b> <script>alert(1)</script> & gaji ditahan 5 < 6 > 2 &amp;"
     async with running_app(make_settings(fake, sqlite_url), fake):
         await file_report(fake.user(user_id=5001), Walk(story=story))
         await fake.wait_for(lambda: fake.messages_in(STAFF_CHAT_ID), timeout=10, what="card")
     (card,) = fake.messages_in(STAFF_CHAT_ID)
     assert story in card["text"]
-    assert not any(e.get("type") == "bold" and card["text"][e["offset"]:][:5] == "kasar"
-                   for e in card.get("entities", []))
+    assert not any(
+        e.get("type") == "bold" and card["text"][e["offset"] :][:5] == "kasar"
+        for e in card.get("entities", [])
+    )
 
 
 async def test_polling_mode_files_a_report_too(fake: FakeBotApi, sqlite_url: str) -> None:
@@ -97,37 +109,47 @@ async def test_a_repeated_update_has_one_effect(fake: FakeBotApi, sqlite_url: st
 
 
 @pytest.mark.parametrize("secret", [None, "wrong", WEBHOOK_SECRET[:-1]])
-async def test_the_webhook_refuses_a_missing_or_wrong_secret(fake: FakeBotApi, sqlite_url: str,
-                                                             secret: str | None) -> None:
+async def test_the_webhook_refuses_a_missing_or_wrong_secret(
+    fake: FakeBotApi, sqlite_url: str, secret: str | None
+) -> None:
     async with running_app(make_settings(fake, sqlite_url), fake) as url:
         headers = {} if secret is None else {"X-Telegram-Bot-Api-Secret-Token": secret}
         async with httpx.AsyncClient() as client:
-            response = await client.post(f"{url}/telegram/webhook", headers=headers,
-                                         json={"update_id": 1, "message": {}})
+            response = await client.post(
+                f"{url}/telegram/webhook", headers=headers, json={"update_id": 1, "message": {}}
+            )
     assert response.status_code == 403
 
 
-@pytest.mark.parametrize("body", [b"not json", b"[]", b'{"update_id": "x"}', b'{"x": 1}',
-                                  b'{"update_id": -5}', b"\xff\xfe"])
-async def test_junk_bodies_get_400_not_500(fake: FakeBotApi, sqlite_url: str,
-                                           body: bytes) -> None:
-    async with running_app(make_settings(fake, sqlite_url), fake) as url, \
-            httpx.AsyncClient() as client:
+@pytest.mark.parametrize(
+    "body",
+    [b"not json", b"[]", b'{"update_id": "x"}', b'{"x": 1}', b'{"update_id": -5}', b"\xff\xfe"],
+)
+async def test_junk_bodies_get_400_not_500(fake: FakeBotApi, sqlite_url: str, body: bytes) -> None:
+    async with (
+        running_app(make_settings(fake, sqlite_url), fake) as url,
+        httpx.AsyncClient() as client,
+    ):
         response = await client.post(
-            f"{url}/telegram/webhook", content=body,
-            headers={"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET})
+            f"{url}/telegram/webhook",
+            content=body,
+            headers={"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET},
+        )
     assert response.status_code == 400
 
 
 async def test_health_and_readiness(fake: FakeBotApi, sqlite_url: str) -> None:
-    async with running_app(make_settings(fake, sqlite_url), fake) as url, \
-            httpx.AsyncClient() as client:
+    async with (
+        running_app(make_settings(fake, sqlite_url), fake) as url,
+        httpx.AsyncClient() as client,
+    ):
         assert (await client.get(f"{url}/healthz")).json() == {"status": "ok"}
         assert (await client.get(f"{url}/readyz")).status_code == 200
 
 
-async def test_a_card_always_fits_and_survives_a_formatting_refusal(fake: FakeBotApi,
-                                                                   sqlite_url: str) -> None:
+async def test_a_card_always_fits_and_survives_a_formatting_refusal(
+    fake: FakeBotApi, sqlite_url: str
+) -> None:
     # 2,999 emoji: within the story limit, but 5,998 UTF-16 units, which Telegram counts.
     story = "😢" * 2999
     async with running_app(make_settings(fake, sqlite_url), fake):
@@ -141,13 +163,13 @@ async def test_a_card_always_fits_and_survives_a_formatting_refusal(fake: FakeBo
         # sent concurrently): they come as plain text instead.
         second_user = fake.user(user_id=5011)
         await file_report_until_send(second_user, Walk(story="Tolong <b>segera</b>"))
-        fake.fail_next("sendMessage", 400, times=2,
-                       description="Bad Request: can't parse entities")
+        fake.fail_next("sendMessage", 400, times=2, description="Bad Request: can't parse entities")
         await second_user.press("Send report")
         (confirmation,) = await second_user.wait_for_reply(timeout=10)
         assert re.search(REFERENCE_PATTERN, confirmation["text"])
-        await fake.wait_for(lambda: len(fake.messages_in(STAFF_CHAT_ID)) == 2, timeout=10,
-                            what="second card")
+        await fake.wait_for(
+            lambda: len(fake.messages_in(STAFF_CHAT_ID)) == 2, timeout=10, what="second card"
+        )
     second = fake.messages_in(STAFF_CHAT_ID)[1]
     assert "Tolong <b>segera</b>" in second["text"] and not second.get("entities")
     assert await outbox_settled(sqlite_url) == (0, 0)

@@ -20,29 +20,53 @@ from tests.fakes import FakeBotApi
 
 
 async def test_tracked_results_fill_later_calls_and_failures_schedule_timers(
-        fake: FakeBotApi, sqlite_url: str) -> None:
+    fake: FakeBotApi, sqlite_url: str
+) -> None:
     settings = make_settings(fake, sqlite_url)
     out = Outgoing(Keys(settings.DATA_KEY or ""), Translator())
     reporter = fake.user(user_id=6001, started=True)
     reporter.block()
     rows = [
-        out.call(STAFF_CHAT_ID, "sendMessage", {"text": "card v1"}, ticket_ref="TPPO-TEST01",
-                 track="card:TPPO-TEST01"),
-        out.call(STAFF_CHAT_ID, "editMessageText", {"text": "card v2"}, ticket_ref="TPPO-TEST01",
-                 fill={"message_id": "card:TPPO-TEST01"}),
-        out.call(STAFF_CHAT_ID, "sendMessage", {"text": "in a topic that never came"},
-                 fill={"message_thread_id": "topic:TPPO-NOPE00"}),
-        out.call(reporter.id, "sendMessage", {"text": "to someone who blocked us"},
-                 ticket_ref="TPPO-TEST01", on_fail="dm_failed"),
+        out.call(
+            STAFF_CHAT_ID,
+            "sendMessage",
+            {"text": "card v1"},
+            ticket_ref="TPPO-TEST01",
+            track="card:TPPO-TEST01",
+        ),
+        out.call(
+            STAFF_CHAT_ID,
+            "editMessageText",
+            {"text": "card v2"},
+            ticket_ref="TPPO-TEST01",
+            fill={"message_id": "card:TPPO-TEST01"},
+        ),
+        out.call(
+            STAFF_CHAT_ID,
+            "sendMessage",
+            {"text": "in a topic that never came"},
+            fill={"message_thread_id": "topic:TPPO-NOPE00"},
+        ),
+        out.call(
+            reporter.id,
+            "sendMessage",
+            {"text": "to someone who blocked us"},
+            ticket_ref="TPPO-TEST01",
+            on_fail="dm_failed",
+        ),
     ]
     async with running_app(settings, fake):
         db = Database(sqlite_url)
         try:
             async with db.transaction() as session:
                 await outbox.add(session, rows, datetime.now(UTC))
-            await fake.wait_for(lambda: len(fake.messages_in(STAFF_CHAT_ID)) == 2
-                                and fake.calls_for("editMessageText"), timeout=10,
-                                what="card, its edit and the topic-less message")
+            await fake.wait_for(
+                lambda: (
+                    len(fake.messages_in(STAFF_CHAT_ID)) == 2 and fake.calls_for("editMessageText")
+                ),
+                timeout=10,
+                what="card, its edit and the topic-less message",
+            )
             await fake.wait_for(lambda: any(c.status == 403 for c in fake.calls), timeout=10)
             assert await _wait_settled(sqlite_url)
             async with db.transaction() as session:
@@ -56,7 +80,6 @@ async def test_tracked_results_fill_later_calls_and_failures_schedule_timers(
     assert loose["text"] == "in a topic that never came" and "message_thread_id" not in loose
     assert ("dm_failed", "TPPO-TEST01") in timers
     assert fake.violations == []
-
 
 
 async def _wait_settled(url: str) -> bool:

@@ -21,14 +21,16 @@ DANGER_QUESTION = "in danger right now"
 
 
 async def test_photos_and_locations_mid_flow_are_kept_and_stickers_get_a_reprompt(
-        fake: FakeBotApi, sqlite_url: str) -> None:
+    fake: FakeBotApi, sqlite_url: str
+) -> None:
     async with running_app(make_settings(fake, sqlite_url), fake):
         user = fake.user(user_id=6001)
         await step(user, "text", "/start")
-        for send, said in ((user.send_sticker, "stickers and the like cannot go with a report"),
-                           (user.send_photo, "Photo kept with the report"),
-                           (lambda: user.send_location(4.1, 117.6),
-                            "Location kept with the report")):
+        for send, said in (
+            (user.send_sticker, "stickers and the like cannot go with a report"),
+            (user.send_photo, "Photo kept with the report"),
+            (lambda: user.send_location(4.1, 117.6), "Location kept with the report"),
+        ):
             await send()
             (reply,) = await user.wait_for_reply(count=1, timeout=10)
             assert said in reply["text"]
@@ -50,8 +52,9 @@ async def test_forged_and_stale_buttons_change_nothing(fake: FakeBotApi, sqlite_
         assert fake.failed_calls() == []
 
 
-async def test_text_where_a_button_is_expected_and_oversized_text(fake: FakeBotApi,
-                                                                  sqlite_url: str) -> None:
+async def test_text_where_a_button_is_expected_and_oversized_text(
+    fake: FakeBotApi, sqlite_url: str
+) -> None:
     async with running_app(make_settings(fake, sqlite_url), fake):
         user = fake.user(user_id=6003)
         await step(user, "text", "/start")
@@ -66,8 +69,9 @@ async def test_text_where_a_button_is_expected_and_oversized_text(fake: FakeBotA
         assert fake.failed_calls() == []
 
 
-async def test_indonesian_is_the_default_and_bahasa_switches(fake: FakeBotApi,
-                                                             sqlite_url: str) -> None:
+async def test_indonesian_is_the_default_and_bahasa_switches(
+    fake: FakeBotApi, sqlite_url: str
+) -> None:
     async with running_app(make_settings(fake, sqlite_url, DEFAULT_LOCALE="id"), fake):
         user = fake.user(user_id=6004)
         (welcome,) = await step(user, "text", "/start")
@@ -78,13 +82,15 @@ async def test_indonesian_is_the_default_and_bahasa_switches(fake: FakeBotApi,
         assert DANGER_QUESTION in welcome["text"]
         await step(user, "text", "/bahasa")
         (welcome,) = await step(user, "press", "Bahasa Melayu")
-        assert "Bahasa sudah ditukar" in welcome["text"] and "pemerdagangan orang" in welcome[
-            "text"]
+        assert (
+            "Bahasa sudah ditukar" in welcome["text"] and "pemerdagangan orang" in welcome["text"]
+        )
 
 
 @pytest.mark.parametrize("fault", ["500", "502", "429", "drop"])
-async def test_telegram_errors_are_retried_until_delivered(fake: FakeBotApi, sqlite_url: str,
-                                                           fault: str) -> None:
+async def test_telegram_errors_are_retried_until_delivered(
+    fake: FakeBotApi, sqlite_url: str, fault: str
+) -> None:
     async with running_app(make_settings(fake, sqlite_url), fake):
         user = fake.user(user_id=6005)
         if fault == "drop":
@@ -99,8 +105,9 @@ async def test_telegram_errors_are_retried_until_delivered(fake: FakeBotApi, sql
         assert fake.violations == []
 
 
-async def test_the_bot_leaves_any_group_but_the_staff_group(fake: FakeBotApi,
-                                                           sqlite_url: str) -> None:
+async def test_the_bot_leaves_any_group_but_the_staff_group(
+    fake: FakeBotApi, sqlite_url: str
+) -> None:
     async with running_app(make_settings(fake, sqlite_url), fake):
         stranger = fake.user(user_id=6006)
         await stranger.send_text("/start", chat_id=-100777)
@@ -116,21 +123,30 @@ async def test_database_down_gives_503_so_telegram_retries(fake: FakeBotApi) -> 
     settings = make_settings(fake, "postgresql+asyncpg://nobody@127.0.0.1:1/nothing")
     async with running_app(settings, fake) as url, httpx.AsyncClient() as client:
         response = await client.post(
-            f"{url}/telegram/webhook", headers={"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET},
-            json={"update_id": 10, "message": {"message_id": 1, "date": 0,
-                                               "chat": {"id": 1, "type": "private"}}})
+            f"{url}/telegram/webhook",
+            headers={"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET},
+            json={
+                "update_id": 10,
+                "message": {"message_id": 1, "date": 0, "chat": {"id": 1, "type": "private"}},
+            },
+        )
         assert response.status_code == 503
         assert (await client.get(f"{url}/readyz")).status_code == 503
         assert (await client.get(f"{url}/healthz")).status_code == 200
 
 
 async def test_an_update_that_keeps_failing_is_parked_with_an_apology(
-        fake: FakeBotApi, sqlite_url: str) -> None:
+    fake: FakeBotApi, sqlite_url: str
+) -> None:
     # A real fault inside the database: filing any ticket aborts, as a broken disk would.
     engine = create_engine(sqlite_url)
     async with engine.begin() as conn:
-        await conn.execute(text("CREATE TRIGGER no_tickets BEFORE INSERT ON tickets "
-                                "BEGIN SELECT RAISE(ABORT, 'refused'); END"))
+        await conn.execute(
+            text(
+                "CREATE TRIGGER no_tickets BEFORE INSERT ON tickets "
+                "BEGIN SELECT RAISE(ABORT, 'refused'); END"
+            )
+        )
     await engine.dispose()
     async with running_app(make_settings(fake, sqlite_url, MAX_ATTEMPTS=2), fake):
         user = fake.user(user_id=6007)

@@ -51,11 +51,16 @@ class FakeBotApi(AsgiEndpoint):
         self.think_time = think_time
         bot_id = int(token.split(":")[0]) if token.split(":")[0].isdigit() else 123456
         self.bot_user: dict[str, Any] = {
-            "id": bot_id, "is_bot": True, "first_name": bot_first_name, "username": bot_username,
+            "id": bot_id,
+            "is_bot": True,
+            "first_name": bot_first_name,
+            "username": bot_username,
         }
         self.bot_capabilities: dict[str, Any] = {
-            "can_join_groups": True, "can_read_all_group_messages": False,
-            "supports_inline_queries": False, "can_connect_to_business": False,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+            "can_connect_to_business": False,
             "has_main_web_app": False,
         }
         self.store = Store(self.bot_user)
@@ -119,9 +124,11 @@ class FakeBotApi(AsgiEndpoint):
     ) -> list[dict[str, Any]]:
         """Wait until the bot has sent at least `count` messages to `chat_id` in total."""
         await self.wait_for(
-            lambda: len(self.store.chats[chat_id].bot_log) >= count
-            if chat_id in self.store.chats
-            else False,
+            lambda: (
+                len(self.store.chats[chat_id].bot_log) >= count
+                if chat_id in self.store.chats
+                else False
+            ),
             timeout,
             f"{count} bot message(s) in chat {chat_id}",
         )
@@ -198,9 +205,7 @@ class FakeBotApi(AsgiEndpoint):
         if self._http is None:
             self._http = httpx.AsyncClient(timeout=30.0)
         response = await self._http.post(url, json=update, headers=headers)
-        self.webhook_deliveries.append(
-            WebhookDelivery(update, url, response.status_code, headers)
-        )
+        self.webhook_deliveries.append(WebhookDelivery(update, url, response.status_code, headers))
         if not 200 <= response.status_code < 300:
             webhook.last_error_date = int(time.time())
             webhook.last_error_message = (

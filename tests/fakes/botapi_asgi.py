@@ -94,7 +94,10 @@ def _is_send(method: str) -> bool:
     """Methods counted by Telegram's flood limits."""
     name = method.lower()
     return (name.startswith("send") and name != "sendchataction") or name in (
-        "copymessage", "copymessages", "forwardmessage", "forwardmessages"
+        "copymessage",
+        "copymessages",
+        "forwardmessage",
+        "forwardmessages",
     )
 
 
@@ -250,9 +253,7 @@ class AsgiEndpoint:
             self.limiter.consume(chat_id)
         return result
 
-    def _failure(
-        self, method: str, params: dict[str, Any], started: float, fault: Fault
-    ) -> _Reply:
+    def _failure(self, method: str, params: dict[str, Any], started: float, fault: Fault) -> _Reply:
         """Build (and record) an injected HTTP error."""
         if fault.status == 502:
             self._record(Call(method, params, started, 502, None, injected=True))
@@ -278,4 +279,3 @@ class AsgiEndpoint:
         """Wake everything waiting in wait_for()."""
         self._changed.set()
         self._changed = asyncio.Event()
-

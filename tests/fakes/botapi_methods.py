@@ -92,8 +92,13 @@ async def send_photo(api: FakeBotApi, _: Definition, params: dict[str, Any]) -> 
     stored = _file_from(api, params["photo"], "photo", "jpg", "image/jpeg")
     small = api.store.add_file(stored.data, "photo", "jpg", "image/jpeg")
     sizes = [
-        {"file_id": f.file_id, "file_unique_id": f.file_unique_id, "file_size": len(f.data),
-         "width": w, "height": h}
+        {
+            "file_id": f.file_id,
+            "file_unique_id": f.file_unique_id,
+            "file_size": len(f.data),
+            "width": w,
+            "height": h,
+        }
         for f, w, h in ((small, 90, 68), (stored, 1280, 960))
     ]
     return _send(api, params, {"photo": sizes, **caption})
@@ -147,8 +152,11 @@ async def send_media_group(api: FakeBotApi, _: Definition, params: dict[str, Any
     for item in media:
         kind, ext, mime = _MEDIA_KINDS.get(item.get("type", ""), _MEDIA_KINDS["document"])
         stored = _file_from(api, item["media"], kind, ext, mime)
-        obj = {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
-               "file_size": len(stored.data)}
+        obj = {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_size": len(stored.data),
+        }
         if kind == "photo":
             content: dict[str, Any] = {"photo": [{**obj, "width": 1280, "height": 960}]}
         elif kind == "video":

@@ -61,8 +61,11 @@ async def edit_message_text(api: FakeBotApi, _: Definition, params: dict[str, An
         return True
     if "text" not in message:
         raise bad_request("there is no text in the message to edit")
-    new = {"text": formatted.text, "entities": formatted.entities,
-           "reply_markup": inline_markup(params)}
+    new = {
+        "text": formatted.text,
+        "entities": formatted.entities,
+        "reply_markup": inline_markup(params),
+    }
     return _apply_edit(api, message, new)
 
 
@@ -75,8 +78,11 @@ async def edit_message_caption(api: FakeBotApi, _: Definition, params: dict[str,
         return True
     if "text" in message:
         raise bad_request("there is no caption in the message to edit")
-    new = {"caption": caption.get("caption"), "caption_entities": caption.get("caption_entities"),
-           "reply_markup": inline_markup(params)}
+    new = {
+        "caption": caption.get("caption"),
+        "caption_entities": caption.get("caption_entities"),
+        "reply_markup": inline_markup(params),
+    }
     return _apply_edit(api, message, new)
 
 
@@ -146,8 +152,11 @@ async def delete_webhook(api: FakeBotApi, _: Definition, params: dict[str, Any])
 async def get_webhook_info(api: FakeBotApi, _: Definition, params: dict[str, Any]) -> Any:
     """getWebhookInfo: empty url when polling."""
     if api.webhook is None:
-        return {"url": "", "has_custom_certificate": False,
-                "pending_update_count": len(api.updates.pending)}
+        return {
+            "url": "",
+            "has_custom_certificate": False,
+            "pending_update_count": len(api.updates.pending),
+        }
     return api.webhook.info(len(api.updates.pending))
 
 

@@ -55,8 +55,15 @@ async def serve_asgi(app: Any, host: str = "127.0.0.1") -> AsyncIterator[str]:
     """Serve any ASGI app with uvicorn on a free loopback port; yield its base URL."""
     install_drop_filter()
     config = uvicorn.Config(
-        app, host=host, port=0, log_config=None, lifespan="off", access_log=False,
-        http="h11", ws="none", timeout_graceful_shutdown=2,
+        app,
+        host=host,
+        port=0,
+        log_config=None,
+        lifespan="off",
+        access_log=False,
+        http="h11",
+        ws="none",
+        timeout_graceful_shutdown=2,
     )
     server = _Server(config)
     server.stop_event = asyncio.Event()

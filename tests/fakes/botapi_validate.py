@@ -133,8 +133,10 @@ class Validator:
                     return problem
             return None
         if type_name in _PRIMITIVES:
-            return None if _primitive_ok(type_name, value) else (
-                f'field "{path}" must be of type {type_name}'
+            return (
+                None
+                if _primitive_ok(type_name, value)
+                else (f'field "{path}" must be of type {type_name}')
             )
         definition = self.spec.types.get(type_name)
         if definition is None:

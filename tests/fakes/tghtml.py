@@ -217,7 +217,5 @@ def parse_html(text: str) -> Formatted:
         open_, i = _start_tag(text, i, out)
         stack.append(open_)
     if stack:
-        raise EntityParseError(
-            f'Can\'t find end tag corresponding to start tag "{stack[-1].tag}"'
-        )
+        raise EntityParseError(f'Can\'t find end tag corresponding to start tag "{stack[-1].tag}"')
     return out.result()

@@ -91,9 +91,15 @@ class FakeUser:
         """Send a regular sticker."""
         stored = self.fake.store.add_file(WEBP_BYTES, "sticker", "webp", "image/webp")
         sticker = {
-            "file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
-            "type": "regular", "width": 512, "height": 512, "is_animated": False,
-            "is_video": False, "emoji": emoji, "file_size": len(stored.data),
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "emoji": emoji,
+            "file_size": len(stored.data),
         }
         return await self.send_message({"sticker": sticker})
 
@@ -102,10 +108,15 @@ class FakeUser:
         sizes = []
         for width, height in ((90, 68), (1280, 960)):
             stored = self.fake.store.add_file(data, "photo", "jpg", "image/jpeg")
-            sizes.append({
-                "file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
-                "file_size": len(data), "width": width, "height": height,
-            })
+            sizes.append(
+                {
+                    "file_id": stored.file_id,
+                    "file_unique_id": stored.file_unique_id,
+                    "file_size": len(data),
+                    "width": width,
+                    "height": height,
+                }
+            )
         content: dict[str, Any] = {"photo": sizes}
         if caption:
             content["caption"] = caption
@@ -121,8 +132,11 @@ class FakeUser:
         """Send a document."""
         stored = self.fake.store.add_file(data, "document", file_name.rsplit(".")[-1], mime_type)
         document = {
-            "file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
-            "file_name": file_name, "mime_type": mime_type, "file_size": len(data),
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_name": file_name,
+            "mime_type": mime_type,
+            "file_size": len(data),
         }
         content: dict[str, Any] = {"document": document}
         if caption:
@@ -170,8 +184,7 @@ class FakeUser:
         else:
             message = self.fake.store.get_message(state.chat["id"], message_id)
         if message is None:
-            message = {"chat": copy.deepcopy(state.chat), "message_id": message_id or 0,
-                       "date": 0}
+            message = {"chat": copy.deepcopy(state.chat), "message_id": message_id or 0, "date": 0}
         query_id = str(next(_query_ids))
         query = {
             "id": query_id,

@@ -41,7 +41,9 @@ async def raw(fake: FakeBotApi, method: str, **kwargs: Any) -> httpx.Response:
 
 async def test_send_message_with_inline_keyboard_is_recorded(fake: FakeBotApi, bot: Bot) -> None:
     sent = await bot.send_message(
-        GROUP, "<b>Laporan</b> baru &amp; <i>rahasia</i>", parse_mode="HTML",
+        GROUP,
+        "<b>Laporan</b> baru &amp; <i>rahasia</i>",
+        parse_mode="HTML",
         reply_markup=KEYBOARD,
     )
     assert sent.text == "Laporan baru & rahasia"
@@ -105,15 +107,18 @@ async def test_missing_unknown_and_mistyped_params_are_400(fake: FakeBotApi) -> 
     missing = await raw(fake, "sendMessage", data={"text": "halo"})
     assert missing.status_code == 400
     assert missing.json() == {
-        "ok": False, "error_code": 400, "description": "Bad Request: chat_id is empty"
+        "ok": False,
+        "error_code": 400,
+        "description": "Bad Request: chat_id is empty",
     }
     typo = await raw(fake, "sendMessage", json={"chat_id": GROUP, "text": "x", "parse_mod": "HTML"})
     assert typo.json()["description"] == "Bad Request: unknown parameter parse_mod"
     mistyped = await raw(fake, "sendMessage", json={"chat_id": GROUP, "text": 5})
     assert mistyped.status_code == 400
     assert "must be of type String" in mistyped.json()["description"]
-    bad_mode = await raw(fake, "sendMessage", json={"chat_id": GROUP, "text": "x",
-                                                    "parse_mode": "html5"})
+    bad_mode = await raw(
+        fake, "sendMessage", json={"chat_id": GROUP, "text": "x", "parse_mode": "html5"}
+    )
     assert bad_mode.json()["description"] == "Bad Request: unsupported parse_mode"
 
 
@@ -126,8 +131,9 @@ async def test_nested_types_are_validated_recursively(fake: FakeBotApi) -> None:
     button = {"text": "A", "callback_data": "a"}
     assert await send({"inline_keyboard": [[button]]}) == "ok"
     assert "unknown field" in await send({"inline_keyboard": [[{**button, "colour": "red"}]]})
-    assert "must be of type String" in await send({"inline_keyboard": [[{"text": 1,
-                                                                          "callback_data": "a"}]]})
+    assert "must be of type String" in await send(
+        {"inline_keyboard": [[{"text": 1, "callback_data": "a"}]]}
+    )
     assert "text buttons are unallowed" in await send({"inline_keyboard": [[{"text": "A"}]]})
     assert "non-empty" in await send({"inline_keyboard": [[{"text": "", "callback_data": "a"}]]})
     assert "type Array of InlineKeyboardButton" in await send({"inline_keyboard": [button]})
@@ -163,7 +169,9 @@ async def test_flood_limits_answer_429_and_are_recorded(
     (violation,) = fake.violations
     assert (violation.chat_id, violation.scope, violation.retry_after) == (777, "chat", 1)
     assert fake.calls[-1].response == {
-        "ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
+        "ok": False,
+        "error_code": 429,
+        "description": "Too Many Requests: retry after 1",
         "parameters": {"retry_after": 1},
     }
     clock.advance(1.0)
@@ -226,7 +234,10 @@ async def test_edit_not_found_and_not_modified(fake: FakeBotApi, bot: Bot) -> No
     sent = await bot.send_message(GROUP, "<b>Pilih</b>", parse_mode="HTML", reply_markup=KEYBOARD)
     with pytest.raises(BadRequest, match=r"(?i)message is not modified"):
         await bot.edit_message_text(
-            "<b>Pilih</b>", chat_id=GROUP, message_id=sent.message_id, parse_mode="HTML",
+            "<b>Pilih</b>",
+            chat_id=GROUP,
+            message_id=sent.message_id,
+            parse_mode="HTML",
             reply_markup=KEYBOARD,
         )
     with pytest.raises(BadRequest, match=r"(?i)message is not modified"):
@@ -324,7 +335,10 @@ async def test_reachable_from_a_subprocess_over_loopback(fake: FakeBotApi) -> No
         "print(r.status_code)"
     )
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", script, f"{fake.api_url}{fake.token}",
+        sys.executable,
+        "-c",
+        script,
+        f"{fake.api_url}{fake.token}",
         stdout=asyncio.subprocess.PIPE,
     )
     out, _ = await asyncio.wait_for(proc.communicate(), 10)

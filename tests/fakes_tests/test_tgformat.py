@@ -12,12 +12,21 @@ from tests.fakes.tghtml import parse_html
     ("html", "text", "entities"),
     [
         ("<b>a</b><strong>b</strong>", "ab", [("bold", 0, 1), ("bold", 1, 1)]),
-        ("<i>a</i> <em>b</em> <u>c</u> <ins>d</ins>", "a b c d",
-         [("italic", 0, 1), ("italic", 2, 1), ("underline", 4, 1), ("underline", 6, 1)]),
-        ("<s>a</s><strike>b</strike><del>c</del>", "abc",
-         [("strikethrough", 0, 1), ("strikethrough", 1, 1), ("strikethrough", 2, 1)]),
-        ('<span class="tg-spoiler">a</span><tg-spoiler>b</tg-spoiler>', "ab",
-         [("spoiler", 0, 1), ("spoiler", 1, 1)]),
+        (
+            "<i>a</i> <em>b</em> <u>c</u> <ins>d</ins>",
+            "a b c d",
+            [("italic", 0, 1), ("italic", 2, 1), ("underline", 4, 1), ("underline", 6, 1)],
+        ),
+        (
+            "<s>a</s><strike>b</strike><del>c</del>",
+            "abc",
+            [("strikethrough", 0, 1), ("strikethrough", 1, 1), ("strikethrough", 2, 1)],
+        ),
+        (
+            '<span class="tg-spoiler">a</span><tg-spoiler>b</tg-spoiler>',
+            "ab",
+            [("spoiler", 0, 1), ("spoiler", 1, 1)],
+        ),
         ("<code>x &lt; y</code>", "x < y", [("code", 0, 5)]),
         ('<pre><code class="language-python">p</code></pre>', "p", [("pre", 0, 1)]),
         ("<blockquote expandable>q</blockquote>", "q", [("expandable_blockquote", 0, 1)]),
@@ -63,7 +72,13 @@ def test_markdown_v2_and_legacy_markdown() -> None:
     parsed = parse_formatted("*b* _i_ __u__ ~s~ ||p|| [l](https://x.id) `c` 1\\.5", "MarkdownV2")
     assert parsed.text == "b i u s p l c 1.5"
     assert [e["type"] for e in parsed.entities] == [
-        "bold", "italic", "underline", "strikethrough", "spoiler", "text_link", "code",
+        "bold",
+        "italic",
+        "underline",
+        "strikethrough",
+        "spoiler",
+        "text_link",
+        "code",
     ]
     with pytest.raises(EntityParseError, match=r"Character '.' is reserved"):
         parse_formatted("Terima kasih.", "MarkdownV2")

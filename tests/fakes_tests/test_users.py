@@ -35,8 +35,9 @@ async def test_updates_have_bot_api_shape(fake: FakeBotApi, bot: Bot) -> None:
     await user.send_photo(caption="foto")
     await user.send_location(4.13, 117.67)
     updates = await bot.get_updates()
-    assert [u.update_id for u in updates] == list(range(updates[0].update_id,
-                                                        updates[0].update_id + 4))
+    assert [u.update_id for u in updates] == list(
+        range(updates[0].update_id, updates[0].update_id + 4)
+    )
     start = updates[0].message
     assert start is not None and start.text == "/start kode"
     assert start.parse_entities() == {start.entities[0]: "/start"}
@@ -100,28 +101,34 @@ async def test_webhook_delivery_posts_with_secret_header(fake: FakeBotApi, bot: 
     status = {"code": 200}
 
     async def hook(request: Request) -> Response:
-        received.append((await request.json(),
-                         request.headers.get("X-Telegram-Bot-Api-Secret-Token")))
+        received.append(
+            (await request.json(), request.headers.get("X-Telegram-Bot-Api-Secret-Token"))
+        )
         return Response(status_code=status["code"])
 
     receiver = Starlette(routes=[Route("/tg/hook", hook, methods=["POST"])])
     async with serve_asgi(receiver) as base:
-        await bot.set_webhook(f"{base}/tg/hook", secret_token="s3cret-Token_1",
-                              allowed_updates=["message", "callback_query"])
+        await bot.set_webhook(
+            f"{base}/tg/hook",
+            secret_token="s3cret-Token_1",
+            allowed_updates=["message", "callback_query"],
+        )
         with pytest.raises(Conflict, match=r"(?i)webhook is active"):
             await bot.get_updates()
         user = fake.user(user_id=31337)
         delivery = await user.send_text("/start")
         assert delivery.status == 200
-        (update, secret), = received
+        ((update, secret),) = received
         assert secret == "s3cret-Token_1"
         assert update == delivery.update
         assert Update.de_json(update, bot).message.text == "/start"
         status["code"] = 500
         assert (await user.send_text("lagi")).status == 500
         info = await bot.get_webhook_info()
-        assert info.url == f"{base}/tg/hook" and info.allowed_updates == ("message",
-                                                                          "callback_query")
+        assert info.url == f"{base}/tg/hook" and info.allowed_updates == (
+            "message",
+            "callback_query",
+        )
         assert info.last_error_message == (
             "Wrong response from the webhook: 500 Internal Server Error"
         )
@@ -152,7 +159,9 @@ async def test_press_finds_buttons_and_sends_their_callback_data(
         await user.press("Situs")
     forged = await user.press_data("menu:admin", message_id=999)
     assert forged.update["callback_query"]["message"] == {
-        "chat": user.chat.chat, "message_id": 999, "date": 0
+        "chat": user.chat.chat,
+        "message_id": 999,
+        "date": 0,
     }
     updates = await bot.get_updates()
     callbacks = [u.callback_query for u in updates if u.callback_query]
@@ -171,8 +180,13 @@ async def test_the_same_button_twice_is_one_choice(fake: FakeBotApi, bot: Bot) -
     await user.send_text("/start")
     same = InlineKeyboardButton("Lanjut", callback_data="1|in|!done")
     other = InlineKeyboardButton("Lanjut", callback_data="1|in|other")
-    await bot.send_message(user.id, "Pilih", reply_markup=InlineKeyboardMarkup(
-        [[same], [InlineKeyboardButton("Utang", callback_data="1|in|debt")], [same]]))
+    await bot.send_message(
+        user.id,
+        "Pilih",
+        reply_markup=InlineKeyboardMarkup(
+            [[same], [InlineKeyboardButton("Utang", callback_data="1|in|debt")], [same]]
+        ),
+    )
     assert (await user.press("Lanjut")).update["callback_query"]["data"] == "1|in|!done"
     await bot.send_message(user.id, "Pilih", reply_markup=InlineKeyboardMarkup([[same], [other]]))
     with pytest.raises(AssertionError, match=r"(?i)several buttons"):
@@ -209,8 +223,11 @@ async def test_ptb_application_end_to_end_with_wait_for_reply(fake: FakeBotApi) 
         await context.bot.send_message(query.message.chat.id, "Terima kasih")
 
     app = (
-        Application.builder().token(TOKEN).base_url(fake.api_url)
-        .base_file_url(fake.file_url).build()
+        Application.builder()
+        .token(TOKEN)
+        .base_url(fake.api_url)
+        .base_file_url(fake.file_url)
+        .build()
     )
     app.add_handler(CommandHandler("start", start))
     app.add_handler(CallbackQueryHandler(button))

@@ -46,8 +46,16 @@ PATHS: dict[Node, list[str]] = {
     Node.VICTIM_AGE: [*BASE, "1|pk|!skip", "1|wh|today", "1|vc|one"],
     Node.STORY: [*BASE, "1|pk|!skip", "1|wh|today", "1|vc|one", "1|va|adult"],
     # (one indicator ticked: a report that says nothing asks before it is sent)
-    Node.REVIEW: [*BASE[:3], "1|in|debt", "1|in|!done", "1|pk|!skip", "1|wh|today", "1|vc|one",
-                  "1|va|adult", "1|st|!skip"],
+    Node.REVIEW: [
+        *BASE[:3],
+        "1|in|debt",
+        "1|in|!done",
+        "1|pk|!skip",
+        "1|wh|today",
+        "1|vc|one",
+        "1|va|adult",
+        "1|st|!skip",
+    ],
 }
 
 
@@ -61,7 +69,6 @@ def play(d: Driver, actions: list[str]) -> Driver:
         else:
             d.text(action)
     return d
-
 
 
 def render(text: Text) -> str:

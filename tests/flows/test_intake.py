@@ -64,10 +64,19 @@ AFTER_SKIP = {
     Node.STORY: Node.REVIEW,
 }
 SKIP_CODE = {
-    Node.DANGER: "dg", Node.URGENT: "ug", Node.ROLE: "ro", Node.MY_AGE: "ma",
-    Node.INDICATORS: "in", Node.PLACE_KIND: "pk",
-    Node.PLACE_KECAMATAN: "kc", Node.PLACE_CROSSING: "cr", Node.PLACE_SABAH: "sb",
-    Node.PLACE_TYPED: "pt", Node.WHEN: "wh", Node.VICTIM_COUNT: "vc", Node.VICTIM_AGE: "va",
+    Node.DANGER: "dg",
+    Node.URGENT: "ug",
+    Node.ROLE: "ro",
+    Node.MY_AGE: "ma",
+    Node.INDICATORS: "in",
+    Node.PLACE_KIND: "pk",
+    Node.PLACE_KECAMATAN: "kc",
+    Node.PLACE_CROSSING: "cr",
+    Node.PLACE_SABAH: "sb",
+    Node.PLACE_TYPED: "pt",
+    Node.WHEN: "wh",
+    Node.VICTIM_COUNT: "vc",
+    Node.VICTIM_AGE: "va",
     Node.STORY: "st",
 }
 
@@ -88,27 +97,58 @@ def test_full_report_from_new_conversation_to_done(driver):
     assert QUESTION[Node.DANGER] in said
     assert d.data[:2] == ["1|dg|yes", "1|dg|no"]
 
-    play(d, ["1|dg|no", "1|ro|keluarga", "1|in|debt", "1|in|documents_held", "1|in|!done",
-             "1|pk|sabah", "1|sb|tawau", "1|wh|this_week", "1|vc|two_five", "1|va|13_17"])
+    play(
+        d,
+        [
+            "1|dg|no",
+            "1|ro|keluarga",
+            "1|in|debt",
+            "1|in|documents_held",
+            "1|in|!done",
+            "1|pk|sabah",
+            "1|sb|tawau",
+            "1|wh|this_week",
+            "1|vc|two_five",
+            "1|va|13_17",
+        ],
+    )
     assert d.state.node is Node.STORY
     d.text("  Dia dijanjikan kerja di ladang <b>Tawau</b>.  ")
     assert d.state.node is Node.REVIEW
     review = d.said
-    for expected in ("No", "I am family", "Owes travel costs, pay cut",
-                     "Passport or permit taken", "Somewhere in Sabah: Tawau", "This week",
-                     "2 to 5 people", "13 to 17", "Dia dijanjikan kerja di ladang <b>Tawau</b>."):
+    for expected in (
+        "No",
+        "I am family",
+        "Owes travel costs, pay cut",
+        "Passport or permit taken",
+        "Somewhere in Sabah: Tawau",
+        "This week",
+        "2 to 5 people",
+        "13 to 17",
+        "Dia dijanjikan kerja di ladang <b>Tawau</b>.",
+    ):
         assert expected in review
     assert "(skipped)" not in review
 
     sent_at = datetime(2025, 12, 1, 10, 0, tzinfo=UTC)
     tr = d.send(ButtonEvent(sent_at, "1|rv|send"))
     assert tr.effects == (
-        SubmitReport(Report(
-            submitted_at=sent_at, locale="id", in_danger=False, reporter_role="keluarga",
-            indicators=("debt", "documents_held"), place_kind="sabah", place="tawau",
-            place_text=None, when="this_week", victim_count="two_five", victim_age="13_17",
-            story="Dia dijanjikan kerja di ladang <b>Tawau</b>.",
-        )),
+        SubmitReport(
+            Report(
+                submitted_at=sent_at,
+                locale="id",
+                in_danger=False,
+                reporter_role="keluarga",
+                indicators=("debt", "documents_held"),
+                place_kind="sabah",
+                place="tawau",
+                place_text=None,
+                when="this_week",
+                victim_count="two_five",
+                victim_age="13_17",
+                story="Dia dijanjikan kerja di ladang <b>Tawau</b>.",
+            )
+        ),
     )
     report = tr.effects[0].report
     assert report.child and report.in_malaysia and not report.urgent
@@ -131,8 +171,20 @@ def test_full_report_from_new_conversation_to_done(driver):
 
 def test_everything_skipped_asks_once_before_sending_an_empty_report(driver):
     d = driver()
-    play(d, ["/lapor", "1|dg|!skip", "1|ro|!skip", "1|in|!skip", "1|pk|!skip", "1|wh|!skip",
-             "1|vc|!skip", "1|va|!skip", "1|st|!skip"])
+    play(
+        d,
+        [
+            "/lapor",
+            "1|dg|!skip",
+            "1|ro|!skip",
+            "1|in|!skip",
+            "1|pk|!skip",
+            "1|wh|!skip",
+            "1|vc|!skip",
+            "1|va|!skip",
+            "1|st|!skip",
+        ],
+    )
     assert d.state.node is Node.REVIEW
     assert d.said.count("(skipped)") == 8
     before = d.state
@@ -147,14 +199,36 @@ def test_everything_skipped_asks_once_before_sending_an_empty_report(driver):
 
 
 def test_an_empty_report_can_get_something_added_instead(driver):
-    d = play(driver(), ["/lapor", "1|dg|!skip", "1|ro|!skip", "1|in|!skip", "1|pk|!skip",
-                        "1|wh|!skip", "1|vc|!skip", "1|va|!skip", "1|st|!skip", "1|rv|send",
-                        "1|rv|place", "1|pk|kecamatan", "1|kc|sebatik"])
+    d = play(
+        driver(),
+        [
+            "/lapor",
+            "1|dg|!skip",
+            "1|ro|!skip",
+            "1|in|!skip",
+            "1|pk|!skip",
+            "1|wh|!skip",
+            "1|vc|!skip",
+            "1|va|!skip",
+            "1|st|!skip",
+            "1|rv|send",
+            "1|rv|place",
+            "1|pk|kecamatan",
+            "1|kc|sebatik",
+        ],
+    )
     assert d.state.node is Node.REVIEW
     tr = d.press("1|rv|send")  # no longer empty: sent at once
-    assert tr.effects == (SubmitReport(Report(submitted_at=tr.effects[0].report.submitted_at,
-                                              locale="id", place_kind="kecamatan",
-                                              place="sebatik")),)
+    assert tr.effects == (
+        SubmitReport(
+            Report(
+                submitted_at=tr.effects[0].report.submitted_at,
+                locale="id",
+                place_kind="kecamatan",
+                place="sebatik",
+            )
+        ),
+    )
 
 
 @pytest.mark.parametrize("answer", [["1|dg|yes", "1|ug|!skip"], ["1|dg|!skip", "Tolong"]])
@@ -474,8 +548,7 @@ def test_help_shows_numbers_and_commands_then_the_question(at, node, command):
 @pytest.mark.parametrize("command", ["hapus", "delete"])
 @pytest.mark.parametrize("node", [*ACTIVE, Node.DONE])
 def test_delete_forgets_me_and_is_honest_about_the_phone(at, driver, node, command):
-    d = driver(IntakeState(Node.DONE, Answers(), "en")) \
-        if node is Node.DONE else at(node)
+    d = driver(IntakeState(Node.DONE, Answers(), "en")) if node is Node.DONE else at(node)
     d.command(command)
     assert d.last.effects == (ForgetMe(),)
     assert d.state.node is Node.IDLE and d.state.answers == Answers()
@@ -504,14 +577,16 @@ def test_unknown_command_is_gentle_and_asks_again(at):
 
 
 # (typed text at place_kind is taken as the place, on the adult path)
-@pytest.mark.parametrize("node", [n for n in BUTTON_NODES if n is not Node.PLACE_KIND] + [
-    Node.REVIEW])
+@pytest.mark.parametrize(
+    "node", [n for n in BUTTON_NODES if n is not Node.PLACE_KIND] + [Node.REVIEW]
+)
 def test_text_where_buttons_are_expected_is_kept_with_the_story(at, node):
     d = at(node)
     before = d.state
     d.text(" dia di Tawau sekarang ")
-    assert d.state == replace(before, answers=replace(before.answers,
-                                                      story="dia di Tawau sekarang"))
+    assert d.state == replace(
+        before, answers=replace(before.answers, story="dia di Tawau sekarang")
+    )
     assert "what you wrote is kept with the report" in d.said and QUESTION[node] in d.said
     d.text("dengan dua temannya")
     assert d.state.answers.story == "dia di Tawau sekarang\n\ndengan dua temannya"
@@ -702,8 +777,12 @@ def test_the_indicator_screen_says_several_may_be_chosen_and_has_next_twice(at, 
     assert [b.data for b in keyboard[-1]] == [STOP]
     assert d.labels[0] == d.labels[-2] == "Next"
     headings = [render_row for render_row in d.labels if render_row.startswith("—")]
-    assert headings == ["— Recruitment and travel —", "— Work and pay —", "— Force and harm —",
-                        "— Other —"]
+    assert headings == [
+        "— Recruitment and travel —",
+        "— Work and pay —",
+        "— Force and harm —",
+        "— Other —",
+    ]
     toggles = [b for b in d.data if b not in ("1|in|!done", "1|in|!hd", STOP)]
     assert len(toggles) == len(catalog.indicators)
     assert "1|in|lost_contact" in toggles  # for families who lost contact
@@ -722,19 +801,31 @@ def test_pressing_a_heading_does_nothing(at):
 
 CHANGES = [
     ("danger", ["1|dg|yes", "1|ug|!skip"], {"in_danger": True}),
-    ("danger", ["1|dg|yes", "1|ug|malaysia", "1|ug|!skip"],
-     {"in_danger": True, "now_in": "malaysia"}),
+    (
+        "danger",
+        ["1|dg|yes", "1|ug|malaysia", "1|ug|!skip"],
+        {"in_danger": True, "now_in": "malaysia"},
+    ),
     ("role", ["1|ro|korban", "1|ma|adult"], {"reporter_role": "korban", "victim_age": "adult"}),
     ("role", ["1|ro|teman"], {"reporter_role": "teman"}),
     ("indicators", ["1|in|child", "1|in|debt", "1|in|!done"], {"indicators": ("child",)}),
-    ("place", ["1|pk|kecamatan", "1|kc|sebatik_utara"],
-     {"place_kind": "kecamatan", "place": "sebatik_utara"}),
-    ("place", ["1|pk|crossing", "1|cr|!back", "1|pk|typed", "Aji Kuning"],
-     {"place_kind": "typed", "place_text": "Aji Kuning"}),
+    (
+        "place",
+        ["1|pk|kecamatan", "1|kc|sebatik_utara"],
+        {"place_kind": "kecamatan", "place": "sebatik_utara"},
+    ),
+    (
+        "place",
+        ["1|pk|crossing", "1|cr|!back", "1|pk|typed", "Aji Kuning"],
+        {"place_kind": "typed", "place_text": "Aji Kuning"},
+    ),
     ("place", ["1|pk|!skip"], {"place_kind": None}),  # (it was skipped before too)
     ("when", ["1|wh|earlier"], {"when": "earlier"}),
-    ("victims", ["1|vc|six_plus", "1|va|under_13"],
-     {"victim_count": "six_plus", "victim_age": "under_13"}),
+    (
+        "victims",
+        ["1|vc|six_plus", "1|va|under_13"],
+        {"victim_count": "six_plus", "victim_age": "under_13"},
+    ),
     ("story", ["Mereka dibawa malam hari."], {"story": "Mereka dibawa malam hari."}),
 ]
 
@@ -780,20 +871,25 @@ def test_review_buttons(at):
     d = at(Node.REVIEW)
     assert d.data[0] == "1|rv|send"
     assert d.data[-1] == STOP
-    assert {f"1|rv|{s}" for s in ("danger", "role", "indicators", "place", "when", "victims",
-                                   "story")} <= set(d.data)
+    assert {
+        f"1|rv|{s}" for s in ("danger", "role", "indicators", "place", "when", "victims", "story")
+    } <= set(d.data)
     assert not any(x.endswith("!skip") for x in d.data)
 
 
 def test_review_of_a_long_report_fits_one_telegram_message(at, catalog, rendered):
     d = at(Node.REVIEW)
-    full = replace(d.state.answers, in_danger=True, indicators=tuple(
-        o.id for o in catalog.indicators), place_kind="typed", place_text="p" * 200,
-                   story="s" * 3000)
+    full = replace(
+        d.state.answers,
+        in_danger=True,
+        indicators=tuple(o.id for o in catalog.indicators),
+        place_kind="typed",
+        place_text="p" * 200,
+        story="s" * 3000,
+    )
     d = type(d)(d.flow, replace(d.state, answers=full))
     d.command("status")  # re-shows the review
     assert len(rendered(d.replies[-1].text)) < 4096
-
 
 
 @pytest.fixture

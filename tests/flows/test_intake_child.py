@@ -12,8 +12,12 @@ from flows.intake import Answers, IntakeState, Node, SubmitReport, dump_state, l
 
 STORY_PROMPT = "in your own words"
 TYPE_PLACE = "Please type the place"
-ADULT_ONLY = ("Body organ taken", "Forced to serve guests", "Contract or forced marriage",
-              "Tekong or unofficial agent")
+ADULT_ONLY = (
+    "Body organ taken",
+    "Forced to serve guests",
+    "Contract or forced marriage",
+    "Tekong or unofficial agent",
+)
 # Ways into the child path, each ending at the indicator question.
 ENTRIES = {
     "role: under 18": ["/start", "1|dg|no", "1|ro|anak"],
@@ -71,22 +75,56 @@ def test_own_age_is_asked_right_after_it_happened_to_me(driver):
 
 
 def test_the_youngest_question_is_not_asked_again_after_ones_own_age(driver):
-    d = play(driver(), ["/start", "1|dg|no", "1|ro|korban", "1|ma|adult", "1|in|!done",
-                        "1|pk|!skip", "1|wh|!skip", "1|vc|!skip"])
+    d = play(
+        driver(),
+        [
+            "/start",
+            "1|dg|no",
+            "1|ro|korban",
+            "1|ma|adult",
+            "1|in|!done",
+            "1|pk|!skip",
+            "1|wh|!skip",
+            "1|vc|!skip",
+        ],
+    )
     assert d.state.node is Node.STORY
 
 
 def test_a_victim_who_skipped_their_age_but_gives_13_to_17_later_takes_the_child_path(driver):
-    d = play(driver(), ["/start", "1|dg|no", "1|ro|korban", "1|ma|!skip", "1|in|!done",
-                        "1|pk|!skip", "1|wh|!skip", "1|vc|one", "1|va|13_17"])
+    d = play(
+        driver(),
+        [
+            "/start",
+            "1|dg|no",
+            "1|ro|korban",
+            "1|ma|!skip",
+            "1|in|!done",
+            "1|pk|!skip",
+            "1|wh|!skip",
+            "1|vc|one",
+            "1|va|13_17",
+        ],
+    )
     assert d.state.answers.child_path
     assert d.state.node is Node.REVIEW  # no story question for a child
     assert "Thank you for telling us" in d.said
 
 
 def test_a_family_member_reporting_a_child_stays_on_the_adult_path(driver):
-    d = play(driver(), ["/start", "1|dg|no", "1|ro|keluarga", "1|in|!done", "1|pk|!skip",
-                        "1|wh|!skip", "1|vc|one", "1|va|13_17"])
+    d = play(
+        driver(),
+        [
+            "/start",
+            "1|dg|no",
+            "1|ro|keluarga",
+            "1|in|!done",
+            "1|pk|!skip",
+            "1|wh|!skip",
+            "1|vc|one",
+            "1|va|13_17",
+        ],
+    )
     assert not d.state.answers.child_path
     assert d.state.node is Node.STORY
 
@@ -95,8 +133,16 @@ def test_a_family_member_reporting_a_child_stays_on_the_adult_path(driver):
 def test_a_child_is_never_asked_to_type(driver, entry):
     d = driver()
     seen = []
-    for action in [*ENTRIES[entry], "1|in|child", "1|in|!done", "1|pk|kecamatan",
-                   "1|kc|sebatik", "1|wh|today", "1|vc|one", "1|va|13_17"]:
+    for action in [
+        *ENTRIES[entry],
+        "1|in|child",
+        "1|in|!done",
+        "1|pk|kecamatan",
+        "1|kc|sebatik",
+        "1|wh|today",
+        "1|vc|one",
+        "1|va|13_17",
+    ]:
         play(d, [action])
         seen.append(d.said)
         assert d.state.node not in (Node.STORY, Node.PLACE_TYPED)
@@ -109,16 +155,37 @@ def test_a_child_is_never_asked_to_type(driver, entry):
 
 
 def test_forum_anak_full_report(driver):
-    d = play(driver(), [*ENTRIES["role: forum anak"], "1|in|child", "1|in|!done",
-                        "1|pk|kecamatan", "1|kc|sebatik", "1|wh|today", "1|vc|one",
-                        "1|va|13_17"])
+    d = play(
+        driver(),
+        [
+            *ENTRIES["role: forum anak"],
+            "1|in|child",
+            "1|in|!done",
+            "1|pk|kecamatan",
+            "1|kc|sebatik",
+            "1|wh|today",
+            "1|vc|one",
+            "1|va|13_17",
+        ],
+    )
     at = datetime(2025, 12, 1, 8, 0, tzinfo=UTC)
     tr = d.send(ButtonEvent(at, "1|rv|send"))
-    assert tr.effects == (SubmitReport(Report(
-        submitted_at=at, locale="id", in_danger=False, reporter_role="forum_anak",
-        indicators=("child",), place_kind="kecamatan", place="sebatik", when="today",
-        victim_count="one", victim_age="13_17",
-    )),)
+    assert tr.effects == (
+        SubmitReport(
+            Report(
+                submitted_at=at,
+                locale="id",
+                in_danger=False,
+                reporter_role="forum_anak",
+                indicators=("child",),
+                place_kind="kecamatan",
+                place="sebatik",
+                when="today",
+                victim_count="one",
+                victim_age="13_17",
+            )
+        ),
+    )
     assert tr.effects[0].report.by_child
 
 
@@ -144,8 +211,17 @@ def test_what_a_child_volunteers_is_kept_but_can_be_deleted(driver):
 
 
 def test_a_child_cannot_open_the_story_from_the_review(driver):
-    d = play(driver(), [*ENTRIES["role: under 18"], "1|in|!done", "1|pk|!skip", "1|wh|!skip",
-                        "1|vc|!skip", "1|va|!skip"])
+    d = play(
+        driver(),
+        [
+            *ENTRIES["role: under 18"],
+            "1|in|!done",
+            "1|pk|!skip",
+            "1|wh|!skip",
+            "1|vc|!skip",
+            "1|va|!skip",
+        ],
+    )
     assert d.state.node is Node.REVIEW
     before = d.state
     d.press("1|rv|story")
@@ -153,8 +229,20 @@ def test_a_child_cannot_open_the_story_from_the_review(driver):
 
 
 def test_switching_to_a_childs_role_keeps_what_was_written_and_asks_no_more(driver):
-    d = play(driver(), ["/start", "1|dg|no", "1|ro|teman", "1|in|!done", "Jalan Tien Tse",
-                        "1|wh|!skip", "1|vc|!skip", "1|va|!skip", "Cerita saya"])
+    d = play(
+        driver(),
+        [
+            "/start",
+            "1|dg|no",
+            "1|ro|teman",
+            "1|in|!done",
+            "Jalan Tien Tse",
+            "1|wh|!skip",
+            "1|vc|!skip",
+            "1|va|!skip",
+            "Cerita saya",
+        ],
+    )
     assert d.state.node is Node.REVIEW
     play(d, ["1|rv|role", "1|ro|anak"])
     a = d.state.answers
@@ -164,17 +252,29 @@ def test_switching_to_a_childs_role_keeps_what_was_written_and_asks_no_more(driv
 
 
 def test_a_child_sees_sapa_first_and_the_advice_again_at_the_end(driver):
-    d = play(driver(), [*ENTRIES["role: under 18"], "1|in|child", "1|in|!done", "1|pk|sabah",
-                        "1|sb|tawau", "1|wh|!skip", "1|vc|!skip", "1|va|!skip", "1|rv|send"])
+    d = play(
+        driver(),
+        [
+            *ENTRIES["role: under 18"],
+            "1|in|child",
+            "1|in|!done",
+            "1|pk|sabah",
+            "1|sb|tawau",
+            "1|wh|!skip",
+            "1|vc|!skip",
+            "1|va|!skip",
+            "1|rv|send",
+        ],
+    )
     from flows.intake import ReportFiled
 
     d.send(ReportFiled(datetime(2025, 12, 1, tzinfo=UTC), "TPPO-7K3M9Q"))
     said = d.said
     assert "TPPO-7K3M9Q" in said and "tell an adult you trust" in said
     assert "delete this chat now" in said
-    malaysia = said[said.index("In Malaysia (Sabah)"):]
+    malaysia = said[said.index("In Malaysia (Sabah)") :]
     assert malaysia.split("\n")[1].startswith("• SAPA, for women and children")
-    indonesia = said[said.index("In Indonesia"):]
+    indonesia = said[said.index("In Indonesia") :]
     assert indonesia.split("\n")[1].startswith("• SAPA, for women and children: 129")
 
 

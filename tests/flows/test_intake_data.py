@@ -14,9 +14,25 @@ from flows.domain.catalog import help_check, parse_catalog
 
 ROOT = Path(__file__).resolve().parents[2]
 TOML = ROOT / "flows" / "data" / "intake.toml"
-INDICATORS = ["broker", "irregular_route", "holding", "forged_documents", "deceived", "unpaid",
-              "debt", "documents_held", "conditions", "confined", "violence", "sexual",
-              "marriage", "organ", "child", "lost_contact", "other"]
+INDICATORS = [
+    "broker",
+    "irregular_route",
+    "holding",
+    "forged_documents",
+    "deceived",
+    "unpaid",
+    "debt",
+    "documents_held",
+    "conditions",
+    "confined",
+    "violence",
+    "sexual",
+    "marriage",
+    "organ",
+    "child",
+    "lost_contact",
+    "other",
+]
 
 
 def _data() -> dict:
@@ -24,17 +40,25 @@ def _data() -> dict:
 
 
 def test_intake_toml_parses_with_every_list(catalog):
-    assert [o.id for o in catalog.roles] == ["korban", "keluarga", "teman", "anak", "forum_anak",
-                                             "lainnya"]
+    assert [o.id for o in catalog.roles] == [
+        "korban",
+        "keluarga",
+        "teman",
+        "anak",
+        "forum_anak",
+        "lainnya",
+    ]
     assert [o.id for o in catalog.indicators] == INDICATORS
     assert {o.group for o in catalog.indicators} == {g.id for g in catalog.indicator_groups}
     assert {o.id for o in catalog.child_indicators} <= set(INDICATORS)
     assert not {"organ", "marriage", "forged_documents"} & {o.id for o in catalog.child_indicators}
     assert len(catalog.kecamatan) == 21
     assert {"sebatik", "nunukan_selatan", "lumbis_hulu", "sei_menggaris"} <= {
-        o.id for o in catalog.kecamatan}
+        o.id for o in catalog.kecamatan
+    }
     assert {"tunon_taka", "long_midang", "aji_kuning", "simanggaris", "other"} <= {
-        o.id for o in catalog.crossings}
+        o.id for o in catalog.crossings
+    }
     assert catalog.sabah[0].id == "tawau"
     assert {"kota_kinabalu", "ladang", "unknown"} <= {o.id for o in catalog.sabah}
     assert {o.id for o in catalog.age_bands} == {"under_13", "13_17", "adult", "unknown"}
@@ -57,13 +81,21 @@ def test_labels_fit_on_a_button_and_are_safe_msgids(catalog):
 
 def test_help_numbers_by_country_as_domain_md_lists_them(catalog):
     by_country = {(h.country, h.number) for h in catalog.help_lines if h.listed}
-    assert {("malaysia", "999"), ("malaysia", "112"), ("malaysia", "+60 89 772052"),
-            ("malaysia", "+62 811-1129-129"), ("malaysia", "+62 21 2924 4800"),
-            ("indonesia", "110"), ("indonesia", "129"), ("indonesia", "0800-1000"),
-            ("indonesia", "148")} == by_country
+    assert {
+        ("malaysia", "999"),
+        ("malaysia", "112"),
+        ("malaysia", "+60 89 772052"),
+        ("malaysia", "+62 811-1129-129"),
+        ("malaysia", "+62 21 2924 4800"),
+        ("indonesia", "110"),
+        ("indonesia", "129"),
+        ("indonesia", "0800-1000"),
+        ("indonesia", "148"),
+    } == by_country
     # Numbers that fail from a Malaysian SIM card are never offered as Malaysian ones.
     assert not {"110", "129", "0800-1000", "148"} & {
-        h.number for h in catalog.help_lines if h.country == "malaysia"}
+        h.number for h in catalog.help_lines if h.country == "malaysia"
+    }
     (lpsk,) = [h for h in catalog.help_lines if h.number == "148"]
     assert not lpsk.emergency
     (whatsapp,) = [h for h in catalog.help_lines if h.whatsapp]
@@ -103,16 +135,21 @@ def test_help_numbers_and_unverified_places_are_flagged_for_verification():
     assert "NEVER guess a number" in text
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    (lambda d: d["help_lines"][0].update(country="singapore"), "country"),
-    (lambda d: d["help_lines"][0].update(number="call 999"), "digits"),
-    (lambda d: d["help_lines"][0].update(verified="last year"), "must be a date"),
-    (lambda d: d["help_lines"][0].update(all_day="yes"), "true or false"),
-    (lambda d: d["child_indicators"].append({"id": "ghost", "label": "Ghost"}),
-     "not an indicators id"),
-    (lambda d: d["indicators"][0].update(group="nowhere"), "not an indicator_groups id"),
-    (lambda d: d.pop("child_indicators"), "child_indicators"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["help_lines"][0].update(country="singapore"), "country"),
+        (lambda d: d["help_lines"][0].update(number="call 999"), "digits"),
+        (lambda d: d["help_lines"][0].update(verified="last year"), "must be a date"),
+        (lambda d: d["help_lines"][0].update(all_day="yes"), "true or false"),
+        (
+            lambda d: d["child_indicators"].append({"id": "ghost", "label": "Ghost"}),
+            "not an indicators id",
+        ),
+        (lambda d: d["indicators"][0].update(group="nowhere"), "not an indicator_groups id"),
+        (lambda d: d.pop("child_indicators"), "child_indicators"),
+    ],
+)
 def test_malformed_catalogs_are_refused_with_a_clear_message(change, message):
     data = _data()
     change(data)

@@ -48,8 +48,11 @@ def linked(driver, *more):
 def test_three_taps_file_an_urgent_ticket_with_what_is_known(driver):
     d = play(driver(), ["/start", "1|dg|yes", "1|ug|malaysia"])
     tr = d.send(ButtonEvent(AT, "1|ug|send"))
-    assert tr.effects == (FileUrgent(Report(submitted_at=AT, locale="id", in_danger=True,
-                                            now_in="malaysia", fast_lane=True)),)
+    assert tr.effects == (
+        FileUrgent(
+            Report(submitted_at=AT, locale="id", in_danger=True, now_in="malaysia", fast_lane=True)
+        ),
+    )
     report = tr.effects[0].report
     assert report.urgent and report.in_malaysia and not report.low_information
     assert tr.replies == ()  # the reply comes with the reference
@@ -117,8 +120,16 @@ def test_nothing_is_pushed_when_nothing_changed(driver):
 
 
 def test_the_final_send_adds_to_the_ticket_and_never_files_a_second(driver):
-    d = linked(driver, "1|ro|keluarga", "1|in|!done", "1|pk|!skip", "1|wh|today",
-               "1|vc|!skip", "1|va|!skip", "1|st|!skip")
+    d = linked(
+        driver,
+        "1|ro|keluarga",
+        "1|in|!done",
+        "1|pk|!skip",
+        "1|wh|today",
+        "1|vc|!skip",
+        "1|va|!skip",
+        "1|st|!skip",
+    )
     assert d.state.node is Node.REVIEW
     assert f"Already sent as urgent report {REF}" in d.said
     assert "1|rv|danger" not in d.data  # the urgent report's danger answer stays as sent
@@ -135,9 +146,23 @@ def test_the_final_send_adds_to_the_ticket_and_never_files_a_second(driver):
 def test_a_whole_fast_lane_walk_files_exactly_one_ticket(driver):
     d = driver()
     effects = []
-    for action in ["/start", "1|dg|yes", "1|ug|send", "URGENT", "1|ro|korban", "1|ma|adult",
-                   "1|in|debt", "1|in|!done", "1|pk|sabah", "1|sb|tawau", "1|wh|ongoing",
-                   "1|vc|one", "Tolong saya", "1|rv|send", "FILED"]:
+    for action in [
+        "/start",
+        "1|dg|yes",
+        "1|ug|send",
+        "URGENT",
+        "1|ro|korban",
+        "1|ma|adult",
+        "1|in|debt",
+        "1|in|!done",
+        "1|pk|sabah",
+        "1|sb|tawau",
+        "1|wh|ongoing",
+        "1|vc|one",
+        "Tolong saya",
+        "1|rv|send",
+        "FILED",
+    ]:
         play(d, [action])
         effects += d.last.effects
     assert sum(isinstance(e, FileUrgent) for e in effects) == 1
@@ -197,9 +222,24 @@ def test_starting_again_drops_the_link(driver):
 
 
 def test_changing_the_danger_answer_from_the_review_can_take_the_fast_lane(driver):
-    d = play(driver(), ["/start", "1|dg|no", "1|ro|teman", "1|in|debt", "1|in|!done",
-                        "1|pk|!skip", "1|wh|!skip", "1|vc|!skip", "1|va|!skip", "1|st|!skip",
-                        "1|rv|danger", "1|dg|yes", "1|ug|send"])
+    d = play(
+        driver(),
+        [
+            "/start",
+            "1|dg|no",
+            "1|ro|teman",
+            "1|in|debt",
+            "1|in|!done",
+            "1|pk|!skip",
+            "1|wh|!skip",
+            "1|vc|!skip",
+            "1|va|!skip",
+            "1|st|!skip",
+            "1|rv|danger",
+            "1|dg|yes",
+            "1|ug|send",
+        ],
+    )
     (urgent,) = d.last.effects
     assert isinstance(urgent, FileUrgent) and urgent.report.indicators == ("debt",)
     d.send(UrgentFiled(AT, REF))

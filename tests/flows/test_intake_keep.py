@@ -14,8 +14,9 @@ AT = datetime(2025, 12, 1, 9, 30, tzinfo=UTC)
 
 
 def voice(file_id: str = "AwACAgUAAx", group: str | None = None, **extra) -> MediaEvent:
-    return MediaEvent(AT, "voice", file_id=file_id, file_unique_id="AgADvQ",
-                      media_group_id=group, **extra)
+    return MediaEvent(
+        AT, "voice", file_id=file_id, file_unique_id="AgADvQ", media_group_id=group, **extra
+    )
 
 
 def to_review(d):
@@ -50,8 +51,9 @@ def test_a_first_voice_note_is_kept_and_the_reporter_is_told(driver):
     d = driver()
     d.send(voice())
     assert d.state.node is Node.DANGER
-    assert d.state.answers.attachments == (Attachment("voice", file_id="AwACAgUAAx",
-                                                      file_unique_id="AgADvQ"),)
+    assert d.state.answers.attachments == (
+        Attachment("voice", file_id="AwACAgUAAx", file_unique_id="AgADvQ"),
+    )
     assert d.said.startswith("🎙 Voice note kept with the report.")
     assert "report human trafficking without giving your name" in d.said
     assert len(d.replies) == 1
@@ -64,18 +66,31 @@ def test_a_first_sticker_just_gets_the_welcome(driver):
     assert d.said.startswith("<b>Lapor TPPO</b>")
 
 
-@pytest.mark.parametrize(("event", "kept"), [
-    (MediaEvent(AT, "photo", file_id="AgACAgUAAx", file_unique_id="AQADx"),
-     Attachment("photo", file_id="AgACAgUAAx", file_unique_id="AQADx")),
-    (MediaEvent(AT, "video_note", file_id="DQACAgUAAx"), Attachment("video_note",
-                                                                     file_id="DQACAgUAAx")),
-    (MediaEvent(AT, "document", file_id="BQACAgUAAx"), Attachment("document",
-                                                                   file_id="BQACAgUAAx")),
-    (MediaEvent(AT, "location", latitude=4.2447, longitude=117.8912),
-     Attachment("location", latitude=4.2447, longitude=117.8912)),
-    (MediaEvent(AT, "venue", latitude=4.2447, longitude=117.8912),
-     Attachment("location", latitude=4.2447, longitude=117.8912)),
-])
+@pytest.mark.parametrize(
+    ("event", "kept"),
+    [
+        (
+            MediaEvent(AT, "photo", file_id="AgACAgUAAx", file_unique_id="AQADx"),
+            Attachment("photo", file_id="AgACAgUAAx", file_unique_id="AQADx"),
+        ),
+        (
+            MediaEvent(AT, "video_note", file_id="DQACAgUAAx"),
+            Attachment("video_note", file_id="DQACAgUAAx"),
+        ),
+        (
+            MediaEvent(AT, "document", file_id="BQACAgUAAx"),
+            Attachment("document", file_id="BQACAgUAAx"),
+        ),
+        (
+            MediaEvent(AT, "location", latitude=4.2447, longitude=117.8912),
+            Attachment("location", latitude=4.2447, longitude=117.8912),
+        ),
+        (
+            MediaEvent(AT, "venue", latitude=4.2447, longitude=117.8912),
+            Attachment("location", latitude=4.2447, longitude=117.8912),
+        ),
+    ],
+)
 def test_media_at_any_step_is_kept(at, event, kept):
     from tests.flows.test_intake import ACTIVE
 
@@ -113,8 +128,9 @@ def test_there_is_a_limit_and_it_is_said(at):
     assert "as many files as it can" in d.said
 
 
-@pytest.mark.parametrize("event", [MediaEvent(AT, "photo"), MediaEvent(AT, "location",
-                                                                         latitude=1.0)])
+@pytest.mark.parametrize(
+    "event", [MediaEvent(AT, "photo"), MediaEvent(AT, "location", latitude=1.0)]
+)
 def test_media_missing_what_is_needed_is_not_kept(at, event):
     d = at(Node.WHEN)
     before = d.state

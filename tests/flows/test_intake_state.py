@@ -24,19 +24,77 @@ from flows.intake.state import ACTIVE_NODES
 
 STOP = "1|x|stop"
 TOURS = [
-    ["Tolong", "1|dg|yes", "1|ug|malaysia", "1|ug|send", "URGENT", "1|ro|korban", "1|ma|13_17",
-     "1|in|child", "PHOTO", "1|in|!done", "1|pk|sabah", "1|sb|tawau", "1|wh|today",
-     "1|vc|one", "1|rv|send", "FILED"],
-    ["/start", "1|dg|yes", "1|ug|!skip", "1|ro|korban", "1|ma|adult", "1|in|debt",
-     "1|in|violence", "1|in|!done",
-     "1|pk|kecamatan", "1|kc|!back", "1|pk|crossing", "1|cr|!back", "1|pk|sabah", "1|sb|!back",
-     "1|pk|typed", "Pelabuhan", "1|wh|ongoing", "1|vc|six_plus", "1|va|under_13",
-     "Cerita <b>saya</b>", "1|rv|place", "1|pk|sabah", "1|sb|kunak", "1|rv|victims",
-     "1|vc|one", "1|va|adult", "/bahasa", "1|lg|en", "/start", "1|rs|go", "1|rv|send",
-     "FILED", "halo", "/lapor"],
-    ["/start", "1|dg|no", "1|ro|forum_anak", "1|in|child", "1|in|!done", "1|pk|sabah",
-     "1|sb|ladang", "1|wh|today", "1|vc|two_five", "1|va|13_17", "1|rv|danger", "1|dg|!skip",
-     "1|x|stop", "1|rs|go", "/batal"],
+    [
+        "Tolong",
+        "1|dg|yes",
+        "1|ug|malaysia",
+        "1|ug|send",
+        "URGENT",
+        "1|ro|korban",
+        "1|ma|13_17",
+        "1|in|child",
+        "PHOTO",
+        "1|in|!done",
+        "1|pk|sabah",
+        "1|sb|tawau",
+        "1|wh|today",
+        "1|vc|one",
+        "1|rv|send",
+        "FILED",
+    ],
+    [
+        "/start",
+        "1|dg|yes",
+        "1|ug|!skip",
+        "1|ro|korban",
+        "1|ma|adult",
+        "1|in|debt",
+        "1|in|violence",
+        "1|in|!done",
+        "1|pk|kecamatan",
+        "1|kc|!back",
+        "1|pk|crossing",
+        "1|cr|!back",
+        "1|pk|sabah",
+        "1|sb|!back",
+        "1|pk|typed",
+        "Pelabuhan",
+        "1|wh|ongoing",
+        "1|vc|six_plus",
+        "1|va|under_13",
+        "Cerita <b>saya</b>",
+        "1|rv|place",
+        "1|pk|sabah",
+        "1|sb|kunak",
+        "1|rv|victims",
+        "1|vc|one",
+        "1|va|adult",
+        "/bahasa",
+        "1|lg|en",
+        "/start",
+        "1|rs|go",
+        "1|rv|send",
+        "FILED",
+        "halo",
+        "/lapor",
+    ],
+    [
+        "/start",
+        "1|dg|no",
+        "1|ro|forum_anak",
+        "1|in|child",
+        "1|in|!done",
+        "1|pk|sabah",
+        "1|sb|ladang",
+        "1|wh|today",
+        "1|vc|two_five",
+        "1|va|13_17",
+        "1|rv|danger",
+        "1|dg|!skip",
+        "1|x|stop",
+        "1|rs|go",
+        "/batal",
+    ],
     ["/start", "/hapus"],
 ]
 
@@ -48,8 +106,9 @@ def play(d, action):
     elif action == "URGENT":
         d.send(UrgentFiled(at, "TPPO-7K3M9Q"))
     elif action == "PHOTO":
-        d.send(MediaEvent(at, "photo", file_id="AgAC-1", file_unique_id="u1",
-                          media_group_id="1234"))
+        d.send(
+            MediaEvent(at, "photo", file_id="AgAC-1", file_unique_id="u1", media_group_id="1234")
+        )
     elif action.startswith("/"):
         d.command(action[1:])
     elif action.startswith("1|"):
@@ -99,8 +158,9 @@ def test_every_question_keyboard_has_stop_and_a_way_on_without_answering(tour):
             data = [b.data for row in reply.keyboard for b in row]
             if state.node in ACTIVE_NODES and data and data[0] != "1|x|yes":
                 assert STOP in data
-                assert reply.keyboard[-1] == tuple(b for b in reply.keyboard[-1]
-                                                   if b.data == STOP)  # alone on its row
+                assert reply.keyboard[-1] == tuple(
+                    b for b in reply.keyboard[-1] if b.data == STOP
+                )  # alone on its row
                 checked += 1
                 if state.node is not Node.REVIEW and not data[0].startswith(("1|lg|", "1|rs|")):
                     # The indicator list goes on with Next (its Skip would do the same).
@@ -139,29 +199,75 @@ GARBAGE = [
     {"v": 1, "node": "role", "locale": "id", "answers": {"story": ""}},
     {"v": 1, "node": "role", "locale": "id", "answers": {"place_text": 5}},
     {"v": 2, "node": "role", "locale": "id", "answers": {"now_in": "singapore"}},
-    {"v": 2, "node": "role", "locale": "id", "answers": {"attachments": [{"kind": "sticker",
-                                                                           "file_id": "x"}]}},
+    {
+        "v": 2,
+        "node": "role",
+        "locale": "id",
+        "answers": {"attachments": [{"kind": "sticker", "file_id": "x"}]},
+    },
     {"v": 2, "node": "role", "locale": "id", "answers": {"attachments": [{"kind": "photo"}]}},
-    {"v": 2, "node": "role", "locale": "id", "answers": {"attachments": [
-        {"kind": "location", "latitude": 91.0, "longitude": 0.0}]}},
-    {"v": 2, "node": "role", "locale": "id", "answers": {"attachments": [
-        {"kind": "location", "latitude": True, "longitude": 0.0}]}},
-    {"v": 2, "node": "role", "locale": "id", "answers": {"attachments": [
-        {"kind": "location", "latitude": float("nan"), "longitude": 0.0}]}},
-    {"v": 2, "node": "role", "locale": "id", "answers": {"attachments": [
-        {"kind": "location", "latitude": "4.2", "longitude": 0.0}]}},
-    {"v": 2, "node": "role", "locale": "id", "answers": {"attachments": [
-        {"kind": "photo", "file_id": "a b"}]}},
-    {"v": 2, "node": "role", "locale": "id", "answers": {"attachments": [
-        {"kind": "photo", "file_id": "x", "name": "Siti"}]}},
-    {"v": 2, "node": "role", "locale": "id", "answers": {"attachments": [
-        {"kind": "photo", "file_id": "x"}] * 21}},
-    {"v": 2, "node": "done", "locale": "id",
-     "linked": {"reference": "TPPO-7K3M9Q", "at": "2025-12-01T00:00:00+00:00"}},
-    {"v": 2, "node": "role", "locale": "id",
-     "linked": {"reference": "<b>", "at": "2025-12-01T00:00:00+00:00"}},
-    {"v": 2, "node": "role", "locale": "id",
-     "linked": {"reference": "TPPO-7K3M9Q", "at": "2025-12-01T00:00:00"}},
+    {
+        "v": 2,
+        "node": "role",
+        "locale": "id",
+        "answers": {"attachments": [{"kind": "location", "latitude": 91.0, "longitude": 0.0}]},
+    },
+    {
+        "v": 2,
+        "node": "role",
+        "locale": "id",
+        "answers": {"attachments": [{"kind": "location", "latitude": True, "longitude": 0.0}]},
+    },
+    {
+        "v": 2,
+        "node": "role",
+        "locale": "id",
+        "answers": {
+            "attachments": [{"kind": "location", "latitude": float("nan"), "longitude": 0.0}]
+        },
+    },
+    {
+        "v": 2,
+        "node": "role",
+        "locale": "id",
+        "answers": {"attachments": [{"kind": "location", "latitude": "4.2", "longitude": 0.0}]},
+    },
+    {
+        "v": 2,
+        "node": "role",
+        "locale": "id",
+        "answers": {"attachments": [{"kind": "photo", "file_id": "a b"}]},
+    },
+    {
+        "v": 2,
+        "node": "role",
+        "locale": "id",
+        "answers": {"attachments": [{"kind": "photo", "file_id": "x", "name": "Siti"}]},
+    },
+    {
+        "v": 2,
+        "node": "role",
+        "locale": "id",
+        "answers": {"attachments": [{"kind": "photo", "file_id": "x"}] * 21},
+    },
+    {
+        "v": 2,
+        "node": "done",
+        "locale": "id",
+        "linked": {"reference": "TPPO-7K3M9Q", "at": "2025-12-01T00:00:00+00:00"},
+    },
+    {
+        "v": 2,
+        "node": "role",
+        "locale": "id",
+        "linked": {"reference": "<b>", "at": "2025-12-01T00:00:00+00:00"},
+    },
+    {
+        "v": 2,
+        "node": "role",
+        "locale": "id",
+        "linked": {"reference": "TPPO-7K3M9Q", "at": "2025-12-01T00:00:00"},
+    },
     {"v": 2, "node": "role", "locale": "id", "linked": {"reference": "TPPO-7K3M9Q"}},
     {"v": 2, "node": "story", "locale": "id", "answers": {"reporter_role": "anak"}},
 ]
@@ -183,56 +289,95 @@ def test_load_state_fills_missing_answers_with_defaults():
 
 
 def test_a_version_1_state_is_read_as_the_same_conversation():
-    old = {"v": 1, "node": "victim_count", "locale": "id", "review": False,
-           "answers": {"in_danger": False, "reporter_role": "keluarga",
-                       "indicators": ["debt", "child"], "place_kind": "sabah",
-                       "place": "tawau", "place_text": None, "when": "today",
-                       "victim_count": None, "victim_age": None, "story": "Cerita"}}
+    old = {
+        "v": 1,
+        "node": "victim_count",
+        "locale": "id",
+        "review": False,
+        "answers": {
+            "in_danger": False,
+            "reporter_role": "keluarga",
+            "indicators": ["debt", "child"],
+            "place_kind": "sabah",
+            "place": "tawau",
+            "place_text": None,
+            "when": "today",
+            "victim_count": None,
+            "victim_age": None,
+            "story": "Cerita",
+        },
+    }
     state = load_state(old)
-    assert state == IntakeState(Node.VICTIM_COUNT, Answers(
-        in_danger=False, reporter_role="keluarga", indicators=("debt", "child"),
-        place_kind="sabah", place="tawau", when="today", story="Cerita"), "id")
+    assert state == IntakeState(
+        Node.VICTIM_COUNT,
+        Answers(
+            in_danger=False,
+            reporter_role="keluarga",
+            indicators=("debt", "child"),
+            place_kind="sabah",
+            place="tawau",
+            when="today",
+            story="Cerita",
+        ),
+        "id",
+    )
     assert dump_state(state)["v"] == STATE_VERSION == 2
 
 
 def test_the_fast_lane_link_and_attachments_round_trip():
     at = datetime(2025, 12, 1, 9, 0, tzinfo=UTC)
-    state = IntakeState(Node.WHEN, Answers(in_danger=True, now_in="malaysia", attachments=(
-        Attachment("voice", file_id="AwAC-x_1", file_unique_id="AgAD"),
-        Attachment("location", latitude=4.25, longitude=117.89))), "id", linked="TPPO-7K3M9Q",
-        linked_at=at)
+    state = IntakeState(
+        Node.WHEN,
+        Answers(
+            in_danger=True,
+            now_in="malaysia",
+            attachments=(
+                Attachment("voice", file_id="AwAC-x_1", file_unique_id="AgAD"),
+                Attachment("location", latitude=4.25, longitude=117.89),
+            ),
+        ),
+        "id",
+        linked="TPPO-7K3M9Q",
+        linked_at=at,
+    )
     data = json.loads(json.dumps(dump_state(state)))
     assert data["linked"] == {"reference": "TPPO-7K3M9Q", "at": "2025-12-01T09:00:00+00:00"}
     assert load_state(data) == state
 
 
 def test_dump_state_is_plain_json():
-    state = IntakeState(Node.INDICATORS, Answers(in_danger=True, indicators=("debt", "child")),
-                        "id", return_to_review=True)
+    state = IntakeState(
+        Node.INDICATORS,
+        Answers(in_danger=True, indicators=("debt", "child")),
+        "id",
+        return_to_review=True,
+    )
     data = dump_state(state)
     assert data["answers"]["indicators"] == ["debt", "child"]
     assert json.loads(json.dumps(data)) == data
 
 
-@pytest.mark.parametrize(("data", "expected"), [
-    ("1|ro|keluarga", cb.Callback("ro", "keluarga")),
-    ("1|in|!done", cb.Callback("in", "!done")),
-    ("1|x|stop", cb.Callback("x", "stop")),
-    ("1|va|13_17", cb.Callback("va", "13_17")),
-    ("1|ro|keluarga ", None),
-    ("1|ro||", None),
-    ("1||ro", None),
-    ("1|RO|keluarga", None),
-    ("1|ro|" + "a" * 24, cb.Callback("ro", "a" * 24)),
-    ("1|ro|" + "a" * 25, None),
-    ("1|ro|ke\u0301luarga", None),
-])
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ("1|ro|keluarga", cb.Callback("ro", "keluarga")),
+        ("1|in|!done", cb.Callback("in", "!done")),
+        ("1|x|stop", cb.Callback("x", "stop")),
+        ("1|va|13_17", cb.Callback("va", "13_17")),
+        ("1|ro|keluarga ", None),
+        ("1|ro||", None),
+        ("1||ro", None),
+        ("1|RO|keluarga", None),
+        ("1|ro|" + "a" * 24, cb.Callback("ro", "a" * 24)),
+        ("1|ro|" + "a" * 25, None),
+        ("1|ro|ke\u0301luarga", None),
+    ],
+)
 def test_parse_callback(data, expected):
     assert cb.parse(data) == expected
 
 
-@pytest.mark.parametrize(("code", "value"), [("ro", "Bad"), ("zz", "x"), ("ro", "a|b"),
-                                             ("ro", "")])
+@pytest.mark.parametrize(("code", "value"), [("ro", "Bad"), ("zz", "x"), ("ro", "a|b"), ("ro", "")])
 def test_encode_refuses_what_parse_would_reject(code, value):
     with pytest.raises(ValueError, match="invalid callback data"):
         cb.encode(code, value)

@@ -13,11 +13,13 @@ def _staff_command(event: Event) -> bool:
     return isinstance(event, CommandEvent) and event.command == "tiket"
 
 
-ROUTER = Router([
-    Rule("triage", Place.STAFF_GROUP, staff_only=True),
-    Rule("triage", Place.PRIVATE, staff_only=True, accepts=_staff_command),
-    Rule("intake", Place.PRIVATE),
-])
+ROUTER = Router(
+    [
+        Rule("triage", Place.STAFF_GROUP, staff_only=True),
+        Rule("triage", Place.PRIVATE, staff_only=True, accepts=_staff_command),
+        Rule("intake", Place.PRIVATE),
+    ]
+)
 
 
 def test_private_chats_go_to_the_intake() -> None:

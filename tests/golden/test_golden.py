@@ -46,7 +46,8 @@ def test_transcript_matches_the_checked_in_file(walk: str, locale: str) -> None:
     assert text == path.read_text(encoding="utf-8"), (
         f"{path.relative_to(HERE.parents[1])} differs from what the flow now says; if the "
         "change is intended, run UPDATE_GOLDEN=1 .venv/bin/pytest tests/golden and review "
-        "the diff")
+        "the diff"
+    )
 
 
 def test_no_stale_transcripts() -> None:
@@ -58,7 +59,7 @@ def test_no_stale_transcripts() -> None:
 @pytest.mark.parametrize("walk", ["forum_anak", "child_by_age"])
 def test_a_child_is_addressed_as_kamu_never_anda(walk: str) -> None:
     text = _render(walk, "id")
-    child_part = text[text.index("Terima kasih"):text.index("=== the staff card")]
+    child_part = text[text.index("Terima kasih") : text.index("=== the staff card")]
     assert "kamu" in child_part.lower()
     assert not re.search(r"\bAnda\b", child_part, re.IGNORECASE)
 

@@ -75,17 +75,29 @@ class EchoFlow:
 
 def _update(update_id: int, text: str) -> dict[str, Any]:
     user = {"id": 4242, "is_bot": False, "first_name": "A"}
-    return {"update_id": update_id, "message": {
-        "message_id": update_id, "date": 0, "from": user, "text": text,
-        "chat": {"id": 4242, "type": "private", "first_name": "A"}}}
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": 0,
+            "from": user,
+            "text": text,
+            "chat": {"id": 4242, "type": "private", "first_name": "A"},
+        },
+    }
 
 
 def _handler(flow: EchoFlow, registry: EffectRegistry) -> UpdateHandler:
     keys = Keys(new_data_key())
-    return UpdateHandler(keys=keys, router=Router([Rule("echo", Place.PRIVATE)]),
-                         flows={"echo": flow}, effects=registry,
-                         outgoing=Outgoing(keys, Translator()), staff_chat_id=-100,
-                         default_locale="en")
+    return UpdateHandler(
+        keys=keys,
+        router=Router([Rule("echo", Place.PRIVATE)]),
+        flows={"echo": flow},
+        effects=registry,
+        outgoing=Outgoing(keys, Translator()),
+        staff_chat_id=-100,
+        default_locale="en",
+    )
 
 
 def test_a_flow_whose_effect_has_no_handler_cannot_be_wired() -> None:
@@ -105,7 +117,8 @@ def test_an_effect_type_gets_exactly_one_handler() -> None:
 
 
 async def test_effects_answer_with_events_and_unknown_effects_fail_the_update(
-        database_url: str) -> None:
+    database_url: str,
+) -> None:
     registry = EffectRegistry()
 
     async def ping(ctx: EffectContext, effect: Ping) -> EffectResult:
@@ -121,6 +134,7 @@ async def test_effects_answer_with_events_and_unknown_effects_fail_the_update(
         with pytest.raises(UnknownEffect, match="Undeclared"):
             async with db.transaction() as session:
                 await _handler(EchoFlow(Undeclared()), registry).handle(
-                    session, _update(2, "hi"), AT)
+                    session, _update(2, "hi"), AT
+                )
     finally:
         await db.dispose()

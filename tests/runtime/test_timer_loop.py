@@ -27,8 +27,11 @@ async def _fired_kinds(db: Database) -> list[tuple[str, str]]:
 
 async def _ping(session: AsyncSession, timer: DueTimer, now: datetime) -> Fired:
     step = int(timer.data.get("step", 1))
-    follow = [NewTimer("ping", f"ping:{step + 1}", now + timedelta(minutes=5),
-                       data={"step": step + 1})] if step < 2 else []
+    follow = (
+        [NewTimer("ping", f"ping:{step + 1}", now + timedelta(minutes=5), data={"step": step + 1})]
+        if step < 2
+        else []
+    )
     message = NewMessage("chat", True, "sendMessage", b"sealed", ticket_ref=timer.ticket_ref)
     return Fired(messages=[message], timers=follow)
 
@@ -40,8 +43,19 @@ async def test_timers_fire_once_in_simulated_time_and_after_a_restart(database_u
         loop = TimerLoop(db, clock=clock)
         loop.register("ping", _ping)
         async with db.transaction() as s:
-            await timers.schedule(s, [NewTimer("ping", "ping:1", clock.now() + timedelta(
-                minutes=5), "TPPO-AAAAAA", {"step": 1})], clock.now())
+            await timers.schedule(
+                s,
+                [
+                    NewTimer(
+                        "ping",
+                        "ping:1",
+                        clock.now() + timedelta(minutes=5),
+                        "TPPO-AAAAAA",
+                        {"step": 1},
+                    )
+                ],
+                clock.now(),
+            )
         assert await loop.fire_due() == 0
         clock.advance(timedelta(minutes=5))
         assert await loop.fire_due() == 1
@@ -60,9 +74,9 @@ async def test_timers_fire_once_in_simulated_time_and_after_a_restart(database_u
         await db.dispose()
 
 
-async def test_a_timer_of_unknown_kind_is_failed_and_logged(database_url: str,
-                                                           caplog: pytest.LogCaptureFixture
-                                                           ) -> None:
+async def test_a_timer_of_unknown_kind_is_failed_and_logged(
+    database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
     clock = ManualClock()
     db = Database(database_url)
     try:
@@ -93,8 +107,9 @@ async def test_a_failing_handler_rolls_back_its_work_and_retries(database_url: s
         loop = TimerLoop(db, clock=clock)
         loop.register("ping", flaky)
         async with db.transaction() as s:
-            await timers.schedule(s, [NewTimer("ping", "ping:2", clock.now(), data={"step": 2})],
-                                  clock.now())
+            await timers.schedule(
+                s, [NewTimer("ping", "ping:2", clock.now(), data={"step": 2})], clock.now()
+            )
         assert await loop.fire_due() == 1
         async with db.transaction() as s:
             assert (await s.scalars(select(OutboxMessage.id))).all() == []  # rolled back

@@ -112,8 +112,10 @@ async def test_concurrent_claims_never_share_a_chat(engine: AsyncEngine) -> None
 
 async def test_outbox_sends_each_chat_in_order_and_erases_sent(engine: AsyncEngine) -> None:
     sessions = session_factory(engine)
-    msgs = [NewMessage(chat, False, "sendMessage", body)
-            for chat, body in (("a", b"1"), ("b", b"2"), ("a", b"3"))]
+    msgs = [
+        NewMessage(chat, False, "sendMessage", body)
+        for chat, body in (("a", b"1"), ("b", b"2"), ("a", b"3"))
+    ]
     async with sessions() as s, s.begin():
         await outbox.add(s, msgs, NOW)
     async with sessions() as s, s.begin():
@@ -133,14 +135,29 @@ async def test_outbox_sends_each_chat_in_order_and_erases_sent(engine: AsyncEngi
 
 async def test_tickets_get_unique_references(engine: AsyncEngine) -> None:
     sessions = session_factory(engine)
-    report = Report(submitted_at=NOW, locale="id", in_danger=True, indicators=("debt", "child"),
-                    story="<b>x</b> & y")
+    report = Report(
+        submitted_at=NOW,
+        locale="id",
+        in_danger=True,
+        indicators=("debt", "child"),
+        story="<b>x</b> & y",
+    )
     refs = iter(["TPPO-AAAAAA", "TPPO-AAAAAA", "TPPO-BBBBBB"])
     async with sessions() as s, s.begin():
-        first = await tickets.create(s, report, new_reference=lambda: next(refs), now=NOW,
-                                     ack_due_at=NOW + timedelta(minutes=5))
-        second = await tickets.create(s, report, new_reference=lambda: next(refs), now=NOW,
-                                      ack_due_at=NOW + timedelta(minutes=5))
+        first = await tickets.create(
+            s,
+            report,
+            new_reference=lambda: next(refs),
+            now=NOW,
+            ack_due_at=NOW + timedelta(minutes=5),
+        )
+        second = await tickets.create(
+            s,
+            report,
+            new_reference=lambda: next(refs),
+            now=NOW,
+            ack_due_at=NOW + timedelta(minutes=5),
+        )
     assert (first.reference, second.reference) == ("TPPO-AAAAAA", "TPPO-BBBBBB")
     async with sessions() as s:
         loaded = await tickets.get(s, "TPPO-BBBBBB")
@@ -148,14 +165,21 @@ async def test_tickets_get_unique_references(engine: AsyncEngine) -> None:
     assert loaded.status is TicketStatus.NEW and loaded.urgent and loaded.child
 
 
-async def test_the_janitor_forgets_only_old_finished_rows(engine: AsyncEngine,
-                                                         database_url: str) -> None:
+async def test_the_janitor_forgets_only_old_finished_rows(
+    engine: AsyncEngine, database_url: str
+) -> None:
     sessions = session_factory(engine)
     async with sessions() as s, s.begin():
         await inbox.add(s, [_u(1, "a"), _u(2, "a")], NOW)
         await inbox.mark_done(s, 1, NOW)
-        await outbox.add(s, [NewMessage("a", False, "sendMessage", b"x"),
-                             NewMessage("b", False, "sendMessage", b"y")], NOW)
+        await outbox.add(
+            s,
+            [
+                NewMessage("a", False, "sendMessage", b"x"),
+                NewMessage("b", False, "sendMessage", b"y"),
+            ],
+            NOW,
+        )
         first = (await outbox.due(s, NOW, limit=1))[0]
         await outbox.mark_sent(s, first.id, NOW)
     db = Database(database_url)
@@ -181,8 +205,10 @@ async def test_the_write_gate_lets_urgent_writers_first_but_starves_no_one() -> 
 
     first = asyncio.create_task(write("first", False, 0.02))
     await asyncio.sleep(0)
-    waiting = [asyncio.create_task(write("normal", False, 0.0)),
-               asyncio.create_task(write("urgent", True, 0.0))]
+    waiting = [
+        asyncio.create_task(write("normal", False, 0.0)),
+        asyncio.create_task(write("urgent", True, 0.0)),
+    ]
     await asyncio.gather(first, *waiting)
     assert order == ["first", "urgent", "normal"]
 

@@ -20,12 +20,23 @@ async def test_update_report_replaces_the_report_and_its_flags(engine: AsyncEngi
     sessions = session_factory(engine)
     filed = Report(NOW, "ms", in_danger=True, now_in="malaysia", fast_lane=True)
     async with sessions() as s, s.begin():
-        ticket = await tickets.create(s, filed, new_reference=lambda: "TPPO-7K3M9Q", now=NOW,
-                                      ack_due_at=NOW + timedelta(minutes=5))
+        ticket = await tickets.create(
+            s,
+            filed,
+            new_reference=lambda: "TPPO-7K3M9Q",
+            now=NOW,
+            ack_due_at=NOW + timedelta(minutes=5),
+        )
     later = NOW + timedelta(minutes=4)
-    latest = Report(later, "ms", in_danger=True, now_in="malaysia", victim_age="13_17",
-                    story="Paspor saya ditahan.",
-                    attachments=(Attachment("photo", file_id="AgAC-secret"),))
+    latest = Report(
+        later,
+        "ms",
+        in_danger=True,
+        now_in="malaysia",
+        victim_age="13_17",
+        story="Paspor saya ditahan.",
+        attachments=(Attachment("photo", file_id="AgAC-secret"),),
+    )
     merged = add_later(ticket.report, latest, later)
     async with sessions() as s, s.begin():
         updated = await tickets.update_report(s, ticket.reference, merged, later)
@@ -34,8 +45,9 @@ async def test_update_report_replaces_the_report_and_its_flags(engine: AsyncEngi
     assert updated.ack_due_at == ticket.ack_due_at  # the SLA does not move
     async with sessions() as s:
         again = await tickets.get(s, ticket.reference)
-        events = (await s.execute(select(TicketEvent.kind, TicketEvent.data)
-                                  .order_by(TicketEvent.id))).all()
+        events = (
+            await s.execute(select(TicketEvent.kind, TicketEvent.data).order_by(TicketEvent.id))
+        ).all()
     assert again is not None and again.report == merged and again.child and again.report.in_malaysia
     assert [kind for kind, _ in events] == ["created", "report_added"]
     fields = events[1][1]["fields"]

@@ -21,8 +21,9 @@ async def test_a_timer_key_schedules_once_and_fires_when_due(engine: AsyncEngine
     sessions = session_factory(engine)
     later = NOW + timedelta(minutes=5)
     async with sessions() as s, s.begin():
-        await timers.schedule(s, [NewTimer("sla", "sla:TPPO-1:remind", later, "TPPO-1",
-                                           {"step": 1})], NOW)
+        await timers.schedule(
+            s, [NewTimer("sla", "sla:TPPO-1:remind", later, "TPPO-1", {"step": 1})], NOW
+        )
         # Scheduling again (a restart, another process) changes nothing, even another time.
         await timers.schedule(s, [NewTimer("sla", "sla:TPPO-1:remind", NOW, "TPPO-1")], NOW)
         assert await timers.next_due(s) == later
@@ -87,7 +88,9 @@ async def test_tracked_ids_are_kept_replaced_and_forgotten(engine: AsyncEngine) 
         await tracked.remember(s, "topic:TPPO-1", 77, NOW)
     async with sessions() as s, s.begin():
         assert await tracked.lookup(s, ["card:TPPO-1", "topic:TPPO-1", "card:X"]) == {
-            "card:TPPO-1": 11, "topic:TPPO-1": 77}
+            "card:TPPO-1": 11,
+            "topic:TPPO-1": 77,
+        }
         await tracked.forget(s, ["card:TPPO-1"])
         assert await tracked.lookup(s, ["card:TPPO-1"]) == {}
 
