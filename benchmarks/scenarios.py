@@ -26,6 +26,8 @@ from tests.fakes.users import FakeUser
 
 TELEGRAM_RATE = 30  # messages per second overall, Telegram's limit for a bot
 WEBHOOK_CONNECTIONS = 40  # Telegram's default max_connections, and what the bot registers
+# The burst drains within this multiple of Telegram's floor (a welcome is one message).
+BURST_TARGET = 1.1
 _SENDS = {
     "sendmessage",
     "sendphoto",
@@ -362,7 +364,7 @@ async def burst(cfg: Config) -> Result:
                     remaining.discard(uid)
             return not remaining
 
-        limit = 2 * (2 * n / TELEGRAM_RATE) + 30  # twice the floor of two messages each, + 30 s
+        limit = 4 * (n / TELEGRAM_RATE) + 30  # four times the floor of one message each, + 30 s
         params = {
             "port": server.port,
             "secret": WEBHOOK_SECRET,
@@ -410,10 +412,23 @@ async def burst(cfg: Config) -> Result:
     processed = [p for _, p in inbox.values() if p is not None]
     handled_at = max(processed) - offset - start if len(processed) == n else math.nan
     rate = sent_by_drain / drain if drain > 0 else math.nan
+    # Sends while the worker was still handling the burst (both share the server's event loop)
+    # and after it: shows what the worker's turn costs the dispatcher.
+    during = (
+        sum(1 for c in calls if c.ok and c.time <= start + handled_at)
+        if not math.isnan(handled_at)
+        else 0
+    )
+    rate_during = during / handled_at if handled_at and not math.isnan(handled_at) else math.nan
+    rate_after = (
+        (sent_by_drain - during) / (drain - handled_at)
+        if not math.isnan(handled_at) and drain > handled_at
+        else math.nan
+    )
     passed = (
         ok_acks == n
         and replied == n
-        and ratio <= 1.5
+        and ratio <= BURST_TARGET
         and attempts_peak <= TELEGRAM_RATE
         and not violations
     )
@@ -430,14 +445,23 @@ async def burst(cfg: Config) -> Result:
             if not math.isnan(handled_at)
             else f"{len(processed)} of {n} when measured",
         ),
-        ("every reporter has a reply", f"{replied} of {n}; the last after {drain:.1f} s"),
+        (
+            "every reporter has a reply",
+            f"{replied} of {n}; the first after "
+            f"{min(first.values(), default=start) - start:.2f} s, "
+            f"the last after {drain:.1f} s",
+        ),
         ("messages sent until then", f"{sent_by_drain}"),
         (
             "floor at 30 msg/s",
             f"{floor:.1f} s (one message each would be {n / TELEGRAM_RATE:.1f} s)",
         ),
         ("drain / floor", f"{ratio:.2f}"),
-        ("average send rate until then", f"{rate:.1f} msg/s"),
+        (
+            "average send rate until then",
+            f"{rate:.1f} msg/s ({rate_during:.1f} while the "
+            f"worker handled the burst, {rate_after:.1f} after)",
+        ),
         (
             "most sends in any 1 s",
             f"{attempts_peak} (every send the fake received, refused ones included)",
@@ -460,7 +484,7 @@ async def burst(cfg: Config) -> Result:
     notes += server_notes
     return Result(
         f"Burst of {n} new reporters",
-        "<= 1.5 x floor, never > 30 sends/s",
+        f"<= {BURST_TARGET} x floor, never > 30 sends/s",
         f"{drain:.1f} s = {ratio:.2f} x floor, peak {attempts_peak}/s",
         passed,
         details,

@@ -67,9 +67,18 @@ def test_durations(text: str, seconds: int) -> None:
     assert parse_duration(text) == timedelta(seconds=seconds)
 
 
+@pytest.mark.parametrize("locale", ["id", "en", "ms"])
+def test_every_reporter_language_can_be_the_default(
+    monkeypatch: pytest.MonkeyPatch, locale: str
+) -> None:
+    monkeypatch.setenv("DEFAULT_LOCALE", locale)
+    assert load_settings().DEFAULT_LOCALE == locale
+
+
 @pytest.mark.parametrize(
     ("name", "value"),
     [
+        ("DEFAULT_LOCALE", "fr"),
         ("SLA_URGENT", "soon"),
         ("DATABASE_URL", "mysql://x"),
         ("TIMEZONE", "Mars/Olympus"),
@@ -166,3 +175,40 @@ def test_every_command_the_parser_accepts_runs_its_own_handler(
     assert not (tmp_path / "x.db").exists()  # it did not fall through to `db upgrade`
     assert main.main(["db", "upgrade"]) == 0
     assert (tmp_path / "x.db").exists()
+
+
+def test_catalog_check_lists_numbers_to_verify_and_fails_until_they_are(tmp_path: Path) -> None:
+    result = _cli(tmp_path, "catalog", "check")
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert "need a look" in lines[0]
+    assert any("Police" in line and "110" in line and "days ago" in line for line in lines)
+    assert any("UPTD PPA Nunukan" in line and "to be supplied" in line for line in lines)
+
+
+def test_catalog_check_passes_when_every_number_is_fresh(tmp_path: Path) -> None:
+    import re
+    import tomllib
+
+    source = (ROOT / "flows" / "data" / "intake.toml").read_text(encoding="utf-8")
+    today = __import__("datetime").date.today().isoformat()
+    fresh = re.sub(r"verified = \d{4}-\d{2}-\d{2}", f"verified = {today}", source)
+    data = tomllib.loads(fresh)
+    data["help_lines"] = [h for h in data["help_lines"] if h.get("number")]
+    kept = "\n".join(
+        f'[[help_lines]]\ncountry = "{h["country"]}"\nlabel = "{h["label"]}"\n'
+        f'number = "{h["number"]}"\nverified = {today}\n'
+        for h in data["help_lines"]
+    )
+    catalog = tmp_path / "intake.toml"
+    catalog.write_text(fresh.split("# --- help numbers")[0] + kept, encoding="utf-8")
+    result = _cli(tmp_path, "catalog", "check", env={"CATALOG_FILE": str(catalog)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "were verified within the last 180 days" in result.stdout
+
+
+def test_catalog_check_names_a_broken_catalog(tmp_path: Path) -> None:
+    broken = tmp_path / "intake.toml"
+    broken.write_text("[[roles]]\nid = 'Bad Id'\n", encoding="utf-8")
+    result = _cli(tmp_path, "catalog", "check", env={"CATALOG_FILE": str(broken)})
+    assert result.returncode == 2 and "cannot read the catalog" in result.stdout

@@ -87,6 +87,13 @@ def _roster(args: argparse.Namespace, settings: Settings) -> int:
     return staff.roster_show(settings)
 
 
+def _catalog(_args: argparse.Namespace, settings: Settings) -> int:
+    from bot.cli.catalog import check
+    from bot.infra.clock import Clock
+
+    return check(settings, Clock().now().astimezone(settings.zone).date(), sys.stdout)
+
+
 # Every command the parser accepts, and what runs it (keygen and demo need no settings).
 COMMANDS: dict[tuple[str, ...], Handler] = {
     ("run",): _run,
@@ -96,6 +103,7 @@ COMMANDS: dict[tuple[str, ...], Handler] = {
     ("staff", "remove"): _staff,
     ("roster", "import"): _roster,
     ("roster", "show"): _roster,
+    ("catalog", "check"): _catalog,
 }
 
 
@@ -155,6 +163,9 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("keygen", help="print fresh secrets as NAME=value lines for .env")
     _demo_parser(commands)
     _staff_parsers(commands)
+    _subcommands(commands, "catalog", "the intake catalog (CATALOG_FILE)").add_parser(
+        "check", help="list help numbers not verified within the last 180 days"
+    )
     return root
 
 

@@ -21,7 +21,7 @@ from bot.infra.i18n import DOMAIN, LOCALES_DIR
 
 ROOT = LOCALES_DIR.parent
 POT = LOCALES_DIR / f"{DOMAIN}.pot"
-LOCALES = ("id", "en")
+LOCALES = ("id", "en", "ms")
 SOURCE_LOCALE = "en"
 _PLACEHOLDER = re.compile(r"\{(\w*)\}")
 # `t("...")` marks a message, `tn("one", "many", n)` a plural one (flows/core/text.py).

@@ -1,4 +1,5 @@
-"""Handlers of the intake flow's effects: file a report as a ticket, forget a reporter."""
+"""Handlers of the intake flow's effects: file a report as a ticket (at once, in the fast lane,
+or at the end), add later answers to that same ticket, forget a reporter."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from datetime import timedelta
 from bot.effects.registry import EffectContext, EffectRegistry, EffectResult
 from bot.effects.tickets import TicketAnnouncer
 from bot.infra.settings import Settings
-from flows.domain.report import Report
+from flows.domain.report import Report, add_later
 from flows.domain.ticket import REFERENCE_ALPHABET
-from flows.intake import ForgetMe, ReportFiled, SubmitReport
+from flows.intake import AddToReport, FileUrgent, ForgetMe, ReportFiled, SubmitReport, UrgentFiled
 from storage.repos.pipeline import conversations
 from storage.repos.triage import tickets
 
@@ -24,7 +25,7 @@ def new_reference() -> str:
 
 
 class IntakeEffects:
-    """Files reports and forgets reporters, inside the update's transaction."""
+    """Files reports, adds to them and forgets reporters, inside the update's transaction."""
 
     def __init__(self, settings: Settings, announcer: TicketAnnouncer) -> None:
         self._settings = settings
@@ -33,28 +34,66 @@ class IntakeEffects:
     def register(self, registry: EffectRegistry) -> None:
         """Register one handler per intake effect."""
         registry.register(SubmitReport, self.submit)
+        registry.register(FileUrgent, self.file_urgent)
+        registry.register(AddToReport, self.add)
         registry.register(ForgetMe, self.forget)
 
-    async def submit(self, ctx: EffectContext, effect: SubmitReport) -> EffectResult:
-        """Store the ticket and queue its card; the flow then learns the reference."""
-        report = effect.report
+    async def _file(self, ctx: EffectContext, report: Report) -> EffectResult:
         ticket = await tickets.create(
             ctx.session,
             report,
             new_reference=new_reference,
             now=ctx.now,
-            ack_due_at=ctx.now + self._sla(report),
+            ack_due_at=ctx.now + self.sla(report),
         )
-        announced = await self._announcer.filed(ctx, ticket)
-        announced.events.append(ReportFiled(at=ctx.now, reference=ticket.reference))
-        return announced
+        return await self._announcer.filed(ctx, ticket)
+
+    async def submit(self, ctx: EffectContext, effect: SubmitReport) -> EffectResult:
+        """Store the ticket and queue its card; the flow then learns the reference."""
+        filed = await self._file(ctx, effect.report)
+        filed.events.append(ReportFiled(at=ctx.now, reference=filed.references[0]))
+        return filed
+
+    async def file_urgent(self, ctx: EffectContext, effect: FileUrgent) -> EffectResult:
+        """The fast lane: an urgent ticket with what is known, its card at once."""
+        filed = await self._file(ctx, effect.report)
+        filed.events.append(UrgentFiled(at=ctx.now, reference=filed.references[0]))
+        return filed
+
+    async def add(self, ctx: EffectContext, effect: AddToReport) -> EffectResult:
+        """Later answers go on the fast lane's ticket, and its card is edited to show them."""
+        ticket = await tickets.get(ctx.session, effect.reference)
+        if ticket is None:  # gone (never in practice within the link's window): file it anew
+            log.warning("ticket %s to add to is gone: filing the report anew", effect.reference)
+            filed = await self._file(ctx, effect.report)
+            if effect.final:
+                filed.events.append(ReportFiled(at=ctx.now, reference=filed.references[0]))
+            return filed
+        merged = add_later(ticket.report, effect.report, ctx.now)
+        result = EffectResult(references=[ticket.reference])
+        if merged != ticket.report:
+            updated = await tickets.update_report(ctx.session, ticket.reference, merged, ctx.now)
+            if updated is not None and effect.announce:
+                result = await self._announcer.changed(ctx, updated)
+        if effect.final:
+            result.events.append(ReportFiled(at=ctx.now, reference=ticket.reference))
+        return result
 
     async def forget(self, ctx: EffectContext, effect: ForgetMe) -> EffectResult:
         """Delete every conversation held under the reporter's key."""
         await conversations.forget(ctx.session, ctx.key)
         return EffectResult(drop_state=True)
 
-    def _sla(self, report: Report) -> timedelta:
-        if report.urgent:
-            return self._settings.SLA_URGENT
-        return self._settings.SLA_CHILD if report.child else self._settings.SLA_NORMAL
+    def sla(self, report: Report) -> timedelta:
+        """How long this report's ticket may wait for acknowledgement."""
+        return ack_within(report, self._settings)
+
+
+def ack_within(report: Report, settings: Settings) -> timedelta:
+    """The SLA of a report: urgent first, then little information (which takes the normal
+    time even when a child is mentioned), then a child, then normal."""
+    if report.urgent:
+        return settings.SLA_URGENT
+    if report.low_information:
+        return settings.SLA_NORMAL
+    return settings.SLA_CHILD if report.child else settings.SLA_NORMAL

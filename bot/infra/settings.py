@@ -143,8 +143,8 @@ class Settings(BaseSettings):
     @field_validator("DEFAULT_LOCALE")
     @classmethod
     def _locale(cls, value: str) -> str:
-        if value not in ("id", "en"):
-            raise ValueError("must be id or en")
+        if value not in ("id", "en", "ms"):
+            raise ValueError("must be id, en or ms")
         return value
 
     @field_validator("PUBLIC_URL", "TELEGRAM_API_URL")

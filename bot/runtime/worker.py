@@ -24,6 +24,13 @@ from storage.repos.pipeline.inbox import ClaimedUpdate
 
 log = logging.getLogger(__name__)
 
+# Chats per commit. Small, so that the dispatcher (same event loop, same SQLite write turn)
+# gets its turn between commits: with 8, sends fell to ~20/s while a burst of 1,000 new
+# reporters was handled; with 2 they stay ~26/s (docs/benchmarks.md). While webhook requests
+# pile up the worker pauses for ingest between turns, so it takes 8 a turn then, to keep up.
+BATCH = 2
+FLOOD_BATCH = 8
+
 
 class Worker(Wakeable):
     """Processes inbox rows until stopped; `wake()` makes it look again at once."""
@@ -36,7 +43,7 @@ class Worker(Wakeable):
         on_commit: Callable[[], None],
         max_attempts: int,
         default_locale: str,
-        batch: int = 8,
+        batch: int = BATCH,
         run: int = 8,
         flooded: Callable[[], bool] = lambda: False,
         clock: Clock | None = None,
@@ -89,7 +96,8 @@ class Worker(Wakeable):
         touched: list[tuple[int, list[str]]] = []
         async with self._db.transaction() as session:
             below = await self._horizon(session)
-            items = await inbox.claim_batch(session, now, self._batch, run=self._run, below=below)
+            limit = max(FLOOD_BATCH, self._batch) if self._flooded() else self._batch
+            items = await inbox.claim_batch(session, now, limit, run=self._run, below=below)
             failed: set[str] = set()
             for item in items:
                 if item.chat_key in failed:

@@ -88,7 +88,39 @@ def parse_update(raw: dict[str, Any]) -> Update | None:
         return None
 
 
-def _message_event(message: Message, at: datetime) -> Event:
+def _file_ids(message: Message, kind: str) -> tuple[str | None, str | None]:
+    """Telegram's handles of the file a media message carries (the largest photo size)."""
+    media = getattr(message, kind, None)
+    if kind == "photo" and media:
+        media = media[-1]
+    file_id, unique = getattr(media, "file_id", None), getattr(media, "file_unique_id", None)
+    return (
+        file_id if isinstance(file_id, str) else None,
+        unique if isinstance(unique, str) else None,
+    )
+
+
+def _media_event(message: Message, kind: str, at: datetime, language: str | None) -> MediaEvent:
+    """A media message with what the flow may keep: file handles, album, place, caption."""
+    where = message.venue.location if kind == "venue" and message.venue else message.location
+    file_id, unique = (
+        _file_ids(message, kind) if kind not in ("location", "venue") else (None, None)
+    )
+    group = message.media_group_id
+    return MediaEvent(
+        at=at,
+        kind=kind,
+        file_id=file_id,
+        file_unique_id=unique,
+        media_group_id=group if isinstance(group, str) else None,
+        latitude=where.latitude if where is not None else None,
+        longitude=where.longitude if where is not None else None,
+        caption=message.caption,
+        language=language,
+    )
+
+
+def _message_event(message: Message, at: datetime, language: str | None) -> Event:
     text = message.text
     if text is not None:
         entity = message.entities[0] if message.entities else None
@@ -99,21 +131,28 @@ def _message_event(message: Message, at: datetime) -> Event:
             and entity.offset == 0
         ):
             head = text[1 : entity.length].split("@", 1)[0].lower()
-            return CommandEvent(at=at, command=head, args=text[entity.length :].strip())
-        return TextEvent(at=at, text=text)
+            return CommandEvent(
+                at=at, command=head, args=text[entity.length :].strip(), language=language
+            )
+        return TextEvent(at=at, text=text, language=language)
     for kind in _MEDIA:
         if getattr(message, kind, None):
-            return MediaEvent(at=at, kind=kind)
-    return MediaEvent(at=at, kind="other")
+            return _media_event(message, kind, at, language)
+    return MediaEvent(at=at, kind="other", language=language)
 
 
 def to_event(update: Update, at: datetime) -> Event | None:
-    """The flow event a private-chat update carries, or None when it carries nothing for us."""
+    """The flow event a private-chat update carries, or None when it carries nothing for us.
+
+    Every event carries the sender's client language (a hint, e.g. to offer Malay).
+    """
     try:
+        user = update.effective_user
+        language = user.language_code if user is not None else None
         if update.callback_query is not None:
-            return ButtonEvent(at=at, data=str(update.callback_query.data or ""))
+            return ButtonEvent(at=at, data=str(update.callback_query.data or ""), language=language)
         if update.message is not None:
-            return _message_event(update.message, at)
+            return _message_event(update.message, at, language)
     except Exception:  # fields of the wrong type in a junk update
         return None
     return None

@@ -1,30 +1,73 @@
 """The ticket card the task force's group receives: flags first, then what was reported (pure).
 
-It carries no identity: the report holds none, and this module never sees the update.
+It carries no identity: the report holds none, and this module never sees the update. For a
+child reporter the place is shown at kabupaten level only, so a small place cannot point at
+the child.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 
-from flows.core import Join, Raw, Text, t
+from flows.core import Join, Msg, Raw, Text, t, tn
 from flows.domain.catalog import PLACE_LISTS, Catalog, option_text
 from flows.domain.referral import OUTCOME_LABELS, Referral, agency_name
-from flows.domain.report import STORY_LIMIT, Report
+from flows.domain.report import STORY_LIMIT, Attachment, Report
 from flows.domain.sla import Step
 from flows.domain.ticket import Ticket, TicketStatus
 from flows.domain.triage import close_label
 
 _SKIPPED = t("(not given)")
+# What the reporter added after a fast-lane filing, by report field.
+_ADDED: dict[str, Msg] = {
+    "in_danger": t("danger"),
+    "now_in": t("where the person is now"),
+    "reporter_role": t("who reports"),
+    "indicators": t("what was seen"),
+    "place_kind": t("where"),
+    "place": t("where"),
+    "place_text": t("where"),
+    "when": t("when"),
+    "victim_count": t("victims"),
+    "victim_age": t("victims"),
+    "story": t("story"),
+    "attachments": t("attachments"),
+}
+_NOW_IN = {"malaysia": t("In Malaysia"), "indonesia": t("In Indonesia")}
+
+
+def attachment_summary(attachments: Sequence[Attachment]) -> Text:
+    """How many of each kind were kept, e.g. "1 voice note, 2 photos"."""
+    kinds = Counter("video" if a.kind == "video_note" else a.kind for a in attachments)
+    forms = {
+        "photo": lambda n: tn("{n} photo", "{n} photos", n),
+        "voice": lambda n: tn("{n} voice note", "{n} voice notes", n),
+        "audio": lambda n: tn("{n} recording", "{n} recordings", n),
+        "video": lambda n: tn("{n} video", "{n} videos", n),
+        "document": lambda n: tn("{n} file", "{n} files", n),
+        "location": lambda n: tn("{n} location", "{n} locations", n),
+    }
+    return Join(tuple(forms[k](kinds[k]) for k in forms if kinds[k]), sep=", ")
 
 
 def _label(catalog: Catalog, list_name: str, option_id: str | None) -> Text:
     return option_text(catalog, list_name, option_id, _SKIPPED)
 
 
+def _child_place(catalog: Catalog, report: Report) -> Text:
+    if report.place_kind in ("kecamatan", "crossing"):
+        return t("Kabupaten Nunukan")
+    if report.place_kind == "sabah":
+        return t("Sabah: {place}", place=_label(catalog, "sabah", report.place))
+    return t("(not shown for a child reporter)") if report.place_kind else _SKIPPED
+
+
 def _place(catalog: Catalog, report: Report) -> Text:
+    if report.by_child:
+        return _child_place(catalog, report)
     if report.place_kind == "typed" and report.place_text:
         return t("{place} (typed by the reporter)", place=report.place_text)
     list_name = PLACE_LISTS.get(report.place_kind or "")
@@ -37,10 +80,28 @@ def _flags(report: Report) -> list[Text]:
     flags: list[Text] = []
     if report.urgent:
         flags.append(t("🚨 <b>SOMEONE IS IN DANGER NOW</b>"))
+    if report.fast_lane:
+        flags.append(
+            t(
+                "⚡ Sent at once from the danger question; what the reporter adds later "
+                "is added to this card."
+            )
+        )
     if report.child:
         flags.append(t("🧒 <b>A child is involved</b>"))
-    if report.in_malaysia:
+    if report.by_child:
+        flags.append(
+            t(
+                "🧒 <b>Reported by a child.</b> Place shown at kabupaten level only; do "
+                "not try to find out who reported."
+            )
+        )
+    if report.now_in == "malaysia":
+        flags.append(t("📍 The person is in Malaysia now"))
+    elif report.in_malaysia:
         flags.append(t("📍 The place is in Malaysia"))
+    if report.low_information:
+        flags.append(t("ℹ️ Little information: the reporter skipped every question."))
     return flags
 
 
@@ -56,6 +117,24 @@ def _story(report: Report, limit: int) -> Text:
 def _time(at: datetime, zone: tzinfo) -> str:
     local = at.astimezone(zone)
     return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
+
+
+def _later(report: Report, zone: tzinfo) -> list[Text]:
+    lines: list[Text] = []
+    if report.attachments:
+        lines.append(
+            t("📎 Kept, not yet passed on: {items}", items=attachment_summary(report.attachments))
+        )
+    if report.added and report.added_at is not None:
+        added = tuple(dict.fromkeys(_ADDED[name] for name in report.added if name in _ADDED))
+        lines.append(
+            t(
+                "➕ Added by the reporter after the first alert: {what} (last at {at})",
+                what=Join(added, sep=", "),
+                at=_time(report.added_at, zone),
+            )
+        )
+    return lines
 
 
 @dataclass(frozen=True)
@@ -177,6 +256,10 @@ def ticket_card(
         t("Reported by: {role}", role=_label(catalog, "roles", report.reporter_role)),
         t("<b>What was seen:</b>\n{indicators}", indicators=indicators),
         t("Where: {place}", place=_place(catalog, report)),
+    ]
+    if report.now_in in _NOW_IN:
+        lines.append(t("Where the person is now: {country}", country=_NOW_IN[report.now_in]))
+    lines += [
         t("When: {when}", when=_label(catalog, "when", report.when)),
         t(
             "Victims: {count}, age: {age}",
@@ -184,6 +267,7 @@ def ticket_card(
             age=_label(catalog, "age_bands", report.victim_age),
         ),
         t("<b>Story:</b>\n{story}", story=_story(report, story_limit)),
+        *_later(report, zone),
         t(
             "Received: {received}. Acknowledge by: {due}.",
             received=_time(ticket.created_at, zone),

@@ -55,3 +55,8 @@ class Ticket:
     def child(self) -> bool:
         """A child is involved."""
         return self.report.child
+
+    @property
+    def low_information(self) -> bool:
+        """Filed although every question was skipped (it takes the normal SLA)."""
+        return self.report.low_information

@@ -18,15 +18,18 @@ MAX_BYTES = 64
 SKIP = "!skip"
 DONE = "!done"
 BACK = "!back"
+HEADING = "!hd"  # a heading row of a grouped list: pressing it does nothing
 
 # Global actions, accepted at any node.
-STOP = "x"  # value "stop": quick exit
+STOP = "x"  # value "stop": asks to confirm; "yes": confirmed, the draft is deleted
 LANGUAGE = "lg"  # value: a locale code
 RESUME = "rs"  # value "go" (continue) or "new" (start again)
 
 NODE_CODES: dict[Node, str] = {
     Node.DANGER: "dg",
+    Node.URGENT: "ug",
     Node.ROLE: "ro",
+    Node.MY_AGE: "ma",
     Node.INDICATORS: "in",
     Node.PLACE_KIND: "pk",
     Node.PLACE_KECAMATAN: "kc",

@@ -17,9 +17,38 @@ class SubmitReport(Effect):
 
 @dataclass(frozen=True)
 class ReportFiled(Event):
-    """The adapter stored the report produced by `SubmitReport` under this ticket reference."""
+    """The adapter stored the report (or its last additions) under this ticket reference."""
 
     reference: str
+
+
+@dataclass(frozen=True)
+class FileUrgent(Effect):
+    """The fast lane: file `report` as an urgent ticket now, then step `UrgentFiled`."""
+
+    report: Report
+
+
+@dataclass(frozen=True)
+class UrgentFiled(Event):
+    """The fast lane's ticket exists under `reference`; later answers go to it."""
+
+    reference: str
+
+
+@dataclass(frozen=True)
+class AddToReport(Effect):
+    """Put the reporter's latest `report` on the ticket `reference` filed by the fast lane.
+
+    The ticket and its staff card show what was added. `final` is the reporter's Send: the
+    adapter then steps `ReportFiled(reference)`. `announce=False` updates the ticket without
+    editing the card (the rest of a photo album: one card edit per album, not per photo).
+    """
+
+    reference: str
+    report: Report
+    final: bool = False
+    announce: bool = True
 
 
 @dataclass(frozen=True)
@@ -31,4 +60,6 @@ class ForgetMe(Effect):
     """
 
 
-INTAKE_EFFECTS: frozenset[type[Effect]] = frozenset({SubmitReport, ForgetMe})
+INTAKE_EFFECTS: frozenset[type[Effect]] = frozenset(
+    {SubmitReport, FileUrgent, AddToReport, ForgetMe}
+)

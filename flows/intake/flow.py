@@ -1,45 +1,53 @@
 """The reporter's intake conversation: one anonymous TPPO report, one question per message.
 
 `IntakeFlow.step(state, event)` is pure: it returns the new state, the replies for the chat and
-the effects for the adapter (`SubmitReport`, `ForgetMe`). Bad input is a transition, never an
-exception. The flow is drawn in intake.md beside this module.
+the effects for the adapter (`SubmitReport`, `FileUrgent`, `AddToReport`, `ForgetMe`). Bad
+input is a transition, never an exception. The flow is drawn in intake.md beside this module;
+`steps` builds the replies, `fastlane` the danger fast lane, `keep` what typed words and media
+do.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from flows.core import (
     ButtonEvent,
     CommandEvent,
     Event,
-    Join,
     MediaEvent,
     Reply,
-    Text,
     TextEvent,
     Transition,
 )
 from flows.core.errors import FlowError
 from flows.domain.catalog import Catalog
-from flows.domain.report import PLACE_TEXT_LIMIT, STORY_LIMIT, Report
 from flows.intake import callbacks as cb
-from flows.intake import nav
+from flows.intake import fastlane, keep, nav
+from flows.intake import messages as msg
 from flows.intake import text as txt
 from flows.intake.ask import (
     OPTION_LISTS,
+    indicator_options,
     language_keyboard,
     place_kinds,
-    question,
     resume_keyboard,
-    review_sections,
+    stop_keyboard,
 )
-from flows.intake.effects import INTAKE_EFFECTS, ForgetMe, ReportFiled, SubmitReport
+from flows.intake.effects import (
+    INTAKE_EFFECTS,
+    AddToReport,
+    ForgetMe,
+    ReportFiled,
+    SubmitReport,
+    UrgentFiled,
+)
+from flows.intake.review import empty_check, review_sections
 from flows.intake.state import (
     ACTIVE_NODES,
-    CHILD_ROLE,
     PLACE_LIST_NODES,
     Answers,
     IntakeState,
@@ -47,6 +55,7 @@ from flows.intake.state import (
     dump_state,
     load_state,
 )
+from flows.intake.steps import advance, ask, begin, filed, stop
 
 Step = Transition[IntakeState]
 
@@ -82,7 +91,8 @@ class IntakeFlow:
                 raise FlowError(f"locale {locale!r} must match [a-zA-Z0-9_]{{1,24}}")
         self.catalog = catalog
         self.default_locale = default_locale
-        self.locales = locales
+        # Offered in this order (/bahasa): the deployment's own language first.
+        self.locales = (default_locale, *(loc for loc in locales if loc != default_locale))
 
     def new_state(self, locale: str | None = None) -> IntakeState:
         """A conversation with no report in progress (what a `None` state means)."""
@@ -106,183 +116,142 @@ class IntakeFlow:
         s = self.new_state() if state is None else state
         if s.locale not in self.locales:
             s = replace(s, locale=self.default_locale)
+        s, closed = fastlane.expired(s, event.at)
+        step = fastlane.with_push(s, self._dispatch(s, event), event.at)
+        return replace(step, replies=(*closed, *step.replies)) if closed else step
+
+    def _dispatch(self, s: IntakeState, event: Event) -> Step:
+        c = self.catalog
         if isinstance(event, ReportFiled):
-            # The reference goes to the reporter, not into the state (see IntakeState).
-            state_done = IntakeState(Node.DONE, Answers(), s.locale)
-            return Transition(state_done, (Reply(txt.confirmation(self.catalog, event.reference)),))
+            return filed(c, s, event.reference)
+        if isinstance(event, UrgentFiled):
+            return fastlane.on_filed(c, s, event)
         if isinstance(event, CommandEvent):
-            return self._command(s, event.command)
+            return self._command(s, event)
         if isinstance(event, ButtonEvent):
             return self._button(s, event)
         if s.node is Node.IDLE:
-            return self._begin(s)
+            return keep.first_message(s, event, self.locales)
         if s.node not in ACTIVE_NODES:
-            return self._ask(s)
+            return ask(c, s)
         if isinstance(event, TextEvent):
-            return self._text(s, event.text)
+            return keep.on_text(c, s, event.text)
         if isinstance(event, MediaEvent):
-            return self._ask(s, txt.NOTICE_MEDIA)
+            return keep.on_media(c, s, event)
         return Transition(s)
-
-    # --- replies ---------------------------------------------------------------------------
-
-    def _ask(
-        self,
-        s: IntakeState,
-        notice: Text | None = None,
-        before: tuple[Reply, ...] = (),
-        edit: bool = False,
-    ) -> Step:
-        """Transition to `s`, asking its question (after `before` and an optional notice)."""
-        return Transition(s, (*before, question(self.catalog, s, notice, edit)))
-
-    def _begin(self, s: IntakeState, notice: Text | None = None) -> Step:
-        """Welcome and anonymity notice, then the first question."""
-        fresh = IntakeState(Node.DANGER, Answers(), s.locale)
-        welcome: Text = txt.WELCOME if notice is None else Join((notice, txt.WELCOME), sep="\n\n")
-        return self._ask(fresh, before=(Reply(welcome),))
-
-    def _stop(self, s: IntakeState) -> Step:
-        """Quick exit: drop the draft, say so honestly, give the help numbers."""
-        if s.node not in ACTIVE_NODES:
-            return self._ask(s, txt.NOTHING_TO_CANCEL)
-        idle = IntakeState(Node.IDLE, Answers(), s.locale)
-        return Transition(idle, (Reply(txt.stopped(self.catalog)),))
 
     # --- commands --------------------------------------------------------------------------
 
-    def _command(self, s: IntakeState, command: str) -> Step:
+    def _command(self, s: IntakeState, event: CommandEvent) -> Step:
+        command, c = event.command, self.catalog
         if command in _START:
             if _in_progress(s):
                 return Transition(s, (Reply(txt.RESUME_OFFER, resume_keyboard()),))
-            return self._begin(s)
-        if command in _CANCEL:
-            return self._stop(s)
+            return begin(s, self.locales, language=event.language)
+        if command in _CANCEL:  # typed on purpose: no second question
+            return stop(c, s)
         if command in _HELP:
-            return self._ask(s, before=(Reply(txt.help_message(self.catalog)),))
+            return ask(c, s, before=(Reply(msg.help_message(c, s.answers, s.locale)),))
         if command in _LANGUAGE:
             return Transition(s, (Reply(txt.CHOOSE_LANGUAGE, language_keyboard(self.locales)),))
         if command in _DELETE:
             idle = IntakeState(Node.IDLE, Answers(), s.locale)
             return Transition(idle, (Reply(txt.FORGET),), (ForgetMe(),))
         if command in _STATUS:
-            return self._ask(s, before=(Reply(txt.STATUS_SOON),))
-        return self._ask(s, txt.UNKNOWN_COMMAND)
+            return ask(c, s, before=(Reply(txt.STATUS_SOON),))
+        return ask(c, s, txt.UNKNOWN_COMMAND)
 
     # --- buttons ---------------------------------------------------------------------------
 
     def _button(self, s: IntakeState, event: ButtonEvent) -> Step:
-        data = cb.parse(event.data)
+        data, c = cb.parse(event.data), self.catalog
         if data is None:
-            return self._ask(s, txt.NOTICE_STALE)
-        if data.code == cb.STOP and data.value == "stop":
-            return self._stop(s)
+            return ask(c, s, txt.NOTICE_STALE)
+        if data.code == cb.STOP and data.value in ("stop", "yes"):
+            if data.value == "stop" and _in_progress(s):  # a slip must not lose a draft
+                confirm = txt.STOP_CONFIRM_LINKED if s.linked else txt.STOP_CONFIRM
+                return Transition(s, (Reply(confirm, stop_keyboard()),))
+            return stop(c, s)
         if data.code == cb.LANGUAGE:
             return self._language(s, data.value)
         if data.code == cb.RESUME and _in_progress(s) and data.value in ("go", "new"):
-            return self._ask(s) if data.value == "go" else self._begin(s)
+            return ask(c, s) if data.value == "go" else begin(s, self.locales)
         if s.node not in ACTIVE_NODES or cb.NODE_CODES[s.node] != data.code:
-            return self._ask(s, txt.NOTICE_STALE)
+            return ask(c, s, txt.NOTICE_STALE)
+        if data.value == cb.HEADING and s.node is Node.INDICATORS:
+            return Transition(s)  # a heading of the list: nothing to do
         if data.value == cb.SKIP and s.node is not Node.REVIEW:
-            return self._advance(s, nav.skipped(s.node, s.answers))
-        return self._answer(s, data.value, event)
+            return advance(c, s, s.answers)  # Skip keeps whatever was answered before
+        return self._answer(s, data.value, event.at)
 
     def _language(self, s: IntakeState, value: str) -> Step:
         chosen = [loc for loc in self.locales if loc.lower() == value]
         if not chosen:
-            return self._ask(s, txt.NOTICE_STALE)
+            return ask(self.catalog, s, txt.NOTICE_STALE)
         new = replace(s, locale=chosen[0])
-        if new.node is Node.DANGER and new.answers == Answers():
-            return self._begin(new, txt.NOTICE_LANGUAGE)
-        return self._ask(new, txt.NOTICE_LANGUAGE)
+        if new.node is Node.DANGER and not new.return_to_review:  # still the first screen
+            return begin(new, self.locales, txt.NOTICE_LANGUAGE, new.answers)
+        return ask(self.catalog, new, txt.NOTICE_LANGUAGE)
 
-    def _answer(self, s: IntakeState, value: str, event: ButtonEvent) -> Step:
+    def _answer(self, s: IntakeState, value: str, at: datetime) -> Step:
         """A button of the current question was pressed (not Skip)."""
-        a, node = s.answers, s.node
+        a, node, c = s.answers, s.node, self.catalog
         if node is Node.DANGER and value in ("yes", "no"):
-            help_now = (Reply(txt.danger_help(self.catalog)),) if value == "yes" else ()
-            return self._advance(s, replace(a, in_danger=value == "yes"), help_now)
+            if value == "yes":
+                return ask(c, replace(s, node=Node.URGENT, answers=replace(a, in_danger=True)))
+            return advance(c, s, replace(a, in_danger=False, now_in=None))
+        if node is Node.URGENT:
+            return fastlane.on_urgent(c, s, value, at)
         if node is Node.INDICATORS:
             return self._indicators(s, value)
         if node is Node.PLACE_KIND and value in place_kinds(a.child_path):
             picked = replace(a, place_kind=value, place=None, place_text=None)
-            return self._ask(replace(s, node=PLACE_LIST_NODES[value], answers=picked))
+            return ask(c, replace(s, node=PLACE_LIST_NODES[value], answers=picked))
         if node in PLACE_LIST_NODES.values() and value == cb.BACK:
-            return self._ask(replace(s, node=Node.PLACE_KIND))
+            return ask(c, replace(s, node=Node.PLACE_KIND))
+        if node is Node.STORY and value == "clear":
+            return ask(c, replace(s, answers=replace(a, story=None)), txt.NOTICE_STORY_CLEARED)
         if node is Node.REVIEW:
-            return self._review(s, value, event)
-        if node in OPTION_LISTS and self.catalog.label(OPTION_LISTS[node], value) is not None:
+            return self._review(s, value, at)
+        if node in OPTION_LISTS and c.label(OPTION_LISTS[node], value) is not None:
             return self._option(s, value)
-        return self._ask(s, txt.NOTICE_STALE)
+        return ask(c, s, txt.NOTICE_STALE)
 
     def _option(self, s: IntakeState, value: str) -> Step:
-        """A single-choice answer from a catalog list."""
+        """A single-choice answer from a catalog list; a child's answer opens the child path."""
         a = nav.SETTERS[s.node](s.answers, value)
-        if s.node is not Node.ROLE or value != CHILD_ROLE:
-            return self._advance(s, a)
-        # The child-safe path: no free text is asked or kept.
-        if a.place_kind == "typed":
-            a = replace(a, place_kind=None, place_text=None)
-        return self._advance(s, replace(a, story=None), (Reply(txt.CHILD_THANKS),))
+        if a.child_path and not s.answers.child_path:
+            thanks = txt.CHILD_THANKS_FORUM if a.reporter_role == "forum_anak" else txt.CHILD_THANKS
+            return advance(self.catalog, s, a, (Reply(thanks),))
+        return advance(self.catalog, s, a)
 
     def _indicators(self, s: IntakeState, value: str) -> Step:
         if value == cb.DONE:
-            return self._advance(s, s.answers)
+            return advance(self.catalog, s, s.answers)
         ids = [o.id for o in self.catalog.indicators]
-        if value not in ids:
-            return self._ask(s, txt.NOTICE_STALE)
+        offered = {o.id for o in indicator_options(self.catalog, s.answers.child_path)}
+        if value not in offered:
+            return ask(self.catalog, s, txt.NOTICE_STALE)
         chosen = set(s.answers.indicators) ^ {value}
         toggled = tuple(i for i in ids if i in chosen)
-        return self._ask(replace(s, answers=replace(s.answers, indicators=toggled)), edit=True)
-
-    def _review(self, s: IntakeState, value: str, event: ButtonEvent) -> Step:
-        if value == "send":
-            a = s.answers
-            report = Report(
-                submitted_at=event.at,
-                locale=s.locale,
-                in_danger=a.in_danger,
-                reporter_role=a.reporter_role,
-                indicators=a.indicators,
-                place_kind=a.place_kind,
-                place=a.place,
-                place_text=a.place_text,
-                when=a.when,
-                victim_count=a.victim_count,
-                victim_age=a.victim_age,
-                story=a.story,
-            )
-            sending = IntakeState(Node.SUBMITTING, Answers(), s.locale)
-            return Transition(sending, (), (SubmitReport(report),))
-        if value in review_sections(s.answers):
-            return self._ask(replace(s, node=nav.SECTION_START[value], return_to_review=True))
-        return self._ask(s, txt.NOTICE_STALE)
-
-    def _advance(self, s: IntakeState, answers: Answers, before: tuple[Reply, ...] = ()) -> Step:
-        """Store `answers` and ask the next question (or return to the review)."""
-        nxt = nav.next_node(s.node, answers, s.return_to_review)
-        review = s.return_to_review and nxt is not Node.REVIEW
-        return self._ask(
-            replace(s, node=nxt, answers=answers, return_to_review=review), before=before
+        return ask(
+            self.catalog, replace(s, answers=replace(s.answers, indicators=toggled)), edit=True
         )
 
-    # --- typed text ------------------------------------------------------------------------
-
-    def _text(self, s: IntakeState, text: str) -> Step:
-        typed = text.strip()
-        child = s.answers.child_path
-        if s.node is Node.STORY and not child:
-            if not typed:
-                return self._ask(s, txt.NOTICE_EMPTY)
-            if len(typed) > STORY_LIMIT:
-                return self._ask(s, txt.too_long(len(typed)))
-            return self._advance(s, replace(s.answers, story=typed))
-        if s.node in (Node.PLACE_KIND, Node.PLACE_TYPED) and not child:
-            at_typed = replace(s, node=Node.PLACE_TYPED)
-            if not typed:
-                return self._ask(at_typed, txt.NOTICE_EMPTY)
-            if len(typed) > PLACE_TEXT_LIMIT:
-                return self._ask(at_typed, txt.too_long(len(typed), PLACE_TEXT_LIMIT))
-            placed = replace(s.answers, place_kind="typed", place=None, place_text=typed)
-            return self._advance(at_typed, placed)
-        return self._ask(s, txt.NOTICE_BUTTONS)
+    def _review(self, s: IntakeState, value: str, at: datetime) -> Step:
+        a, c = s.answers, self.catalog
+        if value == "send" and s.linked is None and a.report(at, s.locale).low_information:
+            return Transition(s, (empty_check(),))  # asked once per Send: anyway, or add
+        if value in ("send", "anyway"):
+            sending = replace(s, node=Node.SUBMITTING, return_to_review=False)
+            report = a.report(at, s.locale)
+            if s.linked is not None:  # the fast lane's ticket: add to it, never a second one
+                return Transition(sending, (), (AddToReport(s.linked, report, final=True),))
+            return Transition(sending, (), (SubmitReport(report),))
+        if value == "nostory" and a.story:
+            return ask(c, replace(s, answers=replace(a, story=None)), txt.NOTICE_STORY_CLEARED)
+        if value == "nofiles" and a.attachments:
+            return ask(c, replace(s, answers=replace(a, attachments=())), txt.NOTICE_FILES_CLEARED)
+        if value in review_sections(a, s.linked is not None):
+            return ask(c, replace(s, node=nav.SECTION_START[value], return_to_review=True))
+        return ask(c, s, txt.NOTICE_STALE)

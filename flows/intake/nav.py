@@ -5,14 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
+from flows.domain.report import VICTIM_ROLE
 from flows.intake.state import ACTIVE_NODES, PLACE_LIST_NODES, Answers, Node
 
 PLACE_NODES = (Node.PLACE_KIND, *PLACE_LIST_NODES.values())
 
-# The question after each one (the place lists are entered from PLACE_KIND).
+# The question after each one (the place lists are entered from PLACE_KIND, the fast lane from
+# a "yes" to the danger question, the reporter's own age from "It happened to me").
 NEXT: dict[Node, Node] = {
     Node.DANGER: Node.ROLE,
+    Node.URGENT: Node.ROLE,
     Node.ROLE: Node.INDICATORS,
+    Node.MY_AGE: Node.INDICATORS,
     Node.INDICATORS: Node.PLACE_KIND,
     **dict.fromkeys(PLACE_NODES, Node.WHEN),
     Node.WHEN: Node.VICTIM_COUNT,
@@ -33,15 +37,18 @@ SECTION_START: dict[str, Node] = {
 }
 SECTION: dict[Node, str] = {
     **{node: name for name, node in SECTION_START.items()},
+    Node.URGENT: "danger",
+    Node.MY_AGE: "role",
     **dict.fromkeys(PLACE_NODES, "place"),
     Node.VICTIM_AGE: "victims",
 }
 
 Setter = Callable[[Answers, str | None], Answers]
 
-# The answer field set by each single-choice node (a catalog option id, or None when skipped).
+# The answer field set by each single-choice node (a catalog option id).
 SETTERS: dict[Node, Setter] = {
     Node.ROLE: lambda a, v: replace(a, reporter_role=v),
+    Node.MY_AGE: lambda a, v: replace(a, victim_age=v),
     Node.PLACE_KECAMATAN: lambda a, v: replace(a, place=v),
     Node.PLACE_CROSSING: lambda a, v: replace(a, place=v),
     Node.PLACE_SABAH: lambda a, v: replace(a, place=v),
@@ -51,29 +58,24 @@ SETTERS: dict[Node, Setter] = {
 }
 
 
-def skipped(node: Node, a: Answers) -> Answers:
-    """The answers after skipping the question at `node` (a skipped place list keeps the kind)."""
-    if node is Node.DANGER:
-        return replace(a, in_danger=None)
-    if node is Node.INDICATORS:
-        return replace(a, indicators=())
-    if node in (Node.PLACE_KIND, Node.PLACE_TYPED):
-        return replace(a, place_kind=None, place=None, place_text=None)
-    if node is Node.STORY:
-        return replace(a, story=None)
-    return SETTERS[node](a, None)
-
-
 def next_node(node: Node, answers: Answers, return_to_review: bool) -> Node:
-    """The node after answering `node`: the next question, or the review."""
+    """The node after answering (or skipping) `node`: the next question, or the review."""
     nxt = NEXT[node]
+    if node is Node.ROLE and answers.reporter_role == VICTIM_ROLE:
+        nxt = Node.MY_AGE
+    if (
+        nxt is Node.VICTIM_AGE
+        and answers.reporter_role == VICTIM_ROLE
+        and answers.victim_age is not None
+    ):
+        nxt = Node.STORY  # their own age was asked already
     if nxt is Node.STORY and answers.child_path:
-        nxt = Node.REVIEW
+        nxt = Node.REVIEW  # a child is never asked to type
     if return_to_review and SECTION.get(nxt) != SECTION[node]:
         nxt = Node.REVIEW
     return nxt
 
 
 def in_progress(state_node: Node, answers: Answers) -> bool:
-    """A draft worth resuming exists at `state_node`."""
+    """A draft worth resuming (or worth confirming before deleting) exists at `state_node`."""
     return state_node in ACTIVE_NODES and (state_node is not Node.DANGER or answers != Answers())

@@ -119,11 +119,16 @@ async def running_app(
 
 @dataclass
 class Walk:
-    """Answers for one pass through the intake, by English button label."""
+    """Answers for one pass through the intake, by English button label.
+
+    With a "Yes" to danger, `urgent` is pressed on the fast-lane screen: "Not now, keep going"
+    (no ticket yet) or "⚡ Send now" (an urgent ticket at once; the rest is added to it).
+    """
 
     danger: str = "No"
+    urgent: str = "Not now, keep going"
     role: str = "I am family"
-    indicators: tuple[str, ...] = ("Owes travel costs, pay cut", "Passport, ID or permit taken")
+    indicators: tuple[str, ...] = ("Owes travel costs, pay cut", "Passport or permit taken")
     place_kind: str = "In Nunukan (kecamatan)"
     place: str = "Sebatik Barat"
     when: str = "This week"
@@ -149,14 +154,16 @@ async def file_report(user: FakeUser, walk: Walk | None = None) -> str:
 
 
 async def file_report_until_send(user: FakeUser, walk: Walk | None = None) -> None:
-    """Go from /start to the review, where Send report waits."""
+    """Go from /start to the review, where Send report waits (one message per step)."""
     walk = walk or Walk()
-    await step(user, "text", "/start", replies=2)
-    await step(user, "press", walk.danger, replies=2 if walk.danger.startswith("Yes") else 1)
+    await step(user, "text", "/start")  # the welcome and the first question: one message
+    await step(user, "press", walk.danger)
+    if walk.danger.startswith("Yes"):
+        await step(user, "press", walk.urgent)
     await step(user, "press", walk.role)
     for label in walk.indicators:
-        await user.press(label)
-    await step(user, "press", "Done")
+        await user.press(label)  # edits the list in place: no new message
+    await step(user, "press", "Next")
     await step(user, "press", walk.place_kind)
     await step(user, "press", walk.place)
     await step(user, "press", walk.when)

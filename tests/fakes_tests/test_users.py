@@ -175,6 +175,24 @@ async def test_press_finds_buttons_and_sends_their_callback_data(
     assert user.buttons() == ["📝 Buat laporan", "Bantuan", "Bantuan darurat", "Situs"]
 
 
+async def test_the_same_button_twice_is_one_choice(fake: FakeBotApi, bot: Bot) -> None:
+    user = fake.user(user_id=4243)
+    await user.send_text("/start")
+    same = InlineKeyboardButton("Lanjut", callback_data="1|in|!done")
+    other = InlineKeyboardButton("Lanjut", callback_data="1|in|other")
+    await bot.send_message(
+        user.id,
+        "Pilih",
+        reply_markup=InlineKeyboardMarkup(
+            [[same], [InlineKeyboardButton("Utang", callback_data="1|in|debt")], [same]]
+        ),
+    )
+    assert (await user.press("Lanjut")).update["callback_query"]["data"] == "1|in|!done"
+    await bot.send_message(user.id, "Pilih", reply_markup=InlineKeyboardMarkup([[same], [other]]))
+    with pytest.raises(AssertionError, match=r"(?i)several buttons"):
+        await user.press("Lanjut")  # same label, different data: ambiguous
+
+
 async def test_users_can_write_and_press_in_groups(fake: FakeBotApi, bot: Bot) -> None:
     group = -1009876543210
     card = await bot.send_message(group, "Laporan #12", reply_markup=MENU)

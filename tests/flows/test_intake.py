@@ -21,32 +21,21 @@ from flows.intake import (
     SubmitReport,
     dump_state,
 )
+from tests.flows.conftest import PATHS, Driver, play
 
 STOP = "1|x|stop"
-BASE = ["/start", "1|dg|no", "1|ro|keluarga", "1|in|!done"]  # ends at place_kind
-PATHS: dict[Node, list[str]] = {
-    Node.DANGER: BASE[:1],
-    Node.ROLE: BASE[:2],
-    Node.INDICATORS: BASE[:3],
-    Node.PLACE_KIND: BASE,
-    Node.PLACE_KECAMATAN: [*BASE, "1|pk|kecamatan"],
-    Node.PLACE_CROSSING: [*BASE, "1|pk|crossing"],
-    Node.PLACE_SABAH: [*BASE, "1|pk|sabah"],
-    Node.PLACE_TYPED: [*BASE, "1|pk|typed"],
-    Node.WHEN: [*BASE, "1|pk|!skip"],
-    Node.VICTIM_COUNT: [*BASE, "1|pk|!skip", "1|wh|today"],
-    Node.VICTIM_AGE: [*BASE, "1|pk|!skip", "1|wh|today", "1|vc|one"],
-    Node.STORY: [*BASE, "1|pk|!skip", "1|wh|today", "1|vc|one", "1|va|adult"],
-    Node.REVIEW: [*BASE, "1|pk|!skip", "1|wh|today", "1|vc|one", "1|va|adult", "1|st|!skip"],
-}
+STOP_YES = "1|x|yes"
+WELCOME = "report human trafficking without giving your name"
 ACTIVE = list(PATHS)
 QUESTION_NODES = [n for n in ACTIVE if n is not Node.REVIEW]
 BUTTON_NODES = [n for n in QUESTION_NODES if n not in (Node.PLACE_TYPED, Node.STORY)]
 # A phrase of each node's question (English msgid), to check which question is asked.
 QUESTION = {
-    Node.DANGER: "in danger right now?",
+    Node.DANGER: "in danger right now, you or someone else?",
+    Node.URGENT: "Where is the person in danger now?",
     Node.ROLE: "Who is making this report?",
-    Node.INDICATORS: "Tap everything that fits",
+    Node.MY_AGE: "How old are you?",
+    Node.INDICATORS: "You can choose more than one",
     Node.PLACE_KIND: "Where did it happen",
     Node.PLACE_KECAMATAN: "Which kecamatan?",
     Node.PLACE_CROSSING: "Which crossing point?",
@@ -56,11 +45,13 @@ QUESTION = {
     Node.VICTIM_COUNT: "How many people are affected?",
     Node.VICTIM_AGE: "How old is the youngest",
     Node.STORY: "in your own words",
-    Node.REVIEW: "Please check your report.",
+    Node.REVIEW: "Please check the report.",
 }
 AFTER_SKIP = {
     Node.DANGER: Node.ROLE,
+    Node.URGENT: Node.ROLE,
     Node.ROLE: Node.INDICATORS,
+    Node.MY_AGE: Node.INDICATORS,
     Node.INDICATORS: Node.PLACE_KIND,
     Node.PLACE_KIND: Node.WHEN,
     Node.PLACE_KECAMATAN: Node.WHEN,
@@ -74,7 +65,9 @@ AFTER_SKIP = {
 }
 SKIP_CODE = {
     Node.DANGER: "dg",
+    Node.URGENT: "ug",
     Node.ROLE: "ro",
+    Node.MY_AGE: "ma",
     Node.INDICATORS: "in",
     Node.PLACE_KIND: "pk",
     Node.PLACE_KECAMATAN: "kc",
@@ -88,30 +81,6 @@ SKIP_CODE = {
 }
 
 
-def play(d, actions: list[str]):
-    """Run actions: "/cmd" is a command, "1|..." a button press, anything else typed text."""
-    for action in actions:
-        if action.startswith("/"):
-            d.command(action[1:])
-        elif action.startswith("1|"):
-            d.press(action)
-        else:
-            d.text(action)
-    return d
-
-
-@pytest.fixture
-def at(driver):
-    """`at(node)`: a driver whose conversation is at `node` (adult path)."""
-
-    def make(node: Node):
-        d = play(driver(), PATHS[node])
-        assert d.state.node is node
-        return d
-
-    return make
-
-
 # --- the forward path ---------------------------------------------------------------------------
 
 
@@ -119,17 +88,19 @@ def test_full_report_from_new_conversation_to_done(driver):
     d = driver()
     d.command("start")
     assert d.state.node is Node.DANGER
-    assert len(d.replies) == 2
-    welcome = d.said
-    assert "only your answers" in welcome
-    assert "name, username, phone number or Telegram ID" in welcome
-    assert "Telegram knows you talked to this bot" in welcome
-    assert "stays on your phone unless you delete it" in welcome
+    assert len(d.replies) == 1  # one message: the welcome and the first question
+    said = d.said
+    assert "Gugus Tugas TPPO Kabupaten Nunukan" in said
+    assert "cannot contact you back" in said
+    assert "Telegram itself knows who uses this bot" in said
+    assert "delete this chat" in said
+    assert QUESTION[Node.DANGER] in said
+    assert d.data[:2] == ["1|dg|yes", "1|dg|no"]
 
     play(
         d,
         [
-            "1|dg|yes",
+            "1|dg|no",
             "1|ro|keluarga",
             "1|in|debt",
             "1|in|documents_held",
@@ -146,10 +117,10 @@ def test_full_report_from_new_conversation_to_done(driver):
     assert d.state.node is Node.REVIEW
     review = d.said
     for expected in (
-        "Yes",
+        "No",
         "I am family",
         "Owes travel costs, pay cut",
-        "Passport, ID or permit taken",
+        "Passport or permit taken",
         "Somewhere in Sabah: Tawau",
         "This week",
         "2 to 5 people",
@@ -166,9 +137,9 @@ def test_full_report_from_new_conversation_to_done(driver):
             Report(
                 submitted_at=sent_at,
                 locale="id",
-                in_danger=True,
+                in_danger=False,
                 reporter_role="keluarga",
-                indicators=("documents_held", "debt"),
+                indicators=("debt", "documents_held"),
                 place_kind="sabah",
                 place="tawau",
                 place_text=None,
@@ -180,24 +151,25 @@ def test_full_report_from_new_conversation_to_done(driver):
         ),
     )
     report = tr.effects[0].report
-    assert report.urgent and report.child and report.in_malaysia
-    assert tr.state.node is Node.SUBMITTING
-    assert tr.state.answers == Answers()  # the draft is not kept once handed over
+    assert report.child and report.in_malaysia and not report.urgent
+    assert not report.by_child  # a family member: the reporter is an adult
+    assert tr.state.node is Node.SUBMITTING and tr.replies == ()
 
     tr = d.send(ReportFiled(sent_at, "TPPO-7K3M9Q"))
-    assert tr.state.node is Node.DONE  # the reference is not kept (§3)
+    assert tr.state == IntakeState(Node.DONE, Answers(), "id")  # no reference kept (§3)
     assert "TPPO-7K3M9Q" not in json.dumps(dump_state(tr.state))
     assert tr.effects == ()
     done = d.said
     assert "TPPO-7K3M9Q" in done
     assert "Gugus Tugas TPPO Kabupaten Nunukan" in done
     assert "on duty, usually within minutes" in done
-    assert "cannot promise" in done
-    assert "Police: 110" in done
+    assert "cannot promise" in done and "Nobody can contact you back" in done
+    # The place was in Sabah: the numbers that work there come first.
+    assert done.index("In Malaysia (Sabah)") < done.index("In Indonesia")
     assert "/lapor" in done
 
 
-def test_everything_skipped_gives_an_empty_report(driver):
+def test_everything_skipped_asks_once_before_sending_an_empty_report(driver):
     d = driver()
     play(
         d,
@@ -215,9 +187,59 @@ def test_everything_skipped_gives_an_empty_report(driver):
     )
     assert d.state.node is Node.REVIEW
     assert d.said.count("(skipped)") == 8
+    before = d.state
+    tr = d.press("1|rv|send")
+    assert tr.effects == () and d.state == before
+    assert "says nothing yet about what happened" in d.said
+    assert d.data == ["1|rv|anyway", "1|rv|indicators", "1|rv|place", STOP]
     sent_at = datetime(2025, 12, 2, 1, 2, tzinfo=UTC)
-    tr = d.send(ButtonEvent(sent_at, "1|rv|send"))
+    tr = d.send(ButtonEvent(sent_at, "1|rv|anyway"))
     assert tr.effects == (SubmitReport(Report(submitted_at=sent_at, locale="id")),)
+    assert tr.effects[0].report.low_information
+
+
+def test_an_empty_report_can_get_something_added_instead(driver):
+    d = play(
+        driver(),
+        [
+            "/lapor",
+            "1|dg|!skip",
+            "1|ro|!skip",
+            "1|in|!skip",
+            "1|pk|!skip",
+            "1|wh|!skip",
+            "1|vc|!skip",
+            "1|va|!skip",
+            "1|st|!skip",
+            "1|rv|send",
+            "1|rv|place",
+            "1|pk|kecamatan",
+            "1|kc|sebatik",
+        ],
+    )
+    assert d.state.node is Node.REVIEW
+    tr = d.press("1|rv|send")  # no longer empty: sent at once
+    (sent,) = tr.effects
+    assert isinstance(sent, SubmitReport)
+    assert tr.effects == (
+        SubmitReport(
+            Report(
+                submitted_at=sent.report.submitted_at,
+                locale="id",
+                place_kind="kecamatan",
+                place="sebatik",
+            )
+        ),
+    )
+
+
+@pytest.mark.parametrize("answer", [["1|dg|yes", "1|ug|!skip"], ["1|dg|!skip", "Tolong"]])
+def test_danger_or_words_alone_are_not_an_empty_report(driver, answer):
+    d = play(driver(), ["/lapor", *answer])
+    play(d, ["1|rv|send"] if d.state.node is Node.REVIEW else [])
+    while d.state.node is not Node.REVIEW:
+        d.press(f"1|{SKIP_CODE[d.state.node]}|!skip")
+    assert len(d.press("1|rv|send").effects) == 1
 
 
 def test_report_takes_the_locale_chosen_during_the_conversation(at):
@@ -229,16 +251,16 @@ def test_report_takes_the_locale_chosen_during_the_conversation(at):
     assert tr.effects[0].report.locale == "en"
 
 
-def test_danger_yes_shows_help_numbers_at_once_then_continues(at):
+def test_danger_yes_opens_the_fast_lane(at):
     d = at(Node.DANGER)
     d.press("1|dg|yes")
     assert d.state.answers.in_danger is True
-    assert d.state.node is Node.ROLE
-    help_now, next_question = d.replies
-    assert help_now.keyboard == ()
-    assert "110" in d.said.split("----")[0] and "urgent" in d.said.split("----")[0]
-    assert QUESTION[Node.ROLE] in d.said.split("----")[1]
-    assert next_question.keyboard
+    assert d.state.node is Node.URGENT
+    assert len(d.replies) == 1
+    said = d.said
+    assert "Get help now" in said and "Police (24 hours): 110" in said
+    assert "Nothing has been sent yet" in said  # the promise is true
+    assert d.data == ["1|ug|send", "1|ug|malaysia", "1|ug|indonesia", "1|ug|!skip", STOP]
 
 
 def test_danger_no_continues_without_help_message(at):
@@ -253,17 +275,13 @@ def test_danger_no_continues_without_help_message(at):
 
 
 @pytest.mark.parametrize("node", QUESTION_NODES)
-def test_skip_moves_on_and_clears_the_answer(at, node):
+def test_skip_moves_on_and_keeps_the_answer(at, node):
     d = at(node)
+    before = d.state.answers
     d.press(f"1|{SKIP_CODE[node]}|!skip")
     assert d.state.node is AFTER_SKIP[node]
     assert QUESTION[AFTER_SKIP[node]] in d.said
-    a = d.state.answers
-    assert a.in_danger is None if node is Node.DANGER else a.in_danger is False
-    if node is Node.ROLE:
-        assert a.reporter_role is None
-    if node in (Node.PLACE_KIND, Node.PLACE_TYPED):
-        assert a.place_kind is None and a.place is None and a.place_text is None
+    assert d.state.answers == before
 
 
 def test_skipping_a_place_list_keeps_the_kind(at):
@@ -272,12 +290,21 @@ def test_skipping_a_place_list_keeps_the_kind(at):
     assert (d.state.answers.place_kind, d.state.answers.place) == ("sabah", None)
 
 
-def test_skip_on_indicators_clears_the_selection(at):
+@pytest.mark.parametrize("leave", ["1|in|!skip", "1|in|!done"])
+def test_skip_on_indicators_never_erases_the_ticks(at, leave):
     d = at(Node.INDICATORS)
     d.press("1|in|debt")
-    d.press("1|in|!skip")
-    assert d.state.answers.indicators == ()
+    d.press("1|in|violence")
+    d.press(leave)
+    assert d.state.answers.indicators == ("debt", "violence")  # in the catalog's order
     assert d.state.node is Node.PLACE_KIND
+
+
+def test_skip_on_an_answer_changed_from_the_review_keeps_it(at):
+    d = at(Node.REVIEW)
+    d.press("1|rv|when")
+    d.press("1|wh|!skip")
+    assert d.state.node is Node.REVIEW and d.state.answers.when == "today"
 
 
 def _assert_stopped(d):
@@ -285,17 +312,46 @@ def _assert_stopped(d):
     assert d.last.effects == ()
     said = d.said
     assert "deleted from our side" in said
-    assert "stays on your phone" in said
-    assert "Police: 110" in said
+    assert "This chat stays on the phone" in said
+    assert "Police (24 hours): 110" in said
     assert "/lapor" in said
 
 
-@pytest.mark.parametrize("node", ACTIVE)
-def test_stop_button_quits_in_one_tap(at, node):
+@pytest.mark.parametrize("node", ACTIVE[1:])  # (nothing answered at the first: no question)
+def test_stop_asks_first_then_deletes(at, node):
     d = at(node)
     assert STOP in d.data
+    assert d.replies[-1].keyboard[-1] == (d.buttons[-1],)  # Stop alone on the last row
+    before = d.state
+    d.press(STOP)
+    assert d.state == before and d.last.effects == ()
+    assert "Stop and delete this report?" in d.said
+    assert d.data == [STOP_YES, "1|rs|go"]
+    d.press(STOP_YES)
+    _assert_stopped(d)
+
+
+@pytest.mark.parametrize("node", ACTIVE[1:])
+def test_no_go_back_after_stop_asks_the_question_again(at, node):
+    d = at(node)
+    before = d.state
+    d.press(STOP)
+    d.press("1|rs|go")
+    assert d.state == before and QUESTION[node] in d.said
+
+
+def test_stop_with_nothing_answered_needs_no_confirmation(at):
+    d = at(Node.DANGER)
     d.press(STOP)
     _assert_stopped(d)
+
+
+def test_skip_and_stop_never_share_a_row(tour_keyboards):
+    for keyboard in tour_keyboards:
+        for row in keyboard:
+            data = [b.data for b in row]
+            if STOP in data:
+                assert data == [STOP], data
 
 
 @pytest.mark.parametrize("command", ["batal", "cancel"])
@@ -306,10 +362,18 @@ def test_cancel_command_quits_anywhere(at, node, command):
     _assert_stopped(d)
 
 
-def test_stop_on_an_old_message_still_quits(at):
+def test_stop_on_an_old_message_still_asks_then_quits(at):
     d = at(Node.VICTIM_AGE)  # the Stop button of the first question is still on screen
     d.press(STOP)
+    assert "Stop and delete this report?" in d.said
+    d.press(STOP_YES)
     _assert_stopped(d)
+
+
+def test_a_confirmed_stop_with_no_draft_left_says_so(driver):
+    d = driver(IntakeState(Node.DONE, Answers(), "id"))
+    d.press(STOP_YES)
+    assert d.state.node is Node.DONE and "no report in progress" in d.said
 
 
 @pytest.mark.parametrize("prefix", [[], ["/batal"]])
@@ -339,7 +403,7 @@ def test_start_mid_report_offers_continue_or_start_again(at, node, command):
     assert d.state == before
     assert d.data[:2] == ["1|rs|go", "1|rs|new"]
     assert STOP in d.data
-    assert "report in progress" in d.said
+    assert "A report is in progress" in d.said
 
 
 def test_resume_continue_asks_the_current_question_again(at):
@@ -356,14 +420,15 @@ def test_resume_start_again_drops_the_draft(at):
     d.command("start")
     d.press("1|rs|new")
     assert d.state == IntakeState(Node.DANGER, Answers(), "id")
-    assert "only your answers" in d.said and QUESTION[Node.DANGER] in d.said
+    assert WELCOME in d.said and QUESTION[Node.DANGER] in d.said
+    assert len(d.replies) == 1
 
 
 def test_start_at_first_question_with_nothing_answered_just_begins_again(at):
     d = at(Node.DANGER)
     d.command("start")
     assert d.state == IntakeState(Node.DANGER, Answers(), "id")
-    assert "only your answers" in d.said
+    assert WELCOME in d.said
 
 
 @pytest.mark.parametrize("command", ["start", "lapor"])
@@ -382,11 +447,12 @@ def test_resume_buttons_without_a_draft_are_stale(driver, data):
     assert "no longer active" in d.said and "has been sent" in d.said
 
 
-def test_new_conversation_with_text_starts_with_the_welcome(driver):
+def test_new_conversation_with_text_keeps_it_and_welcomes(driver):
     d = driver()
-    d.text("halo")
-    assert d.state == IntakeState(Node.DANGER, Answers(), "id")
-    assert "only your answers" in d.said
+    d.text("  halo  ")
+    assert d.state == IntakeState(Node.DANGER, Answers(story="halo"), "id")
+    assert "Your message is kept" in d.said and WELCOME in d.said
+    assert len(d.replies) == 1
 
 
 def test_new_conversation_with_an_old_button_says_it_is_not_active(driver):
@@ -402,8 +468,8 @@ def test_new_conversation_with_an_old_button_says_it_is_not_active(driver):
 def test_language_command_offers_each_language_in_its_own_name(at):
     d = at(Node.WHEN)
     d.command("bahasa")
-    assert d.labels[:2] == ["Bahasa Indonesia", "English"]
-    assert d.data[:2] == ["1|lg|id", "1|lg|en"]
+    assert d.labels[:3] == ["Bahasa Indonesia", "English", "Bahasa Melayu"]
+    assert d.data[:3] == ["1|lg|id", "1|lg|en", "1|lg|ms"]
     assert STOP in d.data
 
 
@@ -421,7 +487,14 @@ def test_choosing_a_language_sets_it_and_asks_again(at, node):
 def test_language_at_the_first_question_shows_the_welcome_again(at):
     d = at(Node.DANGER)
     d.press("1|lg|en")
-    assert "only your answers" in d.said
+    assert WELCOME in d.said and len(d.replies) == 1
+
+
+def test_the_default_language_is_offered_first(catalog):
+    flow = IntakeFlow(catalog, default_locale="ms", locales=("en", "id", "ms"))
+    d = Driver(flow)
+    d.command("bahasa")
+    assert d.labels[:3] == ["Bahasa Melayu", "English", "Bahasa Indonesia"]
 
 
 def test_unknown_language_is_stale(at):
@@ -431,13 +504,13 @@ def test_unknown_language_is_stale(at):
 
 
 def test_a_stored_locale_no_longer_offered_falls_back_to_default(flow):
-    s = IntakeState(Node.WHEN, Answers(), "ms")
+    s = IntakeState(Node.WHEN, Answers(), "fr")
     assert flow.step(s, TextEvent(datetime(2025, 1, 1, tzinfo=UTC), "x")).state.locale == "id"
 
 
 def test_default_locale_must_be_offered(catalog):
     with pytest.raises(FlowError, match="default locale"):
-        IntakeFlow(catalog, default_locale="ms", locales=("id", "en"))
+        IntakeFlow(catalog, default_locale="fr", locales=("id", "en"))
 
 
 def test_locales_must_fit_in_button_data(catalog):
@@ -465,7 +538,9 @@ def test_help_shows_numbers_and_commands_then_the_question(at, node, command):
     d.command(command)
     assert d.state == before
     help_text, question = d.said.split("----")
-    assert "Police: 110" in help_text and "Indonesian Consulate, Tawau: +60 89 772052" in help_text
+    assert "Police (24 hours): 110" in help_text
+    assert "KJRI Tawau (Tawau, Lahad Datu, Semporna, Kunak): +60 89 772052" in help_text
+    assert "Other help</b> (not for emergencies)" in help_text and ": 148" in help_text
     for cmd in ("/lapor", "/batal", "/hapus", "/bahasa", "/status", "/bantuan"):
         assert cmd in help_text
     assert QUESTION[node] in question
@@ -481,7 +556,7 @@ def test_delete_forgets_me_and_is_honest_about_the_phone(at, driver, node, comma
     assert d.state.node is Node.IDLE and d.state.answers == Answers()
     said = d.said
     assert "deleted from our side" in said
-    assert "stays with the task force" in said and "no name, username" in said
+    assert "stays with the task force" in said and "no name or phone number" in said
     assert "press and hold" in said and "Delete" in said
 
 
@@ -507,24 +582,35 @@ def test_unknown_command_is_gentle_and_asks_again(at):
 @pytest.mark.parametrize(
     "node", [n for n in BUTTON_NODES if n is not Node.PLACE_KIND] + [Node.REVIEW]
 )
-def test_text_where_buttons_are_expected_asks_again(at, node):
+def test_text_where_buttons_are_expected_is_kept_with_the_story(at, node):
     d = at(node)
     before = d.state
-    keyboard = d.replies[-1].keyboard
-    d.text("hello?")
+    d.text(" dia di Tawau sekarang ")
+    assert d.state == replace(
+        before, answers=replace(before.answers, story="dia di Tawau sekarang")
+    )
+    assert "what you wrote is kept with the report" in d.said and QUESTION[node] in d.said
+    d.text("dengan dua temannya")
+    assert d.state.answers.story == "dia di Tawau sekarang\n\ndengan dua temannya"
+
+
+@pytest.mark.parametrize("node", [n for n in BUTTON_NODES if n is not Node.PLACE_KIND])
+def test_blank_text_where_buttons_are_expected_asks_again(at, node):
+    d = at(node)
+    before = d.state
+    d.text("   ")
     assert d.state == before
     assert "Please choose one of the buttons" in d.said and QUESTION[node] in d.said
-    assert d.replies[-1].keyboard == keyboard
 
 
-@pytest.mark.parametrize("kind", ["sticker", "photo", "voice", "location", "contact"])
+@pytest.mark.parametrize("kind", ["sticker", "animation", "contact", "poll", "dice"])
 @pytest.mark.parametrize("node", ACTIVE)
-def test_media_mid_flow_is_declined_gently(at, node, kind):
+def test_stickers_and_the_like_are_declined_gently(at, node, kind):
     d = at(node)
     before = d.state
     d.media(kind)
     assert d.state == before
-    assert "only read typed text and buttons" in d.said and QUESTION[node] in d.said
+    assert "stickers and the like cannot go with a report" in d.said and QUESTION[node] in d.said
 
 
 BAD_DATA = [
@@ -605,6 +691,28 @@ def test_story_over_3000_characters_is_kindly_refused(at):
     assert d.state.node is Node.REVIEW and d.state.answers.story == "b" * 3000
 
 
+def test_the_story_question_adds_to_words_already_kept(at):
+    d = at(Node.WHEN)
+    d.text("Paspornya ditahan.")
+    play(d, ["1|wh|today", "1|vc|one", "1|va|adult"])
+    assert d.state.node is Node.STORY
+    assert "Your words so far" in d.said and "Paspornya ditahan." in d.said
+    assert d.data == ["1|st|!skip", "1|st|clear", STOP]
+    d.text("Dia di Tawau.")
+    assert d.state.node is Node.REVIEW
+    assert d.state.answers.story == "Paspornya ditahan.\n\nDia di Tawau."
+
+
+def test_words_already_kept_can_be_deleted_at_the_story_question(at):
+    d = at(Node.WHEN)
+    d.text("salah ketik")
+    play(d, ["1|wh|today", "1|vc|one", "1|va|adult", "1|st|clear"])
+    assert d.state.node is Node.STORY and d.state.answers.story is None
+    assert "deleted from this report" in d.said and QUESTION[Node.STORY] in d.said
+    d.press("1|st|!skip")
+    assert d.state.node is Node.REVIEW and d.state.answers.story is None
+
+
 @pytest.mark.parametrize("text", ["", "   ", "\n\t "])
 def test_empty_story_asks_again(at, text):
     d = at(Node.STORY)
@@ -645,11 +753,12 @@ def test_indicators_toggle_in_place_and_keep_catalog_order(at):
     d.press("1|in|broker")
     assert d.replies[-1].edit is True
     assert d.state.answers.indicators == ("broker", "violence")
-    assert "✅ Recruited by an unofficial agent" in d.labels
-    assert "✅ Hit or threatened" in d.labels
+    assert "✅ Tekong or unofficial agent" in d.labels
+    assert "✅ Hit or threatened by a mandur" in d.labels
     d.press("1|in|violence")
     assert d.state.answers.indicators == ("broker",)
-    assert "Hit or threatened" in d.labels and "✅ Hit or threatened" not in d.labels
+    assert "Hit or threatened by a mandur" in d.labels
+    assert "✅ Hit or threatened by a mandur" not in d.labels
     d.press("1|in|!done")
     assert d.state.node is Node.PLACE_KIND and d.state.answers.indicators == ("broker",)
     assert d.replies[-1].edit is False
@@ -661,12 +770,47 @@ def test_done_with_nothing_selected_is_skipped(at):
     assert d.state.answers.indicators == () and d.state.node is Node.PLACE_KIND
 
 
+def test_the_indicator_screen_says_several_may_be_chosen_and_has_next_twice(at, catalog):
+    d = at(Node.INDICATORS)
+    assert "You can choose more than one" in d.said
+    keyboard = d.replies[-1].keyboard
+    assert [b.data for b in keyboard[0]] == ["1|in|!done"]
+    assert [b.data for b in keyboard[-2]] == ["1|in|!done"]
+    assert [b.data for b in keyboard[-1]] == [STOP]
+    assert d.labels[0] == d.labels[-2] == "Next"
+    headings = [render_row for render_row in d.labels if render_row.startswith("—")]
+    assert headings == [
+        "— Recruitment and travel —",
+        "— Work and pay —",
+        "— Force and harm —",
+        "— Other —",
+    ]
+    toggles = [b for b in d.data if b not in ("1|in|!done", "1|in|!hd", STOP)]
+    assert len(toggles) == len(catalog.indicators)
+    assert "1|in|lost_contact" in toggles  # for families who lost contact
+    assert len(keyboard) < 19  # two to a row: shorter than one per row
+
+
+def test_pressing_a_heading_does_nothing(at):
+    d = at(Node.INDICATORS)
+    d.press("1|in|debt")
+    before = d.state
+    tr = d.press("1|in|!hd")
+    assert tr.state == before and tr.replies == () and tr.effects == ()
+
+
 # --- the review ---------------------------------------------------------------------------------
 
 CHANGES = [
-    ("danger", ["1|dg|yes"], {"in_danger": True}),
-    ("role", ["1|ro|korban"], {"reporter_role": "korban"}),
-    ("indicators", ["1|in|child", "1|in|!done"], {"indicators": ("child",)}),
+    ("danger", ["1|dg|yes", "1|ug|!skip"], {"in_danger": True}),
+    (
+        "danger",
+        ["1|dg|yes", "1|ug|malaysia", "1|ug|!skip"],
+        {"in_danger": True, "now_in": "malaysia"},
+    ),
+    ("role", ["1|ro|korban", "1|ma|adult"], {"reporter_role": "korban", "victim_age": "adult"}),
+    ("role", ["1|ro|teman"], {"reporter_role": "teman"}),
+    ("indicators", ["1|in|child", "1|in|debt", "1|in|!done"], {"indicators": ("child",)}),
     (
         "place",
         ["1|pk|kecamatan", "1|kc|sebatik_utara"],
@@ -677,7 +821,7 @@ CHANGES = [
         ["1|pk|crossing", "1|cr|!back", "1|pk|typed", "Aji Kuning"],
         {"place_kind": "typed", "place_text": "Aji Kuning"},
     ),
-    ("place", ["1|pk|!skip"], {"place_kind": None}),
+    ("place", ["1|pk|!skip"], {"place_kind": None}),  # (it was skipped before too)
     ("when", ["1|wh|earlier"], {"when": "earlier"}),
     (
         "victims",
@@ -697,7 +841,7 @@ def test_change_an_answer_returns_to_the_review(at, section, actions, expected):
     assert d.state.node is Node.REVIEW and d.state.return_to_review is False
     for name, value in expected.items():
         assert getattr(d.state.answers, name) == value
-    assert "Please check your report." in d.said
+    assert "Please check the report." in d.said
 
 
 def test_review_shows_skipped_answers_and_user_text_as_raw(at, rendered):
@@ -748,3 +892,9 @@ def test_review_of_a_long_report_fits_one_telegram_message(at, catalog, rendered
     d = type(d)(d.flow, replace(d.state, answers=full))
     d.command("status")  # re-shows the review
     assert len(rendered(d.replies[-1].text)) < 4096
+
+
+@pytest.fixture
+def tour_keyboards(at):
+    """The keyboard of every question of the adult path."""
+    return [r.keyboard for node in ACTIVE for r in at(node).replies]

@@ -7,12 +7,15 @@ from datetime import UTC, datetime
 
 import pytest
 
+from flows.core import MediaEvent
+from flows.domain.report import Attachment
 from flows.intake import (
     STATE_VERSION,
     Answers,
     IntakeState,
     Node,
     ReportFiled,
+    UrgentFiled,
     dump_state,
     load_state,
 )
@@ -22,9 +25,29 @@ from flows.intake.state import ACTIVE_NODES
 STOP = "1|x|stop"
 TOURS = [
     [
+        "Tolong",
+        "1|dg|yes",
+        "1|ug|malaysia",
+        "1|ug|send",
+        "URGENT",
+        "1|ro|korban",
+        "1|ma|13_17",
+        "1|in|child",
+        "PHOTO",
+        "1|in|!done",
+        "1|pk|sabah",
+        "1|sb|tawau",
+        "1|wh|today",
+        "1|vc|one",
+        "1|rv|send",
+        "FILED",
+    ],
+    [
         "/start",
         "1|dg|yes",
+        "1|ug|!skip",
         "1|ro|korban",
+        "1|ma|adult",
         "1|in|debt",
         "1|in|violence",
         "1|in|!done",
@@ -68,6 +91,8 @@ TOURS = [
         "1|va|13_17",
         "1|rv|danger",
         "1|dg|!skip",
+        "1|x|stop",
+        "1|rs|go",
         "/batal",
     ],
     ["/start", "/hapus"],
@@ -75,8 +100,15 @@ TOURS = [
 
 
 def play(d, action):
+    at = datetime(2025, 12, 1, tzinfo=UTC)
     if action == "FILED":
-        d.send(ReportFiled(datetime(2025, 12, 1, tzinfo=UTC), "TPPO-7K3M9Q"))
+        d.send(ReportFiled(at, "TPPO-7K3M9Q"))
+    elif action == "URGENT":
+        d.send(UrgentFiled(at, "TPPO-7K3M9Q"))
+    elif action == "PHOTO":
+        d.send(
+            MediaEvent(at, "photo", file_id="AgAC-1", file_unique_id="u1", media_group_id="1234")
+        )
     elif action.startswith("/"):
         d.command(action[1:])
     elif action.startswith("1|"):
@@ -119,16 +151,21 @@ def test_every_button_data_is_short_ascii_and_parses(tour):
                     assert cb.parse(button.data) is not None
 
 
-def test_every_question_keyboard_has_stop_and_skip(tour):
+def test_every_question_keyboard_has_stop_and_a_way_on_without_answering(tour):
     checked = 0
     for state, replies in tour:
         for reply in replies:
             data = [b.data for row in reply.keyboard for b in row]
-            if state.node in ACTIVE_NODES and data:
+            if state.node in ACTIVE_NODES and data and data[0] != "1|x|yes":
                 assert STOP in data
+                assert reply.keyboard[-1] == tuple(
+                    b for b in reply.keyboard[-1] if b.data == STOP
+                )  # alone on its row
                 checked += 1
                 if state.node is not Node.REVIEW and not data[0].startswith(("1|lg|", "1|rs|")):
-                    assert cb.node_data(state.node, cb.SKIP) in data
+                    # The indicator list goes on with Next (its Skip would do the same).
+                    way_on = cb.DONE if state.node is Node.INDICATORS else cb.SKIP
+                    assert cb.node_data(state.node, way_on) in data
     assert checked > 20
 
 
@@ -140,7 +177,7 @@ def test_no_keyboard_outside_a_report(tour):
 
 GARBAGE = [
     {},
-    {"v": 2, "node": "role", "locale": "id"},
+    {"v": 3, "node": "role", "locale": "id"},
     {"v": True, "node": "role", "locale": "id"},
     {"v": "1", "node": "role", "locale": "id"},
     {"v": 1, "node": "nowhere", "locale": "id"},
@@ -161,6 +198,78 @@ GARBAGE = [
     {"v": 1, "node": "role", "locale": "id", "answers": {"story": "x" * 3001}},
     {"v": 1, "node": "role", "locale": "id", "answers": {"story": ""}},
     {"v": 1, "node": "role", "locale": "id", "answers": {"place_text": 5}},
+    {"v": 2, "node": "role", "locale": "id", "answers": {"now_in": "singapore"}},
+    {
+        "v": 2,
+        "node": "role",
+        "locale": "id",
+        "answers": {"attachments": [{"kind": "sticker", "file_id": "x"}]},
+    },
+    {"v": 2, "node": "role", "locale": "id", "answers": {"attachments": [{"kind": "photo"}]}},
+    {
+        "v": 2,
+        "node": "role",
+        "locale": "id",
+        "answers": {"attachments": [{"kind": "location", "latitude": 91.0, "longitude": 0.0}]},
+    },
+    {
+        "v": 2,
+        "node": "role",
+        "locale": "id",
+        "answers": {"attachments": [{"kind": "location", "latitude": True, "longitude": 0.0}]},
+    },
+    {
+        "v": 2,
+        "node": "role",
+        "locale": "id",
+        "answers": {
+            "attachments": [{"kind": "location", "latitude": float("nan"), "longitude": 0.0}]
+        },
+    },
+    {
+        "v": 2,
+        "node": "role",
+        "locale": "id",
+        "answers": {"attachments": [{"kind": "location", "latitude": "4.2", "longitude": 0.0}]},
+    },
+    {
+        "v": 2,
+        "node": "role",
+        "locale": "id",
+        "answers": {"attachments": [{"kind": "photo", "file_id": "a b"}]},
+    },
+    {
+        "v": 2,
+        "node": "role",
+        "locale": "id",
+        "answers": {"attachments": [{"kind": "photo", "file_id": "x", "name": "Siti"}]},
+    },
+    {
+        "v": 2,
+        "node": "role",
+        "locale": "id",
+        "answers": {"attachments": [{"kind": "photo", "file_id": "x"}] * 21},
+    },
+    {
+        "v": 2,
+        "node": "done",
+        "locale": "id",
+        "linked": {"reference": "TPPO-7K3M9Q", "at": "2025-12-01T00:00:00+00:00"},
+    },
+    {
+        "v": 2,
+        "node": "role",
+        "locale": "id",
+        "linked": {"reference": "<b>", "at": "2025-12-01T00:00:00+00:00"},
+    },
+    {
+        "v": 2,
+        "node": "role",
+        "locale": "id",
+        "linked": {"reference": "TPPO-7K3M9Q", "at": "2025-12-01T00:00:00"},
+    },
+    {"v": 2, "node": "role", "locale": "id", "linked": {"reference": "TPPO-7K3M9Q"}},
+    {"v": 2, "node": "story", "locale": "id", "answers": {"reporter_role": "anak"}},
 ]
 
 
@@ -177,6 +286,63 @@ def test_load_state_of_non_mappings_is_none(data):
 def test_load_state_fills_missing_answers_with_defaults():
     state = load_state({"v": 1, "node": "when", "locale": "en"})
     assert state == IntakeState(Node.WHEN, Answers(), "en")
+
+
+def test_a_version_1_state_is_read_as_the_same_conversation():
+    old = {
+        "v": 1,
+        "node": "victim_count",
+        "locale": "id",
+        "review": False,
+        "answers": {
+            "in_danger": False,
+            "reporter_role": "keluarga",
+            "indicators": ["debt", "child"],
+            "place_kind": "sabah",
+            "place": "tawau",
+            "place_text": None,
+            "when": "today",
+            "victim_count": None,
+            "victim_age": None,
+            "story": "Cerita",
+        },
+    }
+    state = load_state(old)
+    assert state == IntakeState(
+        Node.VICTIM_COUNT,
+        Answers(
+            in_danger=False,
+            reporter_role="keluarga",
+            indicators=("debt", "child"),
+            place_kind="sabah",
+            place="tawau",
+            when="today",
+            story="Cerita",
+        ),
+        "id",
+    )
+    assert dump_state(state)["v"] == STATE_VERSION == 2
+
+
+def test_the_fast_lane_link_and_attachments_round_trip():
+    at = datetime(2025, 12, 1, 9, 0, tzinfo=UTC)
+    state = IntakeState(
+        Node.WHEN,
+        Answers(
+            in_danger=True,
+            now_in="malaysia",
+            attachments=(
+                Attachment("voice", file_id="AwAC-x_1", file_unique_id="AgAD"),
+                Attachment("location", latitude=4.25, longitude=117.89),
+            ),
+        ),
+        "id",
+        linked="TPPO-7K3M9Q",
+        linked_at=at,
+    )
+    data = json.loads(json.dumps(dump_state(state)))
+    assert data["linked"] == {"reference": "TPPO-7K3M9Q", "at": "2025-12-01T09:00:00+00:00"}
+    assert load_state(data) == state
 
 
 def test_dump_state_is_plain_json():

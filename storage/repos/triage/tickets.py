@@ -71,6 +71,26 @@ async def create(
     return _to_ticket(row)
 
 
+async def update_report(
+    session: AsyncSession, reference: str, report: Report, now: datetime, actor: str = "reporter"
+) -> Ticket | None:
+    """Replace the report of ticket `reference` (answers added later); None when it is gone.
+
+    The flags (urgent, child, in Malaysia) follow the new report; status and SLA do not change.
+    The audit event names the fields that changed, never their content.
+    """
+    row = await session.scalar(select(TicketRow).where(TicketRow.reference == reference))
+    if row is None:
+        return None
+    before = report_to_dict(report_from_dict(row.report))
+    changed = sorted(k for k, v in report_to_dict(report).items() if before.get(k) != v)
+    row.report = report_to_dict(report)
+    row.urgent, row.child, row.in_malaysia = report.urgent, report.child, report.in_malaysia
+    await add_event(session, row.id, now, "report_added", actor, {"fields": changed})
+    await session.flush()
+    return _to_ticket(row)
+
+
 async def add_event(
     session: AsyncSession, ticket_id: int, at: datetime, kind: str, actor: str, data: dict[str, Any]
 ) -> None:
