@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.db import create_engine, upgrade
@@ -17,6 +18,51 @@ PG_SKIP = (
     "TEST_DATABASE_URL is not set: start PostgreSQL and export "
     "TEST_DATABASE_URL=postgresql+asyncpg://postgres@127.0.0.1:5432/test (.ci/run does)"
 )
+
+
+def _own_database(url: str, worker: str) -> str:
+    """The PostgreSQL database of one pytest-xdist worker, created when missing.
+
+    Tests empty their database, so two workers must never share one: worker `gw1` of
+    `.../test` gets `.../test_gw1`.
+    """
+    import asyncpg  # the driver the app uses; a plain connection, outside any engine
+
+    base = make_url(url)
+    mine = base.set(database=f"{base.database}_{worker}")
+
+    async def create() -> None:
+        admin = await asyncpg.connect(
+            host=base.host,
+            port=base.port,
+            user=base.username,
+            password=base.password,
+            database=base.database,
+        )
+        try:
+            exists = await admin.fetchval(
+                "SELECT 1 FROM pg_database WHERE datname = $1", mine.database
+            )
+            if not exists:
+                await admin.execute(f'CREATE DATABASE "{mine.database}"')
+        finally:
+            await admin.close()
+
+    asyncio.run(create())
+    return mine.render_as_string(hide_password=False)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under pytest-xdist, give each worker its own PostgreSQL database and Redis db."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return
+    if url := os.environ.get("TEST_DATABASE_URL"):
+        os.environ["TEST_DATABASE_URL"] = _own_database(url, worker)
+    if redis := os.environ.get("TEST_REDIS_URL"):
+        base, _, db = redis.rpartition("/")
+        number = int(db) if db.isdigit() else 0
+        os.environ["TEST_REDIS_URL"] = f"{base}/{(number + 1 + int(worker[2:])) % 16}"
 
 
 async def reset_postgres(url: str) -> None:

@@ -26,6 +26,8 @@ from tests.fakes.users import FakeUser
 TOKEN = "123456:TEST-token"
 STAFF_CHAT_ID = -1001234567890
 WEBHOOK_SECRET = "s3cret-Token_for-tests"
+# /start answers with one message: the welcome and the first question travel together.
+START_REPLIES = 1
 # A reporter whose identity must never leave the private chat (DESIGN.md §3).
 SENTINEL: dict[str, Any] = {
     "user_id": 987654321,

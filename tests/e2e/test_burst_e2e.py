@@ -8,7 +8,7 @@ import time
 import pytest
 
 from tests.conftest import CHAOS_SCALE
-from tests.e2e.harness import make_settings, outbox_settled, running_app, step
+from tests.e2e.harness import START_REPLIES, make_settings, outbox_settled, running_app, step
 from tests.fakes import FakeBotApi
 
 BURST = 500 * CHAOS_SCALE
@@ -23,12 +23,12 @@ async def test_a_500_message_burst_delays_neither_batal_nor_buttons_nor_others(
     async with running_app(make_settings(fake, sqlite_url)):
         flood = fake.user(user_id=5901)
         calm = fake.user(user_id=5902)
-        await step(flood, "text", "/start", replies=2)
+        await step(flood, "text", "/start", replies=START_REPLIES)
         for start in range(0, BURST, 50):
             await asyncio.gather(*(flood.send_text(f"halo {n}") for n in range(start, start + 50)))
         calm_started = time.monotonic()
         await calm.send_text("/start")
-        await calm.wait_for_reply(count=2, timeout=15)
+        await calm.wait_for_reply(count=START_REPLIES, timeout=15)
         calm_waited = time.monotonic() - calm_started
 
         pressed = time.monotonic()

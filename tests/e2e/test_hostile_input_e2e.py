@@ -19,6 +19,7 @@ from storage.errors import DatabaseUnavailable
 from storage.repos.pipeline import inbox
 from tests.e2e.harness import (
     STAFF_CHAT_ID,
+    START_REPLIES,
     WEBHOOK_SECRET,
     Walk,
     file_report_until_send,
@@ -63,7 +64,7 @@ async def test_a_lone_surrogate_in_a_story_files_the_report(
         assert "paspor \ufffd dan \ufffd\ufffd selesai" in card["text"]
         other = fake.user(user_id=5102)  # the chat is not blocked for anyone
         await other.send_text("/start")
-        await other.wait_for_reply(count=2, timeout=15)
+        await other.wait_for_reply(count=START_REPLIES, timeout=15)
     assert fake.failed_calls() == []
     assert await outbox_settled(sqlite_url) == (0, 0)
 

@@ -25,6 +25,7 @@ from storage.repos.pipeline import outbox
 from tests.conftest import CHAOS_SCALE
 from tests.e2e.harness import (
     STAFF_CHAT_ID,
+    START_REPLIES,
     file_report_until_send,
     make_settings,
     outbox_settled,
@@ -49,8 +50,9 @@ async def test_after_a_minute_of_502s_the_backlog_goes_within_seconds(
         for user in filers:
             await user.press("Send report")
         newcomers = [fake.user(user_id=5500 + n) for n in range(3)]
-        for user in newcomers:
+        for user in newcomers:  # two messages wait for each: every first goes before any second
             await user.send_text("/start")
+            await user.send_text("/bantuan")
         await fake.wait_for(
             lambda: len([c for c in fake.calls if c.status == 502]) >= 2,
             timeout=15,
@@ -69,7 +71,7 @@ async def test_after_a_minute_of_502s_the_backlog_goes_within_seconds(
             return (
                 len(fake.messages_in(STAFF_CHAT_ID)) == 3
                 and all(any(re.search(REFERENCE_PATTERN, t) for t in u.texts()) for u in filers)
-                and all(len(u.texts()) == 2 for u in newcomers)
+                and all(len(u.texts()) == START_REPLIES + 1 for u in newcomers)
             )
 
         await fake.wait_for(delivered, timeout=20, what="the backlog, due within 5 s")
@@ -124,11 +126,13 @@ async def test_a_failed_write_after_a_send_holds_nothing_and_sends_nothing_twice
         user = fake.user(user_id=5601)
         await execute(database_url, REFUSE[dialect])  # sends go, recording them fails
         await user.send_text("/start")
-        (_welcome,) = await user.wait_for_reply(timeout=15)
-        await asyncio.sleep(1.0)  # recording fails meanwhile; the question waits behind it
+        (welcome,) = await user.wait_for_reply(timeout=15)
+        assert "in danger" in welcome["text"]
+        await user.press("No")
+        await asyncio.sleep(1.0)  # recording fails meanwhile; the next question waits behind it
         await execute(database_url, ALLOW[dialect])
         (question,) = await user.wait_for_reply(timeout=10)  # not after a 60 s lease
-        assert "in danger" in question["text"]
+        assert "Who is making this report" in question["text"]
         await asyncio.sleep(1.0)
     assert len(user.texts()) == 2  # the welcome went once: its lease held while recording
     assert await outbox_settled(database_url) == (0, 0)

@@ -19,7 +19,7 @@ from redis.asyncio import Redis
 from bot.effects.tickets import CARD_BUDGET
 from bot.infra.crypto import new_data_key
 from tests.conftest import PG_SKIP, reset_postgres
-from tests.e2e.harness import STAFF_CHAT_ID, TOKEN
+from tests.e2e.harness import STAFF_CHAT_ID, START_REPLIES, TOKEN
 from tests.e2e.proc import BotProcess
 from tests.fakes import FakeBotApi, FakeUser, run_fake_bot_api
 
@@ -33,6 +33,7 @@ WALK = (
     "1|va|!skip",
     "1|st|!skip",
     "1|rv|send",
+    "1|rv|anyway",  # everything was skipped: send it anyway
 )
 
 
@@ -113,9 +114,9 @@ async def test_two_processes_keep_telegrams_limits_together(
         await fake.wait_for(
             lambda: (
                 len(fake.messages_in(STAFF_CHAT_ID)) >= CARD_BUDGET
-                and all(len(u.texts()) >= 2 for u in newcomers)
+                and all(len(u.texts()) >= START_REPLIES for u in newcomers)
                 and all(any("Reference" in t for t in u.texts()) for u in filers)
-                and all(len(u.texts()) >= 6 for u in talkers)
+                and all(len(u.texts()) >= START_REPLIES + 4 for u in talkers)
             ),
             timeout=120,
             what="every reporter's replies and the group's cards",

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from bot.infra.clock import ManualClock
-from tests.e2e.harness import make_settings, running_app
+from tests.e2e.harness import START_REPLIES, make_settings, running_app
 from tests.e2e.test_outage_e2e import execute
 from tests.fakes import FakeBotApi
 
@@ -50,7 +50,7 @@ async def test_the_bot_starts_while_telegram_is_down_and_connects_later(
         await _until_ready(client, url)
         user = fake.user(user_id=5801)
         await user.send_text("/start")
-        await user.wait_for_reply(count=2, timeout=15)
+        await user.wait_for_reply(count=START_REPLIES, timeout=15)
     step = "setWebhook" if webhook else "deleteWebhook"
     assert any(c.ok for c in fake.calls_for(step))
     assert any(step in r.getMessage() and r.levelno == logging.ERROR for r in caplog.records)
@@ -121,5 +121,5 @@ async def test_not_ready_while_messages_wait_too_long(fake: FakeBotApi, sqlite_u
         for _ in range(20):  # simulated seconds pass until the next probe finds Telegram back
             clock.advance(1)
             await asyncio.sleep(0.1)
-        await user.wait_for_reply(count=2, timeout=15)
+        await user.wait_for_reply(count=START_REPLIES, timeout=15)
         await _until_ready(client, url)
