@@ -28,7 +28,7 @@ from storage.repos.pipeline.timers import NewTimer
 APOLOGY = t(
     "Sorry, something went wrong on our side and we could not read your last message. "
     "Please send it again, or send /start to continue: your answers so far are kept.\n"
-    "If you or someone else is in danger now, call the police at 110."
+    "If you or someone else is in danger now, call the police: 110 in Indonesia, 999 in Malaysia."
 )
 # Effects answering with events that cause effects... a flow that loops is a bug: stop it.
 MAX_EFFECT_ROUNDS = 16
