@@ -26,6 +26,9 @@ PLACE_KINDS = ("kecamatan", "crossing", "sabah", "typed")
 # How long answers may still be added to an urgent ticket filed by the fast lane. After that
 # the conversation lets go of the ticket's reference (and closes the draft).
 LINK_WINDOW = timedelta(hours=24)
+# How long a ticket found by receipt (or named by a relayed message's Reply button) stays open
+# for the reporter's next message. After that the conversation forgets the reference.
+PENDING_WINDOW = timedelta(minutes=30)
 
 _ID = re.compile(r"[a-z0-9_]{1,24}")
 _LOCALE = re.compile(r"[a-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})?")
@@ -87,6 +90,7 @@ class Answers:
     victim_age: str | None = None
     story: str | None = None
     attachments: tuple[Attachment, ...] = ()
+    followup: bool = False  # the reporter allows the task force to write to this chat
 
     @property
     def child_path(self) -> bool:
@@ -115,6 +119,21 @@ class Answers:
 
 
 @dataclass(frozen=True)
+class Pending:
+    """A ticket the reporter may add to: found by their receipt (`awaiting` once they tap Add
+    information) or named by the Reply button of a relayed message (`by_contact`)."""
+
+    reference: str
+    since: datetime
+    awaiting: bool = False
+    by_contact: bool = False
+
+    def open_at(self, now: datetime) -> bool:
+        """Still within `PENDING_WINDOW`."""
+        return now - self.since <= PENDING_WINDOW
+
+
+@dataclass(frozen=True)
 class IntakeState:
     """One reporter's conversation: node, answers, language.
 
@@ -122,6 +141,9 @@ class IntakeState:
     ticket the fast lane filed, so that later answers reach that ticket and not a new one. It
     lives only while the report is in progress (at most `LINK_WINDOW` after `linked_at`): Send,
     Stop, /hapus and the window's end all drop it, and the DONE state never holds it.
+
+    `pending` is the other short-lived reference: a ticket the reporter proved to hold (by its
+    receipt, or as its follow-up contact) and may add one message to, for `PENDING_WINDOW`.
     """
 
     node: Node
@@ -130,6 +152,7 @@ class IntakeState:
     return_to_review: bool = False
     linked: str | None = None
     linked_at: datetime | None = None
+    pending: Pending | None = None
 
     def link_expired(self, now: datetime) -> bool:
         """The fast-lane link is older than `LINK_WINDOW`."""
@@ -169,10 +192,19 @@ def dump_state(state: IntakeState) -> dict[str, Any]:
             "victim_age": a.victim_age,
             "story": a.story,
             "attachments": [_attachment_data(x) for x in a.attachments],
+            "followup": a.followup,
         },
     }
     if state.linked is not None and state.linked_at is not None:
         data["linked"] = {"reference": state.linked, "at": state.linked_at.isoformat()}
+    if state.pending is not None:
+        p = state.pending
+        data["pending"] = {
+            "reference": p.reference,
+            "at": p.since.isoformat(),
+            "awaiting": p.awaiting,
+            "by_contact": p.by_contact,
+        }
     return data
 
 
@@ -246,6 +278,8 @@ def _answers(raw: Any) -> Answers:
     _check(isinstance(attachments, list | tuple) and len(attachments) <= MAX_ATTACHMENTS)
     place_kind = raw.get("place_kind")
     _check(place_kind is None or place_kind in PLACE_KINDS)
+    followup = raw.get("followup", False)
+    _check(isinstance(followup, bool))
     return Answers(
         in_danger=in_danger,
         now_in=raw.get("now_in"),
@@ -259,6 +293,7 @@ def _answers(raw: Any) -> Answers:
         victim_age=_opt_id(raw.get("victim_age")),
         story=_opt_text(raw.get("story"), STORY_LIMIT),
         attachments=tuple(_attachment(x) for x in attachments),
+        followup=followup,
     )
 
 
@@ -271,6 +306,18 @@ def _link(raw: object) -> tuple[str | None, datetime | None]:
     at = datetime.fromisoformat(str(raw["at"]))
     _check(at.tzinfo is not None)
     return reference, at
+
+
+def _pending(raw: object) -> Pending | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping) or set(raw) != {"reference", "at", "awaiting", "by_contact"}:
+        raise _Invalid
+    reference = _opt_match(raw["reference"], _REFERENCE)
+    at = datetime.fromisoformat(str(raw["at"]))
+    _check(reference is not None and at.tzinfo is not None)
+    _check(isinstance(raw["awaiting"], bool) and isinstance(raw["by_contact"], bool))
+    return Pending(str(reference), at, raw["awaiting"], raw["by_contact"])
 
 
 def _state(data: Mapping[str, Any]) -> IntakeState:
@@ -289,7 +336,8 @@ def _state(data: Mapping[str, Any]) -> IntakeState:
     # A child is never asked for typed text; no finished conversation holds a reference.
     _check(not (answers.child_path and Node(node) in FREE_TEXT_NODES))
     _check(linked is None or Node(node) in ACTIVE_NODES or Node(node) is Node.SUBMITTING)
-    return IntakeState(Node(node), answers, locale, review, linked, linked_at)
+    pending = _pending(data.get("pending"))
+    return IntakeState(Node(node), answers, locale, review, linked, linked_at, pending)
 
 
 def load_state(data: Mapping[str, Any]) -> IntakeState | None:

@@ -156,7 +156,6 @@ KEPT: dict[str, Msg] = {
 # --- fixed messages -----------------------------------------------------------------------------
 
 UNKNOWN_COMMAND = t("Sorry, I do not know that command. Send /bantuan to see what I can do.")
-STATUS_SOON = t("Checking the status of a report here is coming soon. Thank you for waiting.")
 CHOOSE_LANGUAGE = t("Choose a language:")
 RESUME_OFFER = t("A report is in progress. Continue where you left off, or start again?")
 IDLE_HINT = t("To start a new report, send /lapor.")
