@@ -210,7 +210,7 @@ class TriageFlow:
         if not message:
             return _say(s, txt.reply_hint(ref))
         if len(message) > RELAY_LIMIT:
-            return _say(s, txt.note_too_long(len(message), RELAY_LIMIT))
+            return _say(s, txt.message_too_long(len(message), RELAY_LIMIT))
         return Transition(s, (), (RelayToReporter(who, ref, message),))
 
     def _refer(self, s: TriageState, who: Who, ref: str, rest: list[str]) -> Step:

@@ -131,6 +131,16 @@ def note_prompt(reference: str, private: bool) -> Msg:
     )
 
 
+def message_too_long(length: int, limit: int) -> Msg:
+    """A message for a reporter over the limit."""
+    return t(
+        "A message to a reporter can be at most {limit} characters; this one has {length}. "
+        "Please shorten it or send it in parts.",
+        limit=limit,
+        length=length,
+    )
+
+
 def note_too_long(length: int, limit: int) -> Msg:
     """A note over the limit."""
     return t(
