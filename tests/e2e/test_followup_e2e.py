@@ -128,6 +128,13 @@ async def test_messages_go_both_ways_escaped_and_the_contact_ends_on_close(
         assert relayed.startswith("Message from Tim Gugus Tugas:") and HOSTILE in relayed
         assert "Siti" not in relayed and str(SITI) not in relayed
 
+        # From a staff member's private chat too, and still without a name.
+        said = await say(fake, siti, f"/reply {reference} Are you safe now?", private=True)
+        assert "Sent to the reporter" in said
+        await reporter.wait_for_reply(timeout=10)
+        assert reporter.texts()[-1].endswith("Are you safe now?")
+        assert "Siti" not in reporter.texts()[-1]
+
         # The reporter answers with the Reply button; the answer lands in the ticket's thread.
         await reporter.press("Reply")
         await reporter.wait_for_reply(timeout=10)
