@@ -20,15 +20,13 @@ from flows.domain.report import (
     Report,
     is_child_reporter,
 )
+from flows.intake.followup.pending import Pending, dump_pending, load_pending
 
 STATE_VERSION = 2
 PLACE_KINDS = ("kecamatan", "crossing", "sabah", "typed")
 # How long answers may still be added to an urgent ticket filed by the fast lane. After that
 # the conversation lets go of the ticket's reference (and closes the draft).
 LINK_WINDOW = timedelta(hours=24)
-# How long a ticket found by receipt (or named by a relayed message's Reply button) stays open
-# for the reporter's next message. After that the conversation forgets the reference.
-PENDING_WINDOW = timedelta(minutes=30)
 
 _ID = re.compile(r"[a-z0-9_]{1,24}")
 _LOCALE = re.compile(r"[a-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})?")
@@ -119,21 +117,6 @@ class Answers:
 
 
 @dataclass(frozen=True)
-class Pending:
-    """A ticket the reporter may add to: found by their receipt (`awaiting` once they tap Add
-    information) or named by the Reply button of a relayed message (`by_contact`)."""
-
-    reference: str
-    since: datetime
-    awaiting: bool = False
-    by_contact: bool = False
-
-    def open_at(self, now: datetime) -> bool:
-        """Still within `PENDING_WINDOW`."""
-        return now - self.since <= PENDING_WINDOW
-
-
-@dataclass(frozen=True)
 class IntakeState:
     """One reporter's conversation: node, answers, language.
 
@@ -198,13 +181,7 @@ def dump_state(state: IntakeState) -> dict[str, Any]:
     if state.linked is not None and state.linked_at is not None:
         data["linked"] = {"reference": state.linked, "at": state.linked_at.isoformat()}
     if state.pending is not None:
-        p = state.pending
-        data["pending"] = {
-            "reference": p.reference,
-            "at": p.since.isoformat(),
-            "awaiting": p.awaiting,
-            "by_contact": p.by_contact,
-        }
+        data["pending"] = dump_pending(state.pending)
     return data
 
 
@@ -308,18 +285,6 @@ def _link(raw: object) -> tuple[str | None, datetime | None]:
     return reference, at
 
 
-def _pending(raw: object) -> Pending | None:
-    if raw is None:
-        return None
-    if not isinstance(raw, Mapping) or set(raw) != {"reference", "at", "awaiting", "by_contact"}:
-        raise _Invalid
-    reference = _opt_match(raw["reference"], _REFERENCE)
-    at = datetime.fromisoformat(str(raw["at"]))
-    _check(reference is not None and at.tzinfo is not None)
-    _check(isinstance(raw["awaiting"], bool) and isinstance(raw["by_contact"], bool))
-    return Pending(str(reference), at, raw["awaiting"], raw["by_contact"])
-
-
 def _state(data: Mapping[str, Any]) -> IntakeState:
     version = data.get("v")
     # Version 1 held the same answers, minus those added since: it reads as version 2.
@@ -336,7 +301,7 @@ def _state(data: Mapping[str, Any]) -> IntakeState:
     # A child is never asked for typed text; no finished conversation holds a reference.
     _check(not (answers.child_path and Node(node) in FREE_TEXT_NODES))
     _check(linked is None or Node(node) in ACTIVE_NODES or Node(node) is Node.SUBMITTING)
-    pending = _pending(data.get("pending"))
+    pending = load_pending(data.get("pending"))
     return IntakeState(Node(node), answers, locale, review, linked, linked_at, pending)
 
 

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 from sqlalchemy import text
 
 from storage.db import create_engine
 from tests.e2e.harness import (
     SENTINEL,
+    STAFF_CHAT_ID,
     database_files,
     file_report,
     file_report_until_send,
@@ -199,3 +201,29 @@ async def test_messages_go_both_ways_escaped_and_the_contact_ends_on_close(
         raw = path.read_bytes()
         for sentinel in SENTINELS:
             assert sentinel.encode() not in raw, f"{sentinel!r} found in {path.name}"
+
+
+async def test_in_a_forum_group_the_reporter_answers_in_the_ticket_topic(
+    fake: FakeBotApi, sqlite_url: str
+) -> None:
+    fake.make_forum(STAFF_CHAT_ID)
+    await set_up_task_force(sqlite_url)
+    settings = make_settings(fake, sqlite_url, SLA_NORMAL="400h")
+    siti = staff_users(fake)[SITI]
+    clock = manual_clock(fake, wita(5, 9))
+    async with running_app(settings, fake, clock):
+        reporter = fake.user(user_id=5757, started=True)
+        (ref,) = await send_reports(
+            fake, settings, [reporter], replace(ORDINARY, followup=True), clock.now()
+        )
+        card = await wait_card(fake, ref)
+        thread = card["message_thread_id"]
+        await siti.send_text(f"/balas {ref} Terima kasih", chat_id=STAFF_CHAT_ID, thread_id=thread)
+        await fake.wait_for(
+            lambda: "Terima kasih" in (reporter.last_text() or ""), timeout=20, what="the relay"
+        )
+        await reporter.press("Reply")
+        await reporter.wait_for_reply(timeout=10)
+        await ask(reporter, "Saya aman.")
+        posted = await wait_group(fake, f"The reporter of {ref} writes")
+        assert posted["message_thread_id"] == thread and "Saya aman." in posted["text"]

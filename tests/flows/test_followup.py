@@ -18,7 +18,8 @@ from flows.intake.followup.effects import (
     ReporterAdded,
     StatusChecked,
 )
-from flows.intake.state import Node, Pending
+from flows.intake.followup.pending import Pending
+from flows.intake.state import Node
 from tests.flows.conftest import AT
 
 REF = "TPPO-7KQ2XM"

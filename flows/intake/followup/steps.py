@@ -24,8 +24,9 @@ from flows.intake.followup.effects import (
     ReporterAdded,
     StatusChecked,
 )
+from flows.intake.followup.pending import Pending
 from flows.intake.keep import attachment
-from flows.intake.state import ACTIVE_NODES, IntakeState, Pending
+from flows.intake.state import ACTIVE_NODES, IntakeState
 from flows.intake.steps import ask
 
 Step = Transition[IntakeState]
