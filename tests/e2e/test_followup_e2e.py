@@ -140,10 +140,16 @@ async def test_messages_go_both_ways_escaped_and_the_contact_ends_on_close(
         # The reporter answers with the Reply button; the answer lands in the ticket's thread.
         await reporter.press("Reply")
         await reporter.wait_for_reply(timeout=10)
-        answer = HOSTILE + " \u200b" + "y" * 2900
+        assert "one message can hold 3000" in await ask(reporter, "z" * 3100)  # still awaited
+        answer = HOSTILE + " \ud800 \u200b" + "y" * 2900  # a lone surrogate too
         assert "added to the report" in await ask(reporter, answer)
         posted = await wait_group(fake, f"The reporter of {reference} writes")
-        assert answer in posted["text"]
+        assert answer.replace("\ud800", "\ufffd") in posted["text"]
+
+        # The receipt shows the task force's messages, escaped.
+        (receipt,) = RECEIPT.findall(confirmation["text"])
+        status = await ask(reporter, f"/status {receipt}")
+        assert "Are you safe now?" in status and HOSTILE in status
 
         # A forged Reply button from another chat reaches nothing.
         stranger = fake.user(user_id=5454, started=True)
