@@ -125,6 +125,8 @@ class Followup:
     async def check(self, ctx: EffectContext, effect: CheckReceipt) -> EffectResult:
         """Find the ticket of a receipt, unless this chat (or everyone) guessed wrong too often."""
         s, since = ctx.session, ctx.now - MISS_WINDOW
+        # Guesses are kept only while they count: every check clears the older ones.
+        await misses.forget(s, since)
         if (
             await misses.count(s, since, ctx.key) >= MISSES_PER_CHAT
             or await misses.count(s, since) >= MISSES_OVERALL
@@ -138,7 +140,7 @@ class Followup:
                 break
         ticket = await tickets.get(s, found) if found else None
         if ticket is None:
-            await misses.add(s, ctx.key, ctx.now, since)
+            await misses.add(s, ctx.key, ctx.now)
             return EffectResult(events=[StatusChecked(at=ctx.now)])
         said = await messages.latest(s, ticket.reference, messages.TO_REPORTER, MESSAGES_SHOWN)
         shown = tuple(open_text(self._keys, sealed) for _at, sealed in said)

@@ -100,6 +100,11 @@ async def test_a_receipt_works_from_another_account_and_wrong_guesses_are_thrott
         clock.set(later(clock.now(), minutes=16))
         said = await ask(guesser, f"/status {receipt}")
         assert reference in said
+    engine = create_engine(database_url)
+    async with engine.connect() as conn:
+        kept = (await conn.execute(text("SELECT count(*) FROM receipt_misses"))).scalar()
+    await engine.dispose()
+    assert kept == 0  # wrong guesses are kept only while they count
 
 
 async def test_messages_go_both_ways_escaped_and_the_contact_ends_on_close(

@@ -18,8 +18,12 @@ async def count(session: AsyncSession, since: datetime, scope: str | None = None
     return int(await session.scalar(query) or 0)
 
 
-async def add(session: AsyncSession, scope: str, now: datetime, forget_before: datetime) -> None:
-    """Count one wrong guess; guesses older than `forget_before` are deleted."""
-    await session.execute(delete(ReceiptMiss).where(ReceiptMiss.at < forget_before))
+async def forget(session: AsyncSession, before: datetime) -> None:
+    """Delete the guesses older than `before` (they no longer count)."""
+    await session.execute(delete(ReceiptMiss).where(ReceiptMiss.at < before))
+
+
+async def add(session: AsyncSession, scope: str, now: datetime) -> None:
+    """Count one wrong guess."""
     session.add(ReceiptMiss(scope=scope, at=now))
     await session.flush()
