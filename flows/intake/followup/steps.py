@@ -113,9 +113,4 @@ def button(c: Catalog, s: IntakeState, data: cb.Callback, at: datetime) -> Step:
     if rc.reference_ok(reference):
         pending = Pending(reference, at, awaiting=True, by_contact=True)
         return Transition(replace(s, pending=pending), (Reply(fu.REPLY_PROMPT),))
-    return then_question(c, s, txt_stale())
-
-
-def txt_stale() -> Reply:
-    """An old or forged button."""
-    return Reply(txt.NOTICE_STALE)
+    return then_question(c, s, Reply(txt.NOTICE_STALE))  # old or forged
