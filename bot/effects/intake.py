@@ -7,6 +7,7 @@ import logging
 import secrets
 from datetime import timedelta
 
+from bot.effects.followup import Followup
 from bot.effects.registry import EffectContext, EffectRegistry, EffectResult
 from bot.effects.tickets import TicketAnnouncer
 from bot.infra.settings import Settings
@@ -27,9 +28,12 @@ def new_reference() -> str:
 class IntakeEffects:
     """Files reports, adds to them and forgets reporters, inside the update's transaction."""
 
-    def __init__(self, settings: Settings, announcer: TicketAnnouncer) -> None:
+    def __init__(
+        self, settings: Settings, announcer: TicketAnnouncer, followup: Followup | None = None
+    ) -> None:
         self._settings = settings
         self._announcer = announcer
+        self._followup = followup
 
     def register(self, registry: EffectRegistry) -> None:
         """Register one handler per intake effect."""
@@ -51,8 +55,17 @@ class IntakeEffects:
     async def submit(self, ctx: EffectContext, effect: SubmitReport) -> EffectResult:
         """Store the ticket and queue its card; the flow then learns the reference."""
         filed = await self._file(ctx, effect.report)
-        filed.events.append(ReportFiled(at=ctx.now, reference=filed.references[0]))
+        reference = filed.references[0]
+        receipt = await self._receipt(ctx, reference, effect.followup)
+        filed.events.append(ReportFiled(at=ctx.now, reference=reference, receipt=receipt))
         return filed
+
+    async def _receipt(self, ctx: EffectContext, reference: str, followup: bool) -> str | None:
+        """The ticket's receipt (once) and, if the reporter chose it, its follow-up contact."""
+        if self._followup is None:
+            return None
+        chat = ctx.inbound.chat_id if followup else None
+        return await self._followup.issue(ctx.session, ctx.now, reference, chat, ctx.locale)
 
     async def file_urgent(self, ctx: EffectContext, effect: FileUrgent) -> EffectResult:
         """The fast lane: an urgent ticket with what is known, its card at once."""
@@ -67,7 +80,9 @@ class IntakeEffects:
             log.warning("ticket %s to add to is gone: filing the report anew", effect.reference)
             filed = await self._file(ctx, effect.report)
             if effect.final:
-                filed.events.append(ReportFiled(at=ctx.now, reference=filed.references[0]))
+                ref = filed.references[0]
+                receipt = await self._receipt(ctx, ref, effect.followup)
+                filed.events.append(ReportFiled(at=ctx.now, reference=ref, receipt=receipt))
             return filed
         merged = add_later(ticket.report, effect.report, ctx.now)
         result = EffectResult(references=[ticket.reference])
@@ -76,12 +91,18 @@ class IntakeEffects:
             if updated is not None and effect.announce:
                 result = await self._announcer.changed(ctx, updated)
         if effect.final:
-            result.events.append(ReportFiled(at=ctx.now, reference=ticket.reference))
+            receipt = await self._receipt(ctx, ticket.reference, effect.followup)
+            result.events.append(
+                ReportFiled(at=ctx.now, reference=ticket.reference, receipt=receipt)
+            )
         return result
 
     async def forget(self, ctx: EffectContext, effect: ForgetMe) -> EffectResult:
-        """Delete every conversation held under the reporter's key."""
+        """Delete every conversation held under the reporter's key, and the follow-up contacts
+        this chat holds."""
         await conversations.forget(ctx.session, ctx.key)
+        if self._followup is not None:
+            await self._followup.forget(ctx.session, ctx.now, ctx.inbound.chat_id)
         return EffectResult(drop_state=True)
 
     def sla(self, report: Report) -> timedelta:

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.effects.followup import Followup
 from bot.effects.registry import EffectContext, EffectRegistry, EffectResult
 from bot.effects.tickets import TicketAnnouncer, card_track, sla_keys
 from bot.infra.settings import Settings
@@ -83,7 +84,9 @@ class TicketEffects:
         outgoing: Outgoing,
         announcer: TicketAnnouncer,
         group: StaffGroup,
+        followup: Followup | None = None,
     ) -> None:
+        self._followup = followup
         self._catalog = catalog
         self._out = outgoing
         self._announcer = announcer
@@ -220,6 +223,8 @@ class TicketEffects:
         await audit.record(s, ctx.now, who.actor, change.audit, ticket_ref=ref, data=data)
         log.info("ticket %s: %s", ref, change.audit)
         result = await self._announcer.changed(ctx, ticket)
+        if change.audit == "close" and self._followup is not None:
+            result.messages += await self._followup.closed(s, ctx.now, ref)
         if isinstance(action, Assign) and action.to.user_id != who.actor.user_id:
             text = notices.assigned_to_you(ticket, self._catalog, self._zone, who.actor.name)
             result.messages += self._announcer.to_staff([action.to.user_id], ticket, text)

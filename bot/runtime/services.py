@@ -12,6 +12,7 @@ from typing import Any
 
 from telegram import Bot
 
+from bot.effects.followup import Followup
 from bot.effects.intake import IntakeEffects
 from bot.effects.registry import EffectRegistry
 from bot.effects.sla import Escalation
@@ -104,8 +105,10 @@ class Services:
         triage = TriageFlow(catalog, settings.zone, settings.DEFAULT_LOCALE, group.link)
         announcer = TicketAnnouncer(settings, catalog, outgoing, group)
         effects = EffectRegistry()
-        IntakeEffects(settings, announcer).register(effects)
-        TicketEffects(settings, catalog, outgoing, announcer, group).register(effects)
+        followup = Followup(keys, outgoing, announcer, group, settings.DEFAULT_LOCALE)
+        followup.register(effects)
+        IntakeEffects(settings, announcer, followup).register(effects)
+        TicketEffects(settings, catalog, outgoing, announcer, group, followup).register(effects)
         staff_effects = StaffEffects(settings, group)
         staff_effects.register(effects)
         # Staff act in their group, and privately with staff commands; everything else in a

@@ -21,6 +21,7 @@ REPORTER_COMMANDS: tuple[tuple[str, Msg], ...] = (
     ("bantuan", t("Help and emergency numbers")),
     ("bahasa", t("Change language")),
     ("hapus", t("Delete my data")),
+    ("status", t("Check a report with its receipt")),
 )
 
 
@@ -30,6 +31,7 @@ STAFF_COMMANDS: tuple[tuple[str, Msg], ...] = (
     ("ambil", t("Take a ticket")),
     ("tugaskan", t("Give a ticket to a colleague")),
     ("catatan", t("Internal note on a ticket")),
+    ("balas", t("Message the reporter (if they chose follow-up)")),
     ("rujuk", t("Refer a ticket to an agency")),
     ("tutup", t("Close a ticket with a reason")),
     ("buka", t("Reopen a ticket")),

@@ -24,6 +24,8 @@ HEADING = "!hd"  # a heading row of a grouped list: pressing it does nothing
 STOP = "x"  # value "stop": asks to confirm; "yes": confirmed, the draft is deleted
 LANGUAGE = "lg"  # value: a locale code
 RESUME = "rs"  # value "go" (continue) or "new" (start again)
+ADD_INFO = "fa"  # value "add": add to the ticket found by receipt
+REPLY = "fr"  # value: a ticket reference's 6 characters, lower case (answer a relayed message)
 
 NODE_CODES: dict[Node, str] = {
     Node.DANGER: "dg",
@@ -42,7 +44,7 @@ NODE_CODES: dict[Node, str] = {
     Node.STORY: "st",
     Node.REVIEW: "rv",
 }
-_CODES = frozenset(NODE_CODES.values()) | {STOP, LANGUAGE, RESUME}
+_CODES = frozenset(NODE_CODES.values()) | {STOP, LANGUAGE, RESUME, ADD_INFO, REPLY}
 _VALUE = re.compile(r"!?[a-z0-9_]{1,24}")
 
 

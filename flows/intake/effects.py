@@ -10,16 +10,20 @@ from flows.domain.report import Report
 
 @dataclass(frozen=True)
 class SubmitReport(Effect):
-    """File `report` as a new ticket, then step the flow with `ReportFiled(reference)`."""
+    """File `report` as a new ticket with a receipt (and, when `followup`, this chat as its
+    follow-up contact), then step the flow with `ReportFiled(reference, receipt)`."""
 
     report: Report
+    followup: bool = False
 
 
 @dataclass(frozen=True)
 class ReportFiled(Event):
-    """The adapter stored the report (or its last additions) under this ticket reference."""
+    """The adapter stored the report (or its last additions) under this ticket reference;
+    `receipt` is its secret receipt, to show once (None: it was given before)."""
 
     reference: str
+    receipt: str | None = None
 
 
 @dataclass(frozen=True)
@@ -43,12 +47,14 @@ class AddToReport(Effect):
     The ticket and its staff card show what was added. `final` is the reporter's Send: the
     adapter then steps `ReportFiled(reference)`. `announce=False` updates the ticket without
     editing the card (the rest of a photo album: one card edit per album, not per photo).
+    With `final`, the ticket gets its receipt and, when `followup`, its follow-up contact.
     """
 
     reference: str
     report: Report
     final: bool = False
     announce: bool = True
+    followup: bool = False
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,8 @@ def with_push(before: IntakeState, step: Step, at: datetime) -> Step:
     after = step.state
     if before.linked is None or after.linked != before.linked or after.node not in ACTIVE_NODES:
         return step
-    old, new = before.answers, after.answers
+    # The follow-up choice is no answer to push: it reaches the ticket with the final Send.
+    old, new = before.answers, replace(after.answers, followup=before.answers.followup)
     ticks_only = replace(new, indicators=old.indicators) == old
     left_list = before.node is Node.INDICATORS and after.node is not Node.INDICATORS
     if not (left_list or (new != old and not ticks_only)):

@@ -45,6 +45,8 @@ from flows.intake.effects import (
     SubmitReport,
     UrgentFiled,
 )
+from flows.intake.followup import steps as fu
+from flows.intake.followup.effects import FOLLOWUP_EFFECTS
 from flows.intake.review import empty_check, review_sections
 from flows.intake.state import (
     ACTIVE_NODES,
@@ -75,7 +77,7 @@ class IntakeFlow:
     """The intake state machine over a `Catalog` of options (a `flows.core.Flow`)."""
 
     name = "intake"
-    effects = INTAKE_EFFECTS
+    effects = INTAKE_EFFECTS | FOLLOWUP_EFFECTS
 
     def __init__(
         self,
@@ -122,8 +124,12 @@ class IntakeFlow:
 
     def _dispatch(self, s: IntakeState, event: Event) -> Step:
         c = self.catalog
+        s = fu.expired(s, event.at)
         if isinstance(event, ReportFiled):
-            return filed(c, s, event.reference)
+            return filed(c, s, event.reference, event.receipt)
+        followup = fu.dispatch(c, s, event)
+        if followup is not None:
+            return followup
         if isinstance(event, UrgentFiled):
             return fastlane.on_filed(c, s, event)
         if isinstance(event, CommandEvent):
@@ -149,6 +155,8 @@ class IntakeFlow:
                 return Transition(s, (Reply(txt.RESUME_OFFER, resume_keyboard()),))
             return begin(s, self.locales, language=event.language)
         if command in _CANCEL:  # typed on purpose: no second question
+            if s.pending is not None and s.pending.awaiting:
+                return fu.cancel(c, s)
             return stop(c, s)
         if command in _HELP:
             return ask(c, s, before=(Reply(msg.help_message(c, s.answers, s.locale)),))
@@ -158,7 +166,7 @@ class IntakeFlow:
             idle = IntakeState(Node.IDLE, Answers(), s.locale)
             return Transition(idle, (Reply(txt.FORGET),), (ForgetMe(),))
         if command in _STATUS:
-            return ask(c, s, before=(Reply(txt.STATUS_SOON),))
+            return fu.status(c, s, event.args)
         return ask(c, s, txt.UNKNOWN_COMMAND)
 
     # --- buttons ---------------------------------------------------------------------------
@@ -174,6 +182,8 @@ class IntakeFlow:
             return stop(c, s)
         if data.code == cb.LANGUAGE:
             return self._language(s, data.value)
+        if data.code in (cb.ADD_INFO, cb.REPLY):
+            return fu.button(c, s, data, event.at)
         if data.code == cb.RESUME and _in_progress(s) and data.value in ("go", "new"):
             return ask(c, s) if data.value == "go" else begin(s, self.locales)
         if s.node not in ACTIVE_NODES or cb.NODE_CODES[s.node] != data.code:
@@ -246,8 +256,11 @@ class IntakeFlow:
             sending = replace(s, node=Node.SUBMITTING, return_to_review=False)
             report = a.report(at, s.locale)
             if s.linked is not None:  # the fast lane's ticket: add to it, never a second one
-                return Transition(sending, (), (AddToReport(s.linked, report, final=True),))
-            return Transition(sending, (), (SubmitReport(report),))
+                add = AddToReport(s.linked, report, final=True, followup=a.followup)
+                return Transition(sending, (), (add,))
+            return Transition(sending, (), (SubmitReport(report, a.followup),))
+        if value in ("contact", "nocontact"):
+            return ask(c, replace(s, answers=replace(a, followup=value == "contact")), edit=True)
         if value == "nostory" and a.story:
             return ask(c, replace(s, answers=replace(a, story=None)), txt.NOTICE_STORY_CLEARED)
         if value == "nofiles" and a.attachments:

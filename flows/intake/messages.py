@@ -17,6 +17,7 @@ from flows.core import Join, Msg, Raw, Text, t
 from flows.domain.catalog import Catalog, HelpLine
 from flows.domain.report import COUNTRIES, STORY_LIMIT
 from flows.intake import text as txt
+from flows.intake.followup import text as fu_text
 from flows.intake.state import Answers
 
 # i18n: the welcome, before anyone knows the reporter's age: avoid "Anda"/"kamu"
@@ -24,7 +25,7 @@ WELCOME = t(
     "<b>Lapor TPPO</b>: report human trafficking without giving your name.\n"
     "• Reports are read by the Gugus Tugas TPPO Kabupaten Nunukan, the government's "
     "anti-trafficking task force. They do not see who you are, and they cannot contact you "
-    "back.\n"
+    "back unless you choose follow-up at the end.\n"
     "• Telegram itself knows who uses this bot. If someone may check this phone, delete this "
     "chat afterwards.\n"
     "• Every question can be skipped, and you can stop at any time."
@@ -111,8 +112,16 @@ def story_so_far(story: str) -> Msg:
     )
 
 
-def confirmation(catalog: Catalog, reference: str, a: Answers, locale: str, linked: bool) -> Text:
-    """After filing: the reference, who gets it, no promises, help numbers, what next."""
+def confirmation(
+    catalog: Catalog,
+    reference: str,
+    a: Answers,
+    locale: str,
+    linked: bool,
+    receipt: str | None = None,
+) -> Text:
+    """After filing: the reference, who gets it, no promises, the receipt and the contact
+    chosen, help numbers, what next."""
     if a.child_path:
         parts: list[Text] = [
             # i18n: for a child: "kamu"
@@ -143,10 +152,13 @@ def confirmation(catalog: Catalog, reference: str, a: Answers, locale: str, link
             head,
             t(
                 "It goes to the member of the Gugus Tugas TPPO Kabupaten Nunukan (the "
-                "anti-trafficking task force) who is on duty, usually within minutes. Nobody can "
-                "contact you back through it, and we cannot promise a particular outcome."
+                "anti-trafficking task force) who is on duty, usually within minutes. We cannot "
+                "promise a particular outcome."
             ),
         ]
+    if receipt is not None:
+        parts.append(fu_text.receipt_block(receipt, a.child_path))
+    parts.append(fu_text.chose(a.followup, a.child_path))
     parts.append(Join((_IN_DANGER_CALL, for_answers(catalog, a, locale))))
     # i18n: the first message is for a child ("kamu"), the second for an adult
     parts.append(

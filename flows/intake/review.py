@@ -8,6 +8,7 @@ from flows.domain.catalog import PLACE_LISTS, Catalog, option_text
 from flows.intake import callbacks as cb
 from flows.intake import text as txt
 from flows.intake.ask import rows, stop_row
+from flows.intake.followup import text as fu_text
 from flows.intake.state import Answers, Node
 
 # The review shows at most this much of the story, so it fits one message in any language.
@@ -79,6 +80,12 @@ def review_text(catalog: Catalog, a: Answers, linked: str | None = None) -> Text
         lines.append(t("<b>Your words:</b> {value}", value=_story(a.story)))
     if a.attachments:
         lines.append(t("<b>Kept with it:</b> {value}", value=attachment_summary(a.attachments)))
+    lines.append(
+        Join(
+            (fu_text.CONTACT_LABEL_HEAD, fu_text.contact_line(a.followup, a.child_path)),
+            sep=" ",
+        )
+    )
     head = (
         t("<b>Please check the report.</b>")
         if linked is None
@@ -122,7 +129,12 @@ def review_keyboard(a: Answers, linked: bool = False) -> Keyboard:
         removals.append(Button(txt.CLEAR_STORY, cb.node_data(node, "nostory")))
     if a.attachments:
         removals.append(Button(txt.CLEAR_FILES, cb.node_data(node, "nofiles")))
-    return ((send,), *rows(changes, 2), *rows(removals, 1), stop_row())
+    contact = (
+        Button(fu_text.NO_CONTACT_BUTTON, cb.node_data(node, "nocontact"))
+        if a.followup
+        else Button(fu_text.ALLOW_CONTACT, cb.node_data(node, "contact"))
+    )
+    return ((send,), *rows(changes, 2), (contact,), *rows(removals, 1), stop_row())
 
 
 def empty_check() -> Reply:

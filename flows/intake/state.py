@@ -20,6 +20,7 @@ from flows.domain.report import (
     Report,
     is_child_reporter,
 )
+from flows.intake.followup.pending import Pending, dump_pending, load_pending
 
 STATE_VERSION = 2
 PLACE_KINDS = ("kecamatan", "crossing", "sabah", "typed")
@@ -87,6 +88,7 @@ class Answers:
     victim_age: str | None = None
     story: str | None = None
     attachments: tuple[Attachment, ...] = ()
+    followup: bool = False  # the reporter allows the task force to write to this chat
 
     @property
     def child_path(self) -> bool:
@@ -122,6 +124,9 @@ class IntakeState:
     ticket the fast lane filed, so that later answers reach that ticket and not a new one. It
     lives only while the report is in progress (at most `LINK_WINDOW` after `linked_at`): Send,
     Stop, /hapus and the window's end all drop it, and the DONE state never holds it.
+
+    `pending` is the other short-lived reference: a ticket the reporter proved to hold (by its
+    receipt, or as its follow-up contact) and may add one message to, for `PENDING_WINDOW`.
     """
 
     node: Node
@@ -130,6 +135,7 @@ class IntakeState:
     return_to_review: bool = False
     linked: str | None = None
     linked_at: datetime | None = None
+    pending: Pending | None = None
 
     def link_expired(self, now: datetime) -> bool:
         """The fast-lane link is older than `LINK_WINDOW`."""
@@ -169,10 +175,13 @@ def dump_state(state: IntakeState) -> dict[str, Any]:
             "victim_age": a.victim_age,
             "story": a.story,
             "attachments": [_attachment_data(x) for x in a.attachments],
+            "followup": a.followup,
         },
     }
     if state.linked is not None and state.linked_at is not None:
         data["linked"] = {"reference": state.linked, "at": state.linked_at.isoformat()}
+    if state.pending is not None:
+        data["pending"] = dump_pending(state.pending)
     return data
 
 
@@ -246,6 +255,8 @@ def _answers(raw: Any) -> Answers:
     _check(isinstance(attachments, list | tuple) and len(attachments) <= MAX_ATTACHMENTS)
     place_kind = raw.get("place_kind")
     _check(place_kind is None or place_kind in PLACE_KINDS)
+    followup = raw.get("followup", False)
+    _check(isinstance(followup, bool))
     return Answers(
         in_danger=in_danger,
         now_in=raw.get("now_in"),
@@ -259,6 +270,7 @@ def _answers(raw: Any) -> Answers:
         victim_age=_opt_id(raw.get("victim_age")),
         story=_opt_text(raw.get("story"), STORY_LIMIT),
         attachments=tuple(_attachment(x) for x in attachments),
+        followup=followup,
     )
 
 
@@ -289,7 +301,8 @@ def _state(data: Mapping[str, Any]) -> IntakeState:
     # A child is never asked for typed text; no finished conversation holds a reference.
     _check(not (answers.child_path and Node(node) in FREE_TEXT_NODES))
     _check(linked is None or Node(node) in ACTIVE_NODES or Node(node) is Node.SUBMITTING)
-    return IntakeState(Node(node), answers, locale, review, linked, linked_at)
+    pending = load_pending(data.get("pending"))
+    return IntakeState(Node(node), answers, locale, review, linked, linked_at, pending)
 
 
 def load_state(data: Mapping[str, Any]) -> IntakeState | None:

@@ -104,8 +104,10 @@ def stop(catalog: Catalog, s: IntakeState) -> Step:
     )
 
 
-def filed(catalog: Catalog, s: IntakeState, reference: str) -> Step:
+def filed(catalog: Catalog, s: IntakeState, reference: str, receipt: str | None = None) -> Step:
     """The report is on its ticket: confirm; the DONE state keeps no reference (§3)."""
     done = IntakeState(Node.DONE, Answers(), s.locale)
-    confirm = msg.confirmation(catalog, reference, s.answers, s.locale, s.linked is not None)
+    confirm = msg.confirmation(
+        catalog, reference, s.answers, s.locale, s.linked is not None, receipt
+    )
     return Transition(done, (Reply(confirm),))

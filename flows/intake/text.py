@@ -156,7 +156,6 @@ KEPT: dict[str, Msg] = {
 # --- fixed messages -----------------------------------------------------------------------------
 
 UNKNOWN_COMMAND = t("Sorry, I do not know that command. Send /bantuan to see what I can do.")
-STATUS_SOON = t("Checking the status of a report here is coming soon. Thank you for waiting.")
 CHOOSE_LANGUAGE = t("Choose a language:")
 RESUME_OFFER = t("A report is in progress. Continue where you left off, or start again?")
 IDLE_HINT = t("To start a new report, send /lapor.")
@@ -185,7 +184,7 @@ LINK_CLOSED = t(
 FORGET = t(
     "<b>Deleted.</b> The draft and its answers are deleted from our side.\n\n"
     "A report already sent stays with the task force so they can act on it; it holds no name "
-    "or phone number.\n\n"
+    "or phone number. If you chose follow-up, the task force can no longer write to this chat.\n\n"
     "This chat stays on the phone until it is deleted there: in the chat list, press and hold "
     "this chat, then tap <b>Delete</b>.\n\n"
     "To start again, send /lapor."
@@ -196,7 +195,7 @@ COMMANDS = t(
     "/batal: stop and delete the draft\n"
     "/hapus: delete your data from our side\n"
     "/bahasa: change the language\n"
-    "/status: check a report you sent (coming soon)\n"
+    "/status RECEIPT: check a report you sent, and add to it\n"
     "/bantuan: this help"
 )
 # i18n: for a Forum Anak child reporter: "kamu"; they report, they never investigate

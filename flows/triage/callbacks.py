@@ -38,6 +38,7 @@ class Code(StrEnum):
     CLOSE_MENU = "cm"  # choose a reason
     CLOSE = "cz"  # + reason
     REOPEN = "op"
+    REPLY = "rp"  # how to write to the reporter
     POST_CARD = "pc"  # post a card the flood digest held back
     DISMISS = "x"  # close a menu without doing anything
 

@@ -74,6 +74,15 @@ class AddNote(Effect):
 
 
 @dataclass(frozen=True)
+class RelayToReporter(Effect):
+    """Send `text` to the ticket's reporter from "Tim Gugus Tugas" (if they chose follow-up)."""
+
+    who: Who
+    reference: str
+    text: str
+
+
+@dataclass(frozen=True)
 class PostCard(Effect):
     """Post a ticket's card in the group (one a flood digest held back)."""
 
@@ -134,6 +143,7 @@ TRIAGE_EFFECTS: frozenset[type[Effect]] = frozenset(
         AssignTo,
         ShowChoices,
         AddNote,
+        RelayToReporter,
         PostCard,
         ShowDuty,
         TakeDuty,

@@ -168,8 +168,17 @@ class UnknownColleague:
     target: str
 
 
+@dataclass(frozen=True)
+class Relayed:
+    """A message for a reporter: sent, or not (`no_contact`: they chose none; `closed`)."""
+
+    reference: str
+    outcome: str  # "sent" | "no_contact" | "closed"
+
+
 Result = (
     NotFound
+    | Relayed
     | Denied
     | Changed
     | TicketView

@@ -46,6 +46,7 @@ from flows.triage.effects import (
     ListStaff,
     ListTickets,
     PostCard,
+    RelayToReporter,
     RemoveStaff,
     ShowChoices,
     ShowDuty,
@@ -61,6 +62,8 @@ from flows.triage.render.replies import answer
 from flows.triage.state import TriageState, dump_state, load_state
 
 Step = Transition[TriageState]
+# The longest message to a reporter: it goes out with a heading, within Telegram's 4096.
+RELAY_LIMIT = 3500
 
 
 class TriageFlow:
@@ -124,7 +127,7 @@ class TriageFlow:
             return _say(s, txt.UNKNOWN_COMMAND)
         who = Who(event.actor, private=event.private)
         words = inner.args.split()
-        if name in ("tiket", "piket", "statistik", "staf", "bantuan", "batal", "balas"):
+        if name in ("tiket", "piket", "statistik", "staf", "bantuan", "batal"):
             return self._general(s, who, name, words)
         ref = cmd.reference(words[0]) if words else None
         if ref is None:
@@ -132,6 +135,8 @@ class TriageFlow:
         rest = words[1:]
         if name == "catatan":
             return self._note(s, who, ref, inner.args.split(maxsplit=1)[1:], event)
+        if name == "balas":
+            return self._relay(s, who, ref, inner.args.split(maxsplit=1)[1:])
         if name == "tugaskan":
             effect = AssignTo(who, ref, " ".join(rest)) if rest else ShowChoices(who, ref, "assign")
             return Transition(s, (), (effect,))
@@ -162,8 +167,6 @@ class TriageFlow:
             return self._staff(s, who, words)
         if name == "bantuan":
             return _say(s, txt.HELP)
-        if name == "balas":
-            return _say(s, txt.REPLY_LATER)
         if s.note_for is not None:
             return Transition(TriageState(), (Reply(txt.NOTE_CANCELLED),))
         return _say(s, txt.NOTHING_TO_CANCEL)
@@ -202,6 +205,14 @@ class TriageFlow:
             return _say(s, txt.note_too_long(len(note), NOTE_LIMIT))
         return Transition(TriageState(), (), (AddNote(who, ref, note),))
 
+    def _relay(self, s: TriageState, who: Who, ref: str, text: list[str]) -> Step:
+        message = text[0].strip() if text else ""
+        if not message:
+            return _say(s, txt.reply_hint(ref))
+        if len(message) > RELAY_LIMIT:
+            return _say(s, txt.message_too_long(len(message), RELAY_LIMIT))
+        return Transition(s, (), (RelayToReporter(who, ref, message),))
+
     def _refer(self, s: TriageState, who: Who, ref: str, rest: list[str]) -> Step:
         if not rest:
             return Transition(s, (Reply(txt.refer_menu(ref), kb.refer_menu(ref)),))
@@ -236,6 +247,8 @@ class TriageFlow:
             return Transition(s, (Reply(txt.refer_menu(ref), kb.refer_menu(ref)),))
         if code is Code.CLOSE_MENU:
             return Transition(s, (Reply(txt.close_menu(ref), kb.close_menu(ref)),))
+        if code is Code.REPLY:
+            return _say(s, txt.reply_hint(ref))
         if code is Code.DISMISS:
             return Transition(s, (Reply(txt.DISMISSED, edit=True),))
         effects: dict[Code, Callable[[], Effect]] = {

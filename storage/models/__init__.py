@@ -3,6 +3,7 @@ dataclasses. Every table module is imported here so that `Base.metadata` knows t
 """
 
 from storage.models.base import Base
+from storage.models.followup import FollowupContact, Receipt, ReceiptMiss, TicketMessage
 from storage.models.pipeline import (
     FORGOTTEN,
     Conversation,
@@ -23,14 +24,18 @@ __all__ = [
     "Conversation",
     "DigestItem",
     "DutyOverride",
+    "FollowupContact",
     "InboxUpdate",
     "OutboxMessage",
+    "Receipt",
+    "ReceiptMiss",
     "ReferralRow",
     "RosterShift",
     "SendBudget",
     "Staff",
     "Ticket",
     "TicketEvent",
+    "TicketMessage",
     "TicketNote",
     "Timer",
     "TrackedMessage",

@@ -116,7 +116,7 @@ async def test_every_command_by_staff_with_good_and_bad_arguments(
             (ani, "/staff remove 105", "Dewi Lestari (105) is no longer on the staff register"),
             (ani, "/staf hapus 104", "104 is the last coordinator"),
             (ani, "/staf tambah abc", "Usage: /staf"),
-            (siti, f"/balas {urgent} halo", "not available yet"),
+            (siti, f"/balas {urgent} halo", "chose no contact"),
             (siti, "/bantuan", "/tiket [baru|mendesak|saya|semua]: list tickets"),
             (siti, "/frobnicate", "Unknown command. /bantuan lists the staff commands."),
             (siti, "/batal", "Nothing to cancel."),

@@ -163,7 +163,7 @@ def test_full_report_from_new_conversation_to_done(driver):
     assert "TPPO-7K3M9Q" in done
     assert "Gugus Tugas TPPO Kabupaten Nunukan" in done
     assert "on duty, usually within minutes" in done
-    assert "cannot promise" in done and "Nobody can contact you back" in done
+    assert "cannot promise" in done and "nothing links you to this report" in done
     # The place was in Sabah: the numbers that work there come first.
     assert done.index("In Malaysia (Sabah)") < done.index("In Indonesia")
     assert "/lapor" in done
@@ -560,11 +560,13 @@ def test_delete_forgets_me_and_is_honest_about_the_phone(at, driver, node, comma
     assert "press and hold" in said and "Delete" in said
 
 
-def test_status_is_coming_soon(at):
+def test_status_without_a_receipt_explains_and_a_bad_one_is_not_checked(at):
     d = at(Node.WHEN)
+    d.command("status", "")
+    assert d.state.node is Node.WHEN and "/status" in d.said and d.last.effects == ()
     d.command("status", "ABCD-EFGH-IJKL")
-    assert d.state.node is Node.WHEN
-    assert "coming soon" in d.said
+    assert d.state.node is Node.WHEN and d.last.effects == ()
+    assert "does not look like a receipt" in d.said
     assert "ABCD" not in d.said  # a receipt is a secret: never echoed
 
 

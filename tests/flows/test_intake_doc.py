@@ -30,5 +30,5 @@ def test_every_edge_has_a_label_without_a_second_colon() -> None:
 
 def test_every_callback_code_is_documented() -> None:
     table = DOC.read_text(encoding="utf-8").split("## Callback data", 1)[1]
-    for code in (*cb.NODE_CODES.values(), cb.STOP, cb.LANGUAGE, cb.RESUME):
+    for code in (*cb.NODE_CODES.values(), cb.STOP, cb.LANGUAGE, cb.RESUME, cb.ADD_INFO, cb.REPLY):
         assert f"`{code}`" in table, code

@@ -251,3 +251,14 @@ def test_a_state_holding_a_link_is_a_report_in_progress(driver):
     d = driver(state)
     d.command("start")
     assert "A report is in progress" in d.said
+
+
+def test_the_final_send_carries_the_follow_up_choice_for_the_linked_ticket(driver):
+    d = linked(driver, "1|ro|keluarga", "1|in|!done", "1|pk|!skip", "1|wh|!skip", "1|vc|!skip")
+    d.press("1|va|!skip")
+    d.press("1|st|!skip")
+    assert d.state.node is Node.REVIEW
+    d.press("1|rv|contact")
+    assert d.last.effects == ()  # the choice is no answer: nothing is pushed to the ticket
+    (final,) = d.press("1|rv|send").effects
+    assert isinstance(final, AddToReport) and final.final and final.followup

@@ -89,7 +89,7 @@ def test_commands_become_effects(flow: TriageFlow, command: str, args: str, effe
         ("staf", "tambah 0 X", "Usage: /staf"),
         ("staf", "tambah 105", "Usage: /staf"),
         ("staf", "tambah 105 Dewi", "Only coordinators can change the staff register."),
-        ("balas", f"{REF} halo", "not available yet"),
+        ("balas", f"{REF}", "/balas TPPO-7KQ2XM your message"),
         ("bantuan", "", "/tiket [baru|mendesak|saya|semua]"),
         ("start", "", "Staff commands"),
         ("batal", "", "Nothing to cancel."),

@@ -28,11 +28,12 @@ def card_keyboard(ticket: Ticket) -> Keyboard:
         return ((_b(txt.REOPEN, Code.REOPEN, ref), history),)
     close, note = _b(txt.CLOSE, Code.CLOSE_MENU, ref), _b(txt.NOTE, Code.NOTE, ref)
     assign, refer = _b(txt.ASSIGN, Code.ASSIGN_MENU, ref), _b(txt.REFER, Code.REFER_MENU, ref)
+    reply = _b(txt.REPLY, Code.REPLY, ref)
     if ticket.status is TicketStatus.NEW:
-        return ((_b(txt.TAKE, Code.CLAIM, ref), assign), (note, close), (history,))
+        return ((_b(txt.TAKE, Code.CLAIM, ref), assign), (note, close), (history, reply))
     if ticket.status is TicketStatus.REFERRED:
-        return ((note, _b(txt.OUTCOME, Code.OUTCOME_MENU, ref)), (refer, close), (history,))
-    return ((note, refer), (assign, close), (history,))
+        return ((note, _b(txt.OUTCOME, Code.OUTCOME_MENU, ref)), (refer, close), (history, reply))
+    return ((note, refer), (assign, close), (history, reply))
 
 
 def private_keyboard(ticket: Ticket, group_link: str | None) -> Keyboard:

@@ -20,6 +20,7 @@ from flows.triage.events import (
     Listed,
     NoteAdded,
     NotFound,
+    Relayed,
     StaffChanged,
     StaffListed,
     StaffRefused,
@@ -79,6 +80,18 @@ def _staff_changed(result: StaffChanged) -> Msg:
     )
 
 
+def _relayed(result: Relayed) -> Msg:
+    ref = result.reference
+    if result.outcome == "sent":
+        return t("↩️ Sent to the reporter of {reference} (as Tim Gugus Tugas).", reference=ref)
+    if result.outcome == "closed":
+        return t("{reference} is closed: nothing was sent to the reporter.", reference=ref)
+    return t(
+        "The reporter of {reference} chose no contact: nothing can be sent to them.",
+        reference=ref,
+    )
+
+
 def _choices(result: Choices, short: bool) -> Reply:
     ref = result.ticket.reference
     if result.kind == "assign":
@@ -130,6 +143,8 @@ def answer(
         return (Reply(views.ticket_list(result, event.at), kb.show_buttons(refs)),)
     if isinstance(result, Choices):
         return (_choices(result, short),)
+    if isinstance(result, Relayed):
+        return say(_relayed(result))
     if isinstance(result, NoteAdded):
         return say(t("📝 Note added to {reference}.", reference=result.reference))
     if isinstance(result, CardPosted):

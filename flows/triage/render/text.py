@@ -32,7 +32,18 @@ NOT_STAFF = t("Only registered task-force staff can use this.")
 STALE = t("That button is no longer active.")
 UNKNOWN_COMMAND = t("Unknown command. /bantuan lists the staff commands.")
 COORDINATORS_ONLY = t("Only coordinators can change the staff register.")
-REPLY_LATER = t("Messages to reporters come with the follow-up feature: not available yet.")
+REPLY = t("↩️ Reply")
+
+
+def reply_hint(reference: str) -> Msg:
+    """How to write to a ticket's reporter (the Reply button on a card)."""
+    return t(
+        "To write to the reporter of {reference}, send: /balas {reference} your message. They "
+        'see it from "Tim Gugus Tugas", never your name.',
+        reference=reference,
+    )
+
+
 NOTHING_TO_CANCEL = t("Nothing to cancel.")
 NOTE_CANCELLED = t("Note cancelled.")
 DISMISSED = t("Closed without changes.")
@@ -43,6 +54,7 @@ HELP = t(
     "/ambil REF: take a ticket\n"
     "/tugaskan REF [USER_ID]: give it to a colleague\n"
     "/catatan REF text: an internal note, never sent to the reporter\n"
+    "/balas REF text: a message to the reporter (if they chose follow-up)\n"
     "/rujuk REF [agency [outcome]]: refer to an agency, record its answer\n"
     "/tutup REF [reason]: close\n"
     "/buka REF: reopen\n"
@@ -58,6 +70,7 @@ _USAGES = {
     "ambil": "/ambil TPPO-XXXXXX",
     "tugaskan": "/tugaskan TPPO-XXXXXX [USER_ID]",
     "catatan": "/catatan TPPO-XXXXXX text",
+    "balas": "/balas TPPO-XXXXXX text",
     "rujuk": "/rujuk TPPO-XXXXXX [" + "|".join(a.value for a in Agency) + " [diterima|ditolak|"
     "tanpa_respons|selesai]]",
     "tutup": "/tutup TPPO-XXXXXX [selesai|bukan_tppo|duplikat|tanpa_kontak|spam]",
@@ -115,6 +128,16 @@ def note_prompt(reference: str, private: bool) -> Msg:
         "📝 Reply to this message with your note for {reference} (or /batal). Notes are "
         "internal: never sent to the reporter.",
         reference=reference,
+    )
+
+
+def message_too_long(length: int, limit: int) -> Msg:
+    """A message for a reporter over the limit."""
+    return t(
+        "A message to a reporter can be at most {limit} characters; this one has {length}. "
+        "Please shorten it or send it in parts.",
+        limit=limit,
+        length=length,
     )
 
 
