@@ -32,6 +32,7 @@ from bot.runtime.timers import TimerLoop
 from bot.runtime.worker import Worker
 from bot.telegram.client import make_bot
 from bot.telegram.delivery.budget import DatabaseBudget, RedisBudget, SendBudget, shared_clock
+from bot.telegram.delivery.evidence import EvidenceSender, evidence_lane
 from bot.telegram.delivery.transport import TelegramTransport
 from bot.telegram.group import StaffGroup
 from bot.telegram.outgoing import Outgoing
@@ -95,7 +96,13 @@ class Services:
         outgoing = Outgoing(keys, translator)
         bot = make_bot(settings)
         budget = shared_budget(settings, db, clock)
-        transport = TelegramTransport(bot, budget=budget)
+        group_key = keys.identity_key(settings.STAFF_CHAT_ID or 0)
+        transport = TelegramTransport(
+            bot,
+            budget=budget,
+            evidence=EvidenceSender(bot, db, clock),
+            lanes={evidence_lane(group_key): group_key},
+        )
         dispatcher = Dispatcher(db, {"telegram": transport}, outgoing, clock=clock)
         intake = IntakeFlow(
             catalog, default_locale=settings.DEFAULT_LOCALE, locales=translator.locales

@@ -136,6 +136,18 @@ NOTICE_NOT_KEPT = t(
     "Sorry, stickers and the like cannot go with a report. You can type, send a voice note, a "
     "photo or a location, or use the buttons."
 )
+NOTICE_TOO_BIG = t(
+    "Sorry, this file is too big for us to receive (the limit is 20 MB), so it was not kept. "
+    "A shorter video or a photo works, or you can describe it in words."
+)
+WARN_PHOTO_AS_FILE = t(
+    "Photos sent as a file can carry the place and time they were taken. We remove that "
+    "before the task force sees it, but Telegram received the original."
+)
+WARN_VOICE = t(
+    "Please remember that a voice can be recognised by people who know the speaker. If that "
+    "worries you, typing works too."
+)
 NOTICE_FULL = t("This report already holds as many files as it can, so this one was not kept.")
 NOTICE_STALE = t("That button is no longer active.")
 NOTICE_EMPTY = t("No words came through. Please type the message, or tap <b>Skip</b>.")

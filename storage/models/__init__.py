@@ -3,6 +3,7 @@ dataclasses. Every table module is imported here so that `Base.metadata` knows t
 """
 
 from storage.models.base import Base
+from storage.models.evidence import ChatMessage, TicketEvidence
 from storage.models.pipeline import (
     FORGOTTEN,
     Conversation,
@@ -20,6 +21,7 @@ __all__ = [
     "FORGOTTEN",
     "AuditEntry",
     "Base",
+    "ChatMessage",
     "Conversation",
     "DigestItem",
     "DutyOverride",
@@ -31,6 +33,7 @@ __all__ = [
     "Staff",
     "Ticket",
     "TicketEvent",
+    "TicketEvidence",
     "TicketNote",
     "Timer",
     "TrackedMessage",

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from tests.fakes.botapi_state import ChatState, StoredFile, message_content
 from tests.fakes.botapi_validate import Upload, format_text
-from tests.fakes.errors import bad_request
+from tests.fakes.errors import ApiError, bad_request
 from tests.fakes.spec import Definition
 
 if TYPE_CHECKING:
@@ -59,10 +59,19 @@ def _check_reply(api: FakeBotApi, chat_id: int, params: dict[str, Any]) -> None:
         raise bad_request("message to be replied not found")
 
 
+# Telegram's upload limits: photos 10 MB, other files 50 MB.
+UPLOAD_MAX = {"photo": 10 * 1024 * 1024}
+UPLOAD_MAX_OTHER = 50 * 1024 * 1024
+
+
 def _file_from(api: FakeBotApi, value: Any, kind: str, ext: str, mime: str) -> StoredFile:
     """Resolve an upload, a known file_id or an HTTP URL to a stored file."""
     if isinstance(value, Upload):
-        return api.store.add_file(value.data, kind, ext, value.content_type or mime)
+        if len(value.data) > UPLOAD_MAX.get(kind, UPLOAD_MAX_OTHER):
+            raise ApiError(413, "Request Entity Too Large")
+        stored = api.store.add_file(value.data, kind, ext, value.content_type or mime)
+        stored.upload_name = value.filename
+        return stored
     if isinstance(value, str) and value in api.store.files:
         return api.store.files[value]
     if isinstance(value, str) and value.startswith(("http://", "https://")):
@@ -168,6 +177,7 @@ async def send_media_group(api: FakeBotApi, _: Definition, params: dict[str, Any
         raise bad_request("documents and audio can't be mixed with other media types")
     state = api.store.chat(params["chat_id"])
     _check_reply(api, state.chat["id"], params)
+    envelope = _envelope(api, state, params)
     group_id = str(13_000_000_000_000_000 + len(api.calls))
     sent = []
     for item in media:
@@ -186,7 +196,7 @@ async def send_media_group(api: FakeBotApi, _: Definition, params: dict[str, Any
             content = {"audio": {**obj, "duration": 1}}
         else:
             content = {"document": {**obj, "mime_type": stored.mime_type}}
-        content.update(caption_content(item), media_group_id=group_id)
+        content.update(caption_content(item), media_group_id=group_id, **envelope)
         sent.append(api.store.add_message(state, api.bot_user, content))
     return sent
 
