@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from bot.effects.registry import EffectContext, EffectRegistry, EffectResult
 from bot.effects.tickets import TicketAnnouncer
+from bot.effects.wipe import ChatWipe
 from bot.infra.settings import Settings
 from flows.domain.report import Report, add_later
 from flows.domain.ticket import REFERENCE_ALPHABET
@@ -27,9 +28,12 @@ def new_reference() -> str:
 class IntakeEffects:
     """Files reports, adds to them and forgets reporters, inside the update's transaction."""
 
-    def __init__(self, settings: Settings, announcer: TicketAnnouncer) -> None:
+    def __init__(
+        self, settings: Settings, announcer: TicketAnnouncer, wipe: ChatWipe | None = None
+    ) -> None:
         self._settings = settings
         self._announcer = announcer
+        self._wipe = wipe
 
     def register(self, registry: EffectRegistry) -> None:
         """Register one handler per intake effect."""
@@ -80,9 +84,13 @@ class IntakeEffects:
         return result
 
     async def forget(self, ctx: EffectContext, effect: ForgetMe) -> EffectResult:
-        """Delete every conversation held under the reporter's key."""
+        """Delete every conversation held under the reporter's key, and the chat's messages
+        that may still be deleted."""
         await conversations.forget(ctx.session, ctx.key)
-        return EffectResult(drop_state=True)
+        result = EffectResult(drop_state=True)
+        if self._wipe is not None:
+            result.messages += await self._wipe.messages(ctx)
+        return result
 
     def sla(self, report: Report) -> timedelta:
         """How long this report's ticket may wait for acknowledgement."""

@@ -18,6 +18,7 @@ from bot.effects.sla import Escalation
 from bot.effects.staff import StaffEffects
 from bot.effects.tickets import TicketAnnouncer
 from bot.effects.triage import TicketEffects
+from bot.effects.wipe import ChatWipe
 from bot.infra.catalog import load_catalog
 from bot.infra.clock import Clock
 from bot.infra.crypto import Keys
@@ -111,7 +112,7 @@ class Services:
         triage = TriageFlow(catalog, settings.zone, settings.DEFAULT_LOCALE, group.link)
         announcer = TicketAnnouncer(settings, catalog, outgoing, group)
         effects = EffectRegistry()
-        IntakeEffects(settings, announcer).register(effects)
+        IntakeEffects(settings, announcer, ChatWipe(outgoing)).register(effects)
         TicketEffects(settings, catalog, outgoing, announcer, group).register(effects)
         staff_effects = StaffEffects(settings, group)
         staff_effects.register(effects)

@@ -24,6 +24,7 @@ HEADING = "!hd"  # a heading row of a grouped list: pressing it does nothing
 STOP = "x"  # value "stop": asks to confirm; "yes": confirmed, the draft is deleted
 LANGUAGE = "lg"  # value: a locale code
 RESUME = "rs"  # value "go" (continue) or "new" (start again)
+WIPE = "hp"  # value "chat": delete this chat's messages and our data, as /hapus does
 
 NODE_CODES: dict[Node, str] = {
     Node.DANGER: "dg",
@@ -42,7 +43,7 @@ NODE_CODES: dict[Node, str] = {
     Node.STORY: "st",
     Node.REVIEW: "rv",
 }
-_CODES = frozenset(NODE_CODES.values()) | {STOP, LANGUAGE, RESUME}
+_CODES = frozenset(NODE_CODES.values()) | {STOP, LANGUAGE, RESUME, WIPE}
 _VALUE = re.compile(r"!?[a-z0-9_]{1,24}")
 
 

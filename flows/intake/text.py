@@ -31,6 +31,7 @@ COUNTRY_LABELS: dict[str, Msg] = {
     "indonesia": t("In Indonesia"),
 }
 STOP_YES = t("Yes, delete it")
+WIPE_CHAT = t("🗑 Delete this chat")
 STOP_NO = t("No, go back")
 CLEAR_STORY = t("🗑 Delete what I wrote")
 CLEAR_FILES = t("🗑 Remove attachments")
@@ -195,12 +196,18 @@ LINK_CLOSED = t(
     "longer adds to it. To tell us something new, send /lapor."
 )
 FORGET = t(
-    "<b>Deleted.</b> The draft and its answers are deleted from our side.\n\n"
-    "A report already sent stays with the task force so they can act on it; it holds no name "
-    "or phone number.\n\n"
-    "This chat stays on the phone until it is deleted there: in the chat list, press and hold "
+    "<b>Deleted.</b> The draft and its answers are deleted from our side, and so are the "
+    "messages of this chat from the last 48 hours, as far as Telegram allows.\n\n"
+    "Telegram does not let the bot delete older messages. A report already sent stays with the "
+    "task force so they can act on it; it holds no name or phone number.\n\n"
+    "To remove everything from this phone, delete the chat: in the chat list, press and hold "
     "this chat, then tap <b>Delete</b>.\n\n"
     "To start again, send /lapor."
+)
+# Sent when Telegram refused to delete messages /hapus asked it to delete.
+DELETE_REFUSED = t(
+    "Telegram would not delete some of the messages in this chat. To remove them, delete the "
+    "chat: in the chat list, press and hold this chat, then tap <b>Delete</b>."
 )
 COMMANDS = t(
     "<b>Commands</b>\n"

@@ -45,6 +45,9 @@ NOT_MESSAGES = frozenset(
     }
 )
 STAFF_RETRY = 600.0  # seconds between tries of a card Telegram refuses for the group
+# A parameter of our own on deleteMessages: the note (HTML) sent to the chat instead if
+# Telegram refuses to delete (too old, or not allowed). It never reaches Telegram.
+IF_REFUSED = "if_refused"
 
 
 def _seconds(value: Any) -> float:
@@ -166,6 +169,7 @@ class TelegramTransport:
     ) -> Outcome:
         """Make the call; `essential` rows (staff cards) are never given up."""
         chat_key = self._chat(chat_key)
+        refused_note = params.pop(IF_REFUSED, None)
         try:
             if method == EVIDENCE and self._evidence is not None:
                 result = await self._evidence.send(params)
@@ -182,6 +186,9 @@ class TelegramTransport:
                 await self.budget.pause(chat_key, wait)
             return Retry(wait, "RetryAfter", count=False)
         except BadRequest as exc:
+            if refused_note is not None:  # say so honestly, rather than nothing
+                note = {"chat_id": params["chat_id"], "text": refused_note, "parse_mode": "HTML"}
+                return Rewrite("sendMessage", note, f"BadRequest: {exc.message}")
             return self._refused(method, params, exc, essential)
         except Forbidden as exc:  # the reporter blocked the bot, or the bot left the group
             return Failed(f"Forbidden: {exc.message}", group_unreachable=essential)
