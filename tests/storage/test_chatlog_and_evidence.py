@@ -16,7 +16,8 @@ from bot.telegram.updates import CHANNEL, Inbound
 from flows.core import Event, Place
 from flows.domain.report import Attachment
 from storage.db import session_factory
-from storage.repos.pipeline import chatlog
+from storage.repos.pipeline import chatlog, outbox
+from storage.repos.pipeline.outbox import EVIDENCE, NewMessage
 from storage.repos.triage import evidence
 
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
@@ -81,3 +82,23 @@ async def test_evidence_is_recorded_once_and_numbered_in_order(engine: AsyncEngi
     ]
     # Telegram's handles are never stored in the evidence table, only a hash of them.
     assert all("F1" not in evidence.row_key(a) for a in (photo, voice))
+
+
+async def test_waiting_evidence_goes_after_cards_and_holds_no_card_back(
+    engine: AsyncEngine,
+) -> None:
+    sessions = session_factory(engine)
+
+    def row(method: str, key: str) -> NewMessage:
+        return NewMessage(key, True, method, b"x", ticket_ref="TPPO-AAAAAA")
+
+    async with sessions() as s, s.begin():
+        await outbox.add(s, [row(EVIDENCE, "lane")] * 12 + [row("sendMessage", "g")], NOW)
+    async with sessions() as s, s.begin():
+        assert await outbox.group_load(s, NOW + timedelta(minutes=5)) == 1  # the card only
+        due = await outbox.due(s, NOW, 10, owner=1)
+        assert [d.method for d in due] == ["sendMessage", EVIDENCE]  # each lane's head
+        evidence_row = due[1]
+        assert await outbox.lease(s, evidence_row.id, NOW, timedelta(minutes=1), owner=1)
+        assert await outbox.mark_sent(s, evidence_row.id, NOW, owner=1)
+        assert await outbox.group_load(s, NOW) == 2  # sent evidence counts in its minute

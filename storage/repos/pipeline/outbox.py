@@ -345,9 +345,11 @@ async def group_load(session: AsyncSession, since: datetime) -> int:
     """Messages to groups still waiting, plus those queued since `since`.
 
     The bot writes to one group only (it leaves any other), so this is the staff group's
-    backlog plus its recent traffic: what a new message there would queue behind.
+    backlog plus its recent traffic: what a new message there would queue behind. Evidence
+    still waiting is left out: it goes after every card, so no card queues behind it.
     """
     m = OutboxMessage
+    evidence_waiting = and_(m.status == "pending", m.method == EVIDENCE)
     return int(
         await session.scalar(
             select(func.count())
@@ -355,6 +357,7 @@ async def group_load(session: AsyncSession, since: datetime) -> int:
             .where(
                 m.is_group.is_(True),
                 m.method.not_in(_NOT_MESSAGES),
+                ~evidence_waiting,
                 or_(m.status == "pending", m.created_at >= since),
             )
         )
