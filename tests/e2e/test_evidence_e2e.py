@@ -185,3 +185,23 @@ async def test_oversized_files_get_a_kind_answer_and_nothing_breaks(
     assert "file is too big" in json.dumps(refused.response)
     rows = await _evidence(sqlite_url)
     assert [(r.position, r.sha256) for r in rows] == [(1, None)]  # never fetched, never hashed
+
+
+async def test_a_photo_telegram_will_not_take_as_a_photo_goes_as_a_clean_file(
+    fake: FakeBotApi, sqlite_url: str
+) -> None:
+    panorama = jpeg_with_gps((2100, 100), 1)  # wider than Telegram's 20:1 for photos
+    async with running_app(make_settings(fake, sqlite_url), fake):
+        user = fake.user()
+        await file_report_until_send(user, Walk(story=None))
+        await user.send_photo(data=panorama)
+        await user.wait_for_reply(timeout=10)
+        await step(user, "press", "Send report")
+        await fake.wait_for(lambda: len(fake.messages_in(STAFF_CHAT_ID)) >= 2, 20, "the file")
+    card, file = fake.messages_in(STAFF_CHAT_ID)
+    assert "document" in file and file["reply_to_message"]["message_id"] == card["message_id"]
+    (refused,) = [c for c in fake.calls_for("sendPhoto") if not c.ok]
+    assert "PHOTO_INVALID_DIMENSIONS" in str(refused.response)
+    (sent,) = [c for c in fake.calls_for("sendDocument") if c.ok]
+    (upload,) = _uploads(sent.params)
+    assert metadata_of(upload.data) == {"exif": {}, "gps": {}, "info": [], "size": (2100, 100)}

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
+
+from PIL import Image
 
 from tests.fakes.botapi_state import ChatState, StoredFile, message_content
 from tests.fakes.botapi_validate import Upload, format_text
@@ -115,10 +118,23 @@ async def send_message(api: FakeBotApi, _: Definition, params: dict[str, Any]) -
     return _send(api, params, _with_entities("text", formatted.text, formatted.entities))
 
 
+def _check_photo(data: bytes) -> None:
+    """Telegram's photo limits: width + height at most 10000, a ratio of at most 20."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+    except Exception:  # not an image Pillow reads: the fake takes it as it is
+        return
+    if width + height > 10000 or max(width, height) > 20 * min(width, height):
+        raise bad_request("PHOTO_INVALID_DIMENSIONS")
+
+
 @handler("sendPhoto")
 async def send_photo(api: FakeBotApi, _: Definition, params: dict[str, Any]) -> Any:
     """sendPhoto: two PhotoSize entries backed by the uploaded bytes."""
     caption = caption_content(params)
+    if isinstance(params["photo"], Upload):
+        _check_photo(params["photo"].data)
     stored = _file_from(api, params["photo"], "photo", "jpg", "image/jpeg")
     small = api.store.add_file(stored.data, "photo", "jpg", "image/jpeg")
     sizes = [

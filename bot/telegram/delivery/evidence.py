@@ -17,7 +17,7 @@ import asyncio
 import hashlib
 import logging
 import mimetypes
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from telegram import (
@@ -111,7 +111,13 @@ class EvidenceSender:
                 filename=first.filename,
             )
         if len(sendable) == 1:
-            return await self._single(sendable[0], where)
+            try:
+                return await self._single(sendable[0], where)
+            except BadRequest:
+                if sendable[0].as_kind != "photo":
+                    raise
+                # Telegram would not take it as a photo (its proportions, say): as a file then.
+                return await self._single(replace(sendable[0], as_kind="document"), where)
         media = [_media(r) for r in sendable]
         return await self._bot.send_media_group(media=media, **where)
 
