@@ -205,3 +205,21 @@ async def test_a_photo_telegram_will_not_take_as_a_photo_goes_as_a_clean_file(
     (sent,) = [c for c in fake.calls_for("sendDocument") if c.ok]
     (upload,) = _uploads(sent.params)
     assert metadata_of(upload.data) == {"exif": {}, "gps": {}, "info": [], "size": (2100, 100)}
+
+
+async def test_in_a_group_with_topics_evidence_follows_the_card_into_its_topic(
+    fake: FakeBotApi, sqlite_url: str
+) -> None:
+    fake.make_forum(STAFF_CHAT_ID)
+    async with running_app(make_settings(fake, sqlite_url), fake):
+        user = fake.user()
+        await file_report_until_send(user, Walk(story=None))
+        await user.send_location(4.13, 117.66)
+        await user.wait_for_reply(timeout=10)
+        await step(user, "press", "Send report")
+        await fake.wait_for(lambda: len(fake.messages_in(STAFF_CHAT_ID)) >= 2, 20, "the place")
+    card, place = fake.messages_in(STAFF_CHAT_ID)
+    assert card.get("message_thread_id") is not None
+    assert place["message_thread_id"] == card["message_thread_id"]
+    assert place["location"] == {"latitude": 4.13, "longitude": 117.66}
+    assert place["reply_to_message"]["message_id"] == card["message_id"]
