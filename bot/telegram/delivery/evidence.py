@@ -39,7 +39,7 @@ from storage.db import Database
 from storage.repos.pipeline.outbox import EVIDENCE
 from storage.repos.triage import evidence
 
-__all__ = ["EVIDENCE", "EvidenceSender", "WaitingForCard", "evidence_lane"]
+__all__ = ["CARD", "EVIDENCE", "EvidenceSender", "WaitingForCard", "evidence_lane"]
 
 log = logging.getLogger(__name__)
 

@@ -28,7 +28,7 @@ from telegram.warnings import PTBDeprecationWarning
 from bot.runtime.outcomes import Failed, Outcome, Retry, Rewrite, Sent
 from bot.telegram.delivery.budget import SendBudget
 from bot.telegram.delivery.clean import clean
-from bot.telegram.delivery.evidence import EVIDENCE, EvidenceSender, WaitingForCard
+from bot.telegram.delivery.evidence import CARD, EVIDENCE, EvidenceSender, WaitingForCard
 from bot.telegram.delivery.fill import EDITS, fill_call
 from bot.telegram.delivery.limits import TEXT_LIMIT
 from bot.telegram.delivery.ratelimit import TelegramLimits
@@ -42,8 +42,12 @@ NOT_MESSAGES = frozenset(
         "deleteMessage",
         "deleteMessages",
         "getFile",
+        "evidenceWaitsForCard",
     }
 )
+# What an evidence row becomes while its ticket's card is not in the group yet: it is put off
+# without taking one of the group's turns.
+WAITING_FOR_CARD = "evidenceWaitsForCard"
 STAFF_RETRY = 600.0  # seconds between tries of a card Telegram refuses for the group
 # A parameter of our own on deleteMessages: the note (HTML) sent to the chat instead if
 # Telegram refuses to delete (too old, or not allowed). It never reaches Telegram.
@@ -162,7 +166,10 @@ class TelegramTransport:
         self, method: str, params: dict[str, Any], ids: dict[str, int | None]
     ) -> tuple[str, dict[str, Any]]:
         """Tracked ids into the call (see fill.py beside this module)."""
-        return fill_call(method, params, ids)
+        method, params = fill_call(method, params, ids)
+        if method == EVIDENCE and params.get(CARD) is None:
+            return WAITING_FOR_CARD, params
+        return method, params
 
     async def send(
         self, method: str, params: dict[str, Any], *, chat_key: str, now: float, essential: bool
@@ -170,6 +177,8 @@ class TelegramTransport:
         """Make the call; `essential` rows (staff cards) are never given up."""
         chat_key = self._chat(chat_key)
         refused_note = params.pop(IF_REFUSED, None)
+        if method == WAITING_FOR_CARD:
+            return Retry(None, "evidence waits for its ticket's card")
         try:
             if method == EVIDENCE and self._evidence is not None:
                 result = await self._evidence.send(params)
