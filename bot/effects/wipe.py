@@ -28,6 +28,10 @@ class ChatWipe:
         """deleteMessages calls for every message of this chat that may still be deleted; the
         ids are forgotten at once (they are in the sealed calls until sent)."""
         ids = await chatlog.deletable(ctx.session, ctx.key, ctx.now)
+        pressed = ctx.inbound.message_id  # the message whose button asked for this
+        if pressed is not None and pressed not in ids:
+            # Its id may not be recorded yet when the press follows it within milliseconds.
+            ids = sorted({*ids, pressed})
         await chatlog.forget(ctx.session, ctx.key)
         refused = self._out.render(txt.DELETE_REFUSED, ctx.locale)
         return [
