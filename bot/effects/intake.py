@@ -10,6 +10,7 @@ from datetime import timedelta
 from bot.effects.followup import Followup
 from bot.effects.registry import EffectContext, EffectRegistry, EffectResult
 from bot.effects.tickets import TicketAnnouncer
+from bot.effects.wipe import ChatWipe
 from bot.infra.settings import Settings
 from flows.domain.report import Report, add_later
 from flows.domain.ticket import REFERENCE_ALPHABET
@@ -29,11 +30,16 @@ class IntakeEffects:
     """Files reports, adds to them and forgets reporters, inside the update's transaction."""
 
     def __init__(
-        self, settings: Settings, announcer: TicketAnnouncer, followup: Followup | None = None
+        self,
+        settings: Settings,
+        announcer: TicketAnnouncer,
+        followup: Followup | None = None,
+        wipe: ChatWipe | None = None,
     ) -> None:
         self._settings = settings
         self._announcer = announcer
         self._followup = followup
+        self._wipe = wipe
 
     def register(self, registry: EffectRegistry) -> None:
         """Register one handler per intake effect."""
@@ -98,12 +104,15 @@ class IntakeEffects:
         return result
 
     async def forget(self, ctx: EffectContext, effect: ForgetMe) -> EffectResult:
-        """Delete every conversation held under the reporter's key, and the follow-up contacts
-        this chat holds."""
+        """Delete every conversation held under the reporter's key, the follow-up contacts this
+        chat holds, and the chat's messages that may still be deleted."""
         await conversations.forget(ctx.session, ctx.key)
         if self._followup is not None:
             await self._followup.forget(ctx.session, ctx.now, ctx.inbound.chat_id)
-        return EffectResult(drop_state=True)
+        result = EffectResult(drop_state=True)
+        if self._wipe is not None:
+            result.messages += await self._wipe.messages(ctx)
+        return result
 
     def sla(self, report: Report) -> timedelta:
         """How long this report's ticket may wait for acknowledgement."""

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.effects.evidence import EvidenceQueue
 from bot.effects.registry import EffectContext, EffectResult
 from bot.infra.settings import Settings
 from bot.telegram.cards import card_html
@@ -124,6 +125,7 @@ class TicketAnnouncer:
         self._out = outgoing
         self._locale = settings.DEFAULT_LOCALE
         self._zone = settings.zone
+        self._evidence = EvidenceQueue(outgoing, self._group, self._locale)
 
     def _call(
         self, chat_id: int, method: str, params: dict[str, Any], **options: Any
@@ -138,10 +140,20 @@ class TicketAnnouncer:
         return await self.announce(ctx.session, ctx.now, ticket)
 
     async def changed(self, ctx: EffectContext, ticket: Ticket) -> EffectResult:
-        """The ticket changed: edit its card in place (sent anew if the card is gone)."""
-        return EffectResult(
-            messages=await self.edit_card(ctx.session, ctx.now, ticket),
-            references=[ticket.reference],
+        """The ticket changed: edit its card in place (sent anew if the card is gone), and pass
+        on any evidence the reporter added."""
+        messages = await self.edit_card(ctx.session, ctx.now, ticket)
+        if not ticket.routing.digest:
+            messages += await self.evidence(ctx.session, ticket, ctx.now)
+        return EffectResult(messages=messages, references=[ticket.reference])
+
+    async def evidence(
+        self, session: AsyncSession, ticket: Ticket, now: datetime
+    ) -> list[NewMessage]:
+        """The ticket's attachments not passed on yet, each after its card."""
+        ref = ticket.reference
+        return await self._evidence.rows(
+            session, ticket, now, card=card_track(ref), topic=topic_track(ref)
         )
 
     # --- the pieces, for effect and timer handlers ---------------------------------------
@@ -160,7 +172,7 @@ class TicketAnnouncer:
             await digest.add(session, ticket.reference, digest.NEW, now)
             result.timers.append(digest_timer(now))
         else:
-            result.messages += await self.post_card(session, ticket)
+            result.messages += await self.post_card(session, ticket, now)
         recipients = routing.waiting_on(coordinators)
         # In a flood the person on duty still gets every urgent one at once; the rest wait
         # for the digest and the SLA reminder.
@@ -215,8 +227,11 @@ class TicketAnnouncer:
             "reply_markup": self._out.markup(card_keyboard(ticket), self._locale),
         }
 
-    async def post_card(self, session: AsyncSession, ticket: Ticket) -> list[NewMessage]:
-        """The ticket's card in the group, in a topic of its own where the group has topics.
+    async def post_card(
+        self, session: AsyncSession, ticket: Ticket, now: datetime | None = None
+    ) -> list[NewMessage]:
+        """The ticket's card in the group, in a topic of its own where the group has topics,
+        followed by its evidence.
 
         The card is kept under `card_track`; later changes edit it. The topic is not essential:
         if it cannot be made (no right to manage topics) the card goes to the general chat.
@@ -241,7 +256,7 @@ class TicketAnnouncer:
         rows.append(
             self._call(group, "sendMessage", card, ticket_ref=ref, track=card_track(ref), fill=fill)
         )
-        return rows
+        return rows + await self.evidence(session, ticket, now or ticket.created_at)
 
     async def edit_card(
         self, session: AsyncSession, now: datetime, ticket: Ticket

@@ -278,7 +278,7 @@ class TicketEffects:
             ctx.session, ctx.now, effect.who.actor, "card_posted", ticket_ref=effect.reference
         )
         result = answered(ctx, effect.who, CardPosted(effect.reference), effect.reference)
-        result.messages += await self._announcer.post_card(ctx.session, ticket)
+        result.messages += await self._announcer.post_card(ctx.session, ticket, ctx.now)
         return result
 
 

@@ -25,6 +25,7 @@ from bot.runtime.aio import Wakeable, describe
 from bot.runtime.health import Health
 from bot.runtime.outcomes import Failed, Outcome, Retry, Rewrite, Transport
 from bot.runtime.recording import Recorder, essential
+from bot.telegram.delivery.evidence import EVIDENCE
 from bot.telegram.outgoing import Outgoing
 from storage.db import Database
 from storage.repos.pipeline import outbox, tracked
@@ -39,9 +40,12 @@ WINDOW = 2048  # rows looked at per pass: enough to see every waiting chat in a 
 
 def urgency(row: Due) -> int:
     """Button acknowledgements first (Telegram's window is short), then the task force's
-    messages (staff cards, and everything marked `priority`: someone may be in danger)."""
+    messages (staff cards, and everything marked `priority`: someone may be in danger), then
+    the rest with evidence."""
     if row.method == "answerCallbackQuery":
         return 0
+    if row.method == EVIDENCE:  # after every card, so that evidence never holds one up
+        return 2
     return 1 if essential(row) or row.priority else 2
 
 

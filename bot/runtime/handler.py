@@ -21,7 +21,7 @@ from bot.infra.crypto import Keys
 from bot.telegram.outgoing import PROMPT, Outgoing
 from bot.telegram.updates import Inbound, parse_update, to_inbound
 from flows.core import CommandEvent, Event, Flow, Place, Reply, Route, Router, Text, Where, t
-from storage.repos.pipeline import conversations
+from storage.repos.pipeline import chatlog, conversations
 from storage.repos.pipeline.outbox import NewMessage
 from storage.repos.pipeline.timers import NewTimer
 
@@ -111,6 +111,10 @@ class UpdateHandler:
         if route == Route.IGNORE:
             refusal = self._refuse_press if inbound.place is Place.STAFF_GROUP else None
             return Handled(self._acknowledge(inbound, refusal))
+        if inbound.place is Place.PRIVATE and update is not None and update.message is not None:
+            # For /hapus: the reporter's own messages, kept as ids for 48 hours.
+            key = self._keys.identity_key(inbound.chat_id)
+            await chatlog.remember(session, key, [update.message.message_id], now)
         return await self._step(session, self._flows[route], inbound, now)
 
     async def _step(

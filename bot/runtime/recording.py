@@ -18,7 +18,7 @@ from bot.runtime.health import Health
 from bot.runtime.outcomes import Failed, Outcome, Retry, Rewrite, Sent
 from bot.telegram.outgoing import Outgoing
 from storage.db import Database
-from storage.repos.pipeline import outbox, timers, tracked
+from storage.repos.pipeline import chatlog, outbox, timers, tracked
 from storage.repos.pipeline.outbox import Due
 from storage.repos.pipeline.timers import NewTimer
 
@@ -27,6 +27,12 @@ log = logging.getLogger(__name__)
 MAX_BACKOFF = 300.0
 MAX_ROW_ATTEMPTS = 10
 STAFF_RETRY = 600.0  # seconds between tries of a ticket message the group will not take
+
+
+def deletable(row: Due) -> bool:
+    """A message of ours in a reporter's private chat, which /hapus may delete later."""
+    sends = row.method.startswith("send") and row.method != "sendChatAction"
+    return sends and not row.is_group and row.ticket_ref is None
 
 
 def essential(row: Due) -> bool:
@@ -206,6 +212,8 @@ class Recorder:
                             continue
                         if done.track and outcome.result_id is not None:
                             await tracked.remember(session, done.track, outcome.result_id, now)
+                        if deletable(done) and outcome.result_id is not None:
+                            await chatlog.remember(session, done.chat_key, [outcome.result_id], now)
                     elif isinstance(outcome, Failed):
                         if not await outbox.mark_failed(
                             session, done.id, now, outcome.reason, owner=self._owner

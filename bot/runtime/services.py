@@ -19,6 +19,7 @@ from bot.effects.sla import Escalation
 from bot.effects.staff import StaffEffects
 from bot.effects.tickets import TicketAnnouncer
 from bot.effects.triage import TicketEffects
+from bot.effects.wipe import ChatWipe
 from bot.infra.catalog import load_catalog
 from bot.infra.clock import Clock
 from bot.infra.crypto import Keys
@@ -33,6 +34,7 @@ from bot.runtime.timers import TimerLoop
 from bot.runtime.worker import Worker
 from bot.telegram.client import make_bot
 from bot.telegram.delivery.budget import DatabaseBudget, RedisBudget, SendBudget, shared_clock
+from bot.telegram.delivery.evidence import EvidenceSender, evidence_lane
 from bot.telegram.delivery.transport import TelegramTransport
 from bot.telegram.group import StaffGroup
 from bot.telegram.outgoing import Outgoing
@@ -96,7 +98,13 @@ class Services:
         outgoing = Outgoing(keys, translator)
         bot = make_bot(settings)
         budget = shared_budget(settings, db, clock)
-        transport = TelegramTransport(bot, budget=budget)
+        group_key = keys.identity_key(settings.STAFF_CHAT_ID or 0)
+        transport = TelegramTransport(
+            bot,
+            budget=budget,
+            evidence=EvidenceSender(bot, db, clock),
+            lanes={evidence_lane(group_key): group_key},
+        )
         dispatcher = Dispatcher(db, {"telegram": transport}, outgoing, clock=clock)
         intake = IntakeFlow(
             catalog, default_locale=settings.DEFAULT_LOCALE, locales=translator.locales
@@ -107,7 +115,7 @@ class Services:
         effects = EffectRegistry()
         followup = Followup(keys, outgoing, announcer, group, settings.DEFAULT_LOCALE)
         followup.register(effects)
-        IntakeEffects(settings, announcer, followup).register(effects)
+        IntakeEffects(settings, announcer, followup, ChatWipe(outgoing)).register(effects)
         TicketEffects(settings, catalog, outgoing, announcer, group, followup).register(effects)
         staff_effects = StaffEffects(settings, group)
         staff_effects.register(effects)

@@ -79,9 +79,9 @@ class Outgoing:
             ]
         }
 
-    def render(self, text: Text, locale: str) -> str:
-        """`text` as Telegram HTML in `locale`."""
-        return self._tr.render(text, locale)
+    def render(self, text: Text, locale: str, *, as_html: bool = True) -> str:
+        """`text` as Telegram HTML in `locale` (or as plain text)."""
+        return self._tr.render(text, locale, as_html=as_html)
 
     def reply(
         self,

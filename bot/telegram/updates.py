@@ -88,23 +88,27 @@ def parse_update(raw: dict[str, Any]) -> Update | None:
         return None
 
 
-def _file_ids(message: Message, kind: str) -> tuple[str | None, str | None]:
-    """Telegram's handles of the file a media message carries (the largest photo size)."""
+def _file_ids(message: Message, kind: str) -> tuple[str | None, str | None, int | None, str | None]:
+    """Telegram's handles, size and type of the file a media message carries (the largest
+    photo size)."""
     media = getattr(message, kind, None)
     if kind == "photo" and media:
         media = media[-1]
     file_id, unique = getattr(media, "file_id", None), getattr(media, "file_unique_id", None)
+    size, mime = getattr(media, "file_size", None), getattr(media, "mime_type", None)
     return (
         file_id if isinstance(file_id, str) else None,
         unique if isinstance(unique, str) else None,
+        size if isinstance(size, int) and not isinstance(size, bool) else None,
+        mime if isinstance(mime, str) else None,
     )
 
 
 def _media_event(message: Message, kind: str, at: datetime, language: str | None) -> MediaEvent:
     """A media message with what the flow may keep: file handles, album, place, caption."""
     where = message.venue.location if kind == "venue" and message.venue else message.location
-    file_id, unique = (
-        _file_ids(message, kind) if kind not in ("location", "venue") else (None, None)
+    file_id, unique, size, mime = (
+        _file_ids(message, kind) if kind not in ("location", "venue") else (None, None, None, None)
     )
     group = message.media_group_id
     return MediaEvent(
@@ -116,6 +120,8 @@ def _media_event(message: Message, kind: str, at: datetime, language: str | None
         latitude=where.latitude if where is not None else None,
         longitude=where.longitude if where is not None else None,
         caption=message.caption,
+        file_size=size,
+        mime_type=mime,
         language=language,
     )
 

@@ -53,3 +53,5 @@ class MediaEvent(Event):
     latitude: float | None = None
     longitude: float | None = None
     caption: str | None = None
+    file_size: int | None = None  # bytes, as Telegram reports it (may be missing)
+    mime_type: str | None = None  # of a document, voice note, video... as Telegram reports it

@@ -123,7 +123,10 @@ def _later(report: Report, zone: tzinfo) -> list[Text]:
     lines: list[Text] = []
     if report.attachments:
         lines.append(
-            t("📎 Kept, not yet passed on: {items}", items=attachment_summary(report.attachments))
+            t(
+                "📎 Evidence, sent below the card: {items}",
+                items=attachment_summary(report.attachments),
+            )
         )
     if report.added and report.added_at is not None:
         added = tuple(dict.fromkeys(_ADDED[name] for name in report.added if name in _ADDED))

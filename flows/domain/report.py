@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime
@@ -19,14 +20,18 @@ COUNTRIES = ("indonesia", "malaysia")
 
 # Media kinds kept for the report (stickers, polls, contact cards and the like are not).
 KEPT_KINDS = frozenset({"photo", "voice", "audio", "video", "video_note", "document", "location"})
+MIME_PATTERN = re.compile(r"[A-Za-z0-9.+_-]{1,64}/[A-Za-z0-9.+_-]{1,128}")
+# The largest file a bot may download (getFile): anything bigger cannot be passed on.
+DOWNLOAD_LIMIT = 20 * 1024 * 1024
 
 
 @dataclass(frozen=True)
 class Attachment:
-    """A voice note, photo, file or place the reporter sent: kept, not yet passed on.
+    """A voice note, photo, file or place the reporter sent, passed on to the task force as
+    evidence once the ticket's card is there (bot/telegram/delivery/evidence.py).
 
-    `file_id` is Telegram's handle for downloading it later (never logged); a location has
-    coordinates instead. Passing it on as evidence, re-encoded, is a later step.
+    `file_id` is Telegram's handle for downloading it (never logged); a location has
+    coordinates instead. `size` and `mime_type` are what Telegram said about the file.
     """
 
     kind: str
@@ -35,6 +40,15 @@ class Attachment:
     media_group_id: str | None = None
     latitude: float | None = None
     longitude: float | None = None
+    size: int | None = None
+    mime_type: str | None = None
+
+    @property
+    def key(self) -> str:
+        """What identifies this piece of evidence on its ticket (never shown or logged)."""
+        if self.kind == "location":
+            return f"location:{self.latitude},{self.longitude}"
+        return f"file:{self.file_unique_id or self.file_id}"
 
 
 @dataclass(frozen=True)
@@ -88,6 +102,16 @@ class Report:
         return not (
             self.in_danger or self.indicators or self.place_kind or self.story or self.attachments
         )
+
+
+def clean_mime(value: str | None) -> str | None:
+    """A media type as Telegram gives it, or None when it is not one (it is stored)."""
+    return value.lower() if value and MIME_PATTERN.fullmatch(value) else None
+
+
+def clean_size(value: int | None) -> int | None:
+    """A file size in bytes, or None when it makes no sense."""
+    return value if value is not None and 0 <= value < 2**53 else None
 
 
 def is_child_reporter(role: str | None, age: str | None) -> bool:

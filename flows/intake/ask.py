@@ -179,6 +179,11 @@ def resume_keyboard() -> Keyboard:
     )
 
 
+def wipe_keyboard() -> Keyboard:
+    """After sending or stopping: delete this chat's messages (and our data) in one tap."""
+    return ((Button(txt.WIPE_CHAT, cb.encode(cb.WIPE, "chat")),),)
+
+
 def stop_keyboard() -> Keyboard:
     """The Stop confirmation: delete, or go back (to the current question)."""
     return (

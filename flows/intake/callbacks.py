@@ -26,6 +26,7 @@ LANGUAGE = "lg"  # value: a locale code
 RESUME = "rs"  # value "go" (continue) or "new" (start again)
 ADD_INFO = "fa"  # value "add": add to the ticket found by receipt
 REPLY = "fr"  # value: a ticket reference's 6 characters, lower case (answer a relayed message)
+WIPE = "hp"  # value "chat": delete this chat's messages and our data, as /hapus does
 
 NODE_CODES: dict[Node, str] = {
     Node.DANGER: "dg",
@@ -44,7 +45,7 @@ NODE_CODES: dict[Node, str] = {
     Node.STORY: "st",
     Node.REVIEW: "rv",
 }
-_CODES = frozenset(NODE_CODES.values()) | {STOP, LANGUAGE, RESUME, ADD_INFO, REPLY}
+_CODES = frozenset(NODE_CODES.values()) | {STOP, LANGUAGE, RESUME, ADD_INFO, REPLY, WIPE}
 _VALUE = re.compile(r"!?[a-z0-9_]{1,24}")
 
 

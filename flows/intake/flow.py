@@ -73,6 +73,12 @@ def _in_progress(s: IntakeState) -> bool:
     return nav.in_progress(s.node, s.answers)
 
 
+def _forget(s: IntakeState) -> Transition[IntakeState]:
+    """/hapus or "Delete this chat": the draft, our data and the chat's recent messages go."""
+    idle = IntakeState(Node.IDLE, Answers(), s.locale)
+    return Transition(idle, (Reply(txt.FORGET),), (ForgetMe(),))
+
+
 class IntakeFlow:
     """The intake state machine over a `Catalog` of options (a `flows.core.Flow`)."""
 
@@ -163,8 +169,7 @@ class IntakeFlow:
         if command in _LANGUAGE:
             return Transition(s, (Reply(txt.CHOOSE_LANGUAGE, language_keyboard(self.locales)),))
         if command in _DELETE:
-            idle = IntakeState(Node.IDLE, Answers(), s.locale)
-            return Transition(idle, (Reply(txt.FORGET),), (ForgetMe(),))
+            return _forget(s)
         if command in _STATUS:
             return fu.status(c, s, event.args)
         return ask(c, s, txt.UNKNOWN_COMMAND)
@@ -180,6 +185,8 @@ class IntakeFlow:
                 confirm = txt.STOP_CONFIRM_LINKED if s.linked else txt.STOP_CONFIRM
                 return Transition(s, (Reply(confirm, stop_keyboard()),))
             return stop(c, s)
+        if data.code == cb.WIPE and data.value == "chat":
+            return _forget(s)
         if data.code == cb.LANGUAGE:
             return self._language(s, data.value)
         if data.code in (cb.ADD_INFO, cb.REPLY):

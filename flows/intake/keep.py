@@ -14,11 +14,14 @@ from dataclasses import dataclass, replace
 from flows.core import Event, Join, MediaEvent, Msg, Text, TextEvent, Transition, t
 from flows.domain.catalog import Catalog
 from flows.domain.report import (
+    DOWNLOAD_LIMIT,
     KEPT_KINDS,
     MAX_ATTACHMENTS,
     PLACE_TEXT_LIMIT,
     STORY_LIMIT,
     Attachment,
+    clean_mime,
+    clean_size,
 )
 from flows.intake import text as txt
 from flows.intake.messages import too_long
@@ -70,7 +73,20 @@ def attachment(event: MediaEvent) -> Attachment | None:
         file_id=event.file_id,
         file_unique_id=event.file_unique_id,
         media_group_id=event.media_group_id,
+        size=clean_size(event.file_size),
+        mime_type=clean_mime(event.mime_type),
     )
+
+
+def warning(kept: Attachment) -> Text | None:
+    """A short, kind note on what a file may give away: a photo sent "as a file" keeps the
+    place and time it was taken (we clean it, but Telegram got the original); a voice can be
+    recognised."""
+    if kept.kind == "document" and (kept.mime_type or "").startswith("image/"):
+        return txt.WARN_PHOTO_AS_FILE
+    if kept.kind in ("voice", "video_note"):
+        return txt.WARN_VOICE
+    return None
 
 
 def same_album(a: Answers, kept: Attachment) -> bool:
@@ -88,11 +104,16 @@ def keep_media(a: Answers, event: MediaEvent) -> Kept:
     kept = attachment(event)
     if kept is None:
         return Kept(a, txt.NOTICE_NOT_KEPT)
+    if kept.size is not None and kept.size > DOWNLOAD_LIMIT:
+        return Kept(a, txt.NOTICE_TOO_BIG)
     if len(a.attachments) >= MAX_ATTACHMENTS:
         return Kept(a, txt.NOTICE_FULL)
     quiet = same_album(a, kept)
     new = replace(a, attachments=(*a.attachments, kept))
     notice: Text = txt.KEPT[kept.kind]
+    caution = warning(kept)
+    if caution is not None:
+        notice = Join((notice, caution), sep=" ")
     caption = (event.caption or "").strip()
     if caption:
         with_words, problem = add_words(new, caption)

@@ -14,6 +14,7 @@ from flows.domain.report import (
     COUNTRIES,
     KEPT_KINDS,
     MAX_ATTACHMENTS,
+    MIME_PATTERN,
     PLACE_TEXT_LIMIT,
     STORY_LIMIT,
     Attachment,
@@ -150,6 +151,8 @@ def _attachment_data(a: Attachment) -> dict[str, Any]:
         "media_group_id": a.media_group_id,
         "latitude": a.latitude,
         "longitude": a.longitude,
+        "size": a.size,
+        "mime_type": a.mime_type,
     }
     return {k: v for k, v in data.items() if v is not None}
 
@@ -225,11 +228,17 @@ def _coordinate(value: object, bound: float) -> float | None:
     return number
 
 
+_ATTACHMENT_KEYS = frozenset(
+    {"kind", "file_id", "file_unique_id", "media_group_id", "latitude", "longitude"}
+    | {"size", "mime_type"}
+)
+
+
 def _attachment(raw: Any) -> Attachment:
     _check(isinstance(raw, Mapping) and raw.get("kind") in KEPT_KINDS)
-    _check(
-        set(raw) <= {"kind", "file_id", "file_unique_id", "media_group_id", "latitude", "longitude"}
-    )
+    _check(set(raw) <= _ATTACHMENT_KEYS)
+    size = raw.get("size")
+    _check(size is None or (type(size) is int and 0 <= size < 2**53))
     kept = Attachment(
         kind=raw["kind"],
         file_id=_opt_match(raw.get("file_id"), _FILE_ID),
@@ -237,6 +246,8 @@ def _attachment(raw: Any) -> Attachment:
         media_group_id=_opt_match(raw.get("media_group_id"), _GROUP_ID),
         latitude=_coordinate(raw.get("latitude"), 90),
         longitude=_coordinate(raw.get("longitude"), 180),
+        size=size,
+        mime_type=_opt_match(raw.get("mime_type"), MIME_PATTERN),
     )
     located = kept.latitude is not None and kept.longitude is not None
     _check(located if kept.kind == "location" else kept.file_id is not None)

@@ -11,7 +11,7 @@ from flows.domain.catalog import Catalog
 from flows.intake import messages as msg
 from flows.intake import nav
 from flows.intake import text as txt
-from flows.intake.ask import danger_keyboard, keyboard, language_buttons
+from flows.intake.ask import danger_keyboard, keyboard, language_buttons, wipe_keyboard
 from flows.intake.review import review_keyboard, review_text
 from flows.intake.state import ACTIVE_NODES, Answers, IntakeState, Node
 
@@ -99,9 +99,8 @@ def stop(catalog: Catalog, s: IntakeState) -> Step:
     if s.node not in ACTIVE_NODES:
         return ask(catalog, s, txt.NOTHING_TO_CANCEL)
     idle = IntakeState(Node.IDLE, Answers(), s.locale)
-    return Transition(
-        idle, (Reply(msg.stopped(catalog, s.answers, s.locale, s.linked is not None)),)
-    )
+    stopped = msg.stopped(catalog, s.answers, s.locale, s.linked is not None)
+    return Transition(idle, (Reply(stopped, wipe_keyboard()),))
 
 
 def filed(catalog: Catalog, s: IntakeState, reference: str, receipt: str | None = None) -> Step:
@@ -110,4 +109,4 @@ def filed(catalog: Catalog, s: IntakeState, reference: str, receipt: str | None 
     confirm = msg.confirmation(
         catalog, reference, s.answers, s.locale, s.linked is not None, receipt
     )
-    return Transition(done, (Reply(confirm),))
+    return Transition(done, (Reply(confirm, wipe_keyboard()),))

@@ -31,6 +31,7 @@ COUNTRY_LABELS: dict[str, Msg] = {
     "indonesia": t("In Indonesia"),
 }
 STOP_YES = t("Yes, delete it")
+WIPE_CHAT = t("🗑 Delete this chat")
 STOP_NO = t("No, go back")
 CLEAR_STORY = t("🗑 Delete what I wrote")
 CLEAR_FILES = t("🗑 Remove attachments")
@@ -136,6 +137,18 @@ NOTICE_NOT_KEPT = t(
     "Sorry, stickers and the like cannot go with a report. You can type, send a voice note, a "
     "photo or a location, or use the buttons."
 )
+NOTICE_TOO_BIG = t(
+    "Sorry, this file is too big for us to receive (the limit is 20 MB), so it was not kept. "
+    "A shorter video or a photo works, or you can describe it in words."
+)
+WARN_PHOTO_AS_FILE = t(
+    "Photos sent as a file can carry the place and time they were taken. We remove that "
+    "before the task force sees it, but Telegram received the original."
+)
+WARN_VOICE = t(
+    "Please remember that a voice can be recognised by people who know the speaker. If that "
+    "worries you, typing works too."
+)
 NOTICE_FULL = t("This report already holds as many files as it can, so this one was not kept.")
 NOTICE_STALE = t("That button is no longer active.")
 NOTICE_EMPTY = t("No words came through. Please type the message, or tap <b>Skip</b>.")
@@ -182,12 +195,19 @@ LINK_CLOSED = t(
     "longer adds to it. To tell us something new, send /lapor."
 )
 FORGET = t(
-    "<b>Deleted.</b> The draft and its answers are deleted from our side.\n\n"
-    "A report already sent stays with the task force so they can act on it; it holds no name "
-    "or phone number. If you chose follow-up, the task force can no longer write to this chat.\n\n"
-    "This chat stays on the phone until it is deleted there: in the chat list, press and hold "
+    "<b>Deleted.</b> The draft and its answers are deleted from our side, and so are the "
+    "messages of this chat from the last 48 hours, as far as Telegram allows.\n\n"
+    "Telegram does not let the bot delete older messages. A report already sent stays with the "
+    "task force so they can act on it; it holds no name or phone number. If you chose "
+    "follow-up, the task force can no longer write to this chat.\n\n"
+    "To remove everything from this phone, delete the chat: in the chat list, press and hold "
     "this chat, then tap <b>Delete</b>.\n\n"
     "To start again, send /lapor."
+)
+# Sent when Telegram refused to delete messages /hapus asked it to delete.
+DELETE_REFUSED = t(
+    "Telegram would not delete some of the messages in this chat. To remove them, delete the "
+    "chat: in the chat list, press and hold this chat, then tap <b>Delete</b>."
 )
 COMMANDS = t(
     "<b>Commands</b>\n"

@@ -3,6 +3,7 @@ dataclasses. Every table module is imported here so that `Base.metadata` knows t
 """
 
 from storage.models.base import Base
+from storage.models.evidence import ChatMessage, TicketEvidence
 from storage.models.followup import FollowupContact, Receipt, ReceiptMiss, TicketMessage
 from storage.models.pipeline import (
     FORGOTTEN,
@@ -21,6 +22,7 @@ __all__ = [
     "FORGOTTEN",
     "AuditEntry",
     "Base",
+    "ChatMessage",
     "Conversation",
     "DigestItem",
     "DutyOverride",
@@ -35,6 +37,7 @@ __all__ = [
     "Staff",
     "Ticket",
     "TicketEvent",
+    "TicketEvidence",
     "TicketMessage",
     "TicketNote",
     "Timer",

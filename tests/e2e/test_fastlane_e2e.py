@@ -17,6 +17,7 @@ from bot.infra.logs import setup_logging
 from flows.domain.ticket import REFERENCE_PATTERN
 from storage.db import create_engine, session_factory
 from storage.models import Conversation, Ticket, TicketEvent
+from tests.e2e.evidencekit import jpeg_with_gps
 from tests.e2e.harness import STAFF_CHAT_ID, make_settings, outbox_settled, running_app, step
 from tests.fakes import FakeBotApi
 
@@ -110,7 +111,7 @@ async def test_three_taps_from_sabah_put_an_urgent_card_in_the_group_and_later_a
         await step(user, "press", "18 or older")
         await user.press("Locked in or phone taken")
         await step(user, "press", "Next")
-        await user.send_photo(caption="Ini majikan saya")
+        await user.send_photo(caption="Ini majikan saya", data=jpeg_with_gps())
         (kept,) = await user.wait_for_reply(timeout=10)
         assert "Photo kept with the report" in kept["text"]
         for label in ("Somewhere in Sabah", "Tawau", "It is still going on", "One person"):
@@ -127,7 +128,10 @@ async def test_three_taps_from_sabah_put_an_urgent_card_in_the_group_and_later_a
             return "Paspor saya ditahan." in fake.messages_in(STAFF_CHAT_ID)[0]["text"]
 
         await fake.wait_for(card_complete, 15, "the card edited with the last answers")
-    (card,) = fake.messages_in(STAFF_CHAT_ID)  # still one card: edited in place
+        await fake.wait_for(lambda: len(fake.messages_in(STAFF_CHAT_ID)) == 2, 15, "the photo")
+    # Still one card, edited in place; the photo added later follows it as evidence.
+    card, photo = fake.messages_in(STAFF_CHAT_ID)
+    assert "photo" in photo and photo["reply_to_message"]["message_id"] == card["message_id"]
     text = card["text"]
     for expected in (
         "Reported by: It happened to me",
@@ -135,7 +139,7 @@ async def test_three_taps_from_sabah_put_an_urgent_card_in_the_group_and_later_a
         "Where: Tawau",
         "When: It is still going on",
         "Ini majikan saya",
-        "📎 Kept, not yet passed on: 1 photo",
+        "📎 Evidence, sent below the card: 1 photo",
         "➕ Added by the reporter after the first alert",
     ):
         assert expected in text, expected

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from tests.fakes import (  # noqa: F401 (registers handlers)
     botapi_forum,
+    botapi_media,
     botapi_methods,
     botapi_methods_more,
 )

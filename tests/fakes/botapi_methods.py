@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+from PIL import Image
+
 from tests.fakes.botapi_state import ChatState, StoredFile, message_content
 from tests.fakes.botapi_validate import Upload, format_text
-from tests.fakes.errors import bad_request
+from tests.fakes.errors import ApiError, bad_request
 from tests.fakes.spec import Definition
 
 if TYPE_CHECKING:
@@ -59,10 +62,19 @@ def _check_reply(api: FakeBotApi, chat_id: int, params: dict[str, Any]) -> None:
         raise bad_request("message to be replied not found")
 
 
+# Telegram's upload limits: photos 10 MB, other files 50 MB.
+UPLOAD_MAX = {"photo": 10 * 1024 * 1024}
+UPLOAD_MAX_OTHER = 50 * 1024 * 1024
+
+
 def _file_from(api: FakeBotApi, value: Any, kind: str, ext: str, mime: str) -> StoredFile:
     """Resolve an upload, a known file_id or an HTTP URL to a stored file."""
     if isinstance(value, Upload):
-        return api.store.add_file(value.data, kind, ext, value.content_type or mime)
+        if len(value.data) > UPLOAD_MAX.get(kind, UPLOAD_MAX_OTHER):
+            raise ApiError(413, "Request Entity Too Large")
+        stored = api.store.add_file(value.data, kind, ext, value.content_type or mime)
+        stored.upload_name = value.filename
+        return stored
     if isinstance(value, str) and value in api.store.files:
         return api.store.files[value]
     if isinstance(value, str) and value.startswith(("http://", "https://")):
@@ -106,10 +118,23 @@ async def send_message(api: FakeBotApi, _: Definition, params: dict[str, Any]) -
     return _send(api, params, _with_entities("text", formatted.text, formatted.entities))
 
 
+def _check_photo(data: bytes) -> None:
+    """Telegram's photo limits: width + height at most 10000, a ratio of at most 20."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+    except Exception:  # not an image Pillow reads: the fake takes it as it is
+        return
+    if width + height > 10000 or max(width, height) > 20 * min(width, height):
+        raise bad_request("PHOTO_INVALID_DIMENSIONS")
+
+
 @handler("sendPhoto")
 async def send_photo(api: FakeBotApi, _: Definition, params: dict[str, Any]) -> Any:
     """sendPhoto: two PhotoSize entries backed by the uploaded bytes."""
     caption = caption_content(params)
+    if isinstance(params["photo"], Upload):
+        _check_photo(params["photo"].data)
     stored = _file_from(api, params["photo"], "photo", "jpg", "image/jpeg")
     small = api.store.add_file(stored.data, "photo", "jpg", "image/jpeg")
     sizes = [
@@ -168,6 +193,7 @@ async def send_media_group(api: FakeBotApi, _: Definition, params: dict[str, Any
         raise bad_request("documents and audio can't be mixed with other media types")
     state = api.store.chat(params["chat_id"])
     _check_reply(api, state.chat["id"], params)
+    envelope = _envelope(api, state, params)
     group_id = str(13_000_000_000_000_000 + len(api.calls))
     sent = []
     for item in media:
@@ -186,7 +212,7 @@ async def send_media_group(api: FakeBotApi, _: Definition, params: dict[str, Any
             content = {"audio": {**obj, "duration": 1}}
         else:
             content = {"document": {**obj, "mime_type": stored.mime_type}}
-        content.update(caption_content(item), media_group_id=group_id)
+        content.update(caption_content(item), media_group_id=group_id, **envelope)
         sent.append(api.store.add_message(state, api.bot_user, content))
     return sent
 

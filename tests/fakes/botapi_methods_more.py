@@ -14,6 +14,9 @@ from tests.fakes.spec import Definition
 if TYPE_CHECKING:
     from tests.fakes.botapi import FakeBotApi
 
+DELETE_WINDOW = 48 * 3600  # seconds within which a bot may delete a message
+DELETE_MAX = 100  # ids in one deleteMessages
+DOWNLOAD_MAX = 20 * 1024 * 1024  # bytes a bot may download (getFile)
 NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly "
     "the same as a current content and reply markup of the message"
@@ -97,10 +100,29 @@ async def edit_message_reply_markup(api: FakeBotApi, _: Definition, params: dict
 
 @handler("deleteMessage")
 async def delete_message(api: FakeBotApi, _: Definition, params: dict[str, Any]) -> Any:
-    """deleteMessage: the message disappears from the chat."""
-    if api.store.get_message(params["chat_id"], params["message_id"]) is None:
+    """deleteMessage: the message disappears from the chat (within 48 hours of being sent)."""
+    message = api.store.get_message(params["chat_id"], params["message_id"])
+    if message is None:
         raise bad_request("message to delete not found")
+    if api.store.now() - message["date"] >= DELETE_WINDOW:
+        raise bad_request("message can't be deleted")
     del api.store.chats[params["chat_id"]].messages[params["message_id"]]
+    return True
+
+
+@handler("deleteMessages")
+async def delete_messages(api: FakeBotApi, _: Definition, params: dict[str, Any]) -> Any:
+    """deleteMessages: 1-100 ids; missing ones are skipped; any older than 48 hours and
+    nothing is deleted."""
+    ids = params["message_ids"]
+    if not 1 <= len(ids) <= DELETE_MAX:
+        raise bad_request("message_ids must contain 1-100 identifiers")
+    state = api.store.chat(params["chat_id"])
+    found = [state.messages[i] for i in ids if isinstance(i, int) and i in state.messages]
+    if any(api.store.now() - m["date"] >= DELETE_WINDOW for m in found):
+        raise bad_request("message can't be deleted")
+    for message in found:
+        del state.messages[message["message_id"]]
     return True
 
 
@@ -212,4 +234,6 @@ async def get_file(api: FakeBotApi, _: Definition, params: dict[str, Any]) -> An
     stored = api.store.files.get(params["file_id"])
     if stored is None:
         raise bad_request("invalid file_id")
+    if stored.size > DOWNLOAD_MAX:
+        raise bad_request("file is too big")
     return stored.as_file()

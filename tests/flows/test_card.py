@@ -91,7 +91,7 @@ def test_pending_attachments_are_counted_never_shown(card):
         ),
     )
     text = card(report)
-    assert "📎 Kept, not yet passed on: 2 photos, 1 voice note, 1 location" in text
+    assert "📎 Evidence, sent below the card: 2 photos, 1 voice note, 1 location" in text
     assert "SECRET-FILE-ID" not in text and "117.9" not in text
 
 

@@ -28,6 +28,7 @@ from telegram.warnings import PTBDeprecationWarning
 from bot.runtime.outcomes import Failed, Outcome, Retry, Rewrite, Sent
 from bot.telegram.delivery.budget import SendBudget
 from bot.telegram.delivery.clean import clean
+from bot.telegram.delivery.evidence import CARD, EVIDENCE, EvidenceSender, WaitingForCard
 from bot.telegram.delivery.fill import EDITS, fill_call
 from bot.telegram.delivery.limits import TEXT_LIMIT
 from bot.telegram.delivery.ratelimit import TelegramLimits
@@ -41,9 +42,16 @@ NOT_MESSAGES = frozenset(
         "deleteMessage",
         "deleteMessages",
         "getFile",
+        "evidenceWaitsForCard",
     }
 )
+# What an evidence row becomes while its ticket's card is not in the group yet: it is put off
+# without taking one of the group's turns.
+WAITING_FOR_CARD = "evidenceWaitsForCard"
 STAFF_RETRY = 600.0  # seconds between tries of a card Telegram refuses for the group
+# A parameter of our own on deleteMessages: the note (HTML) sent to the chat instead if
+# Telegram refuses to delete (too old, or not allowed). It never reaches Telegram.
+IF_REFUSED = "if_refused"
 
 
 def _seconds(value: Any) -> float:
@@ -99,12 +107,26 @@ class TelegramTransport:
     name = "telegram"
 
     def __init__(
-        self, bot: Bot, limits: TelegramLimits | None = None, budget: SendBudget | None = None
+        self,
+        bot: Bot,
+        limits: TelegramLimits | None = None,
+        budget: SendBudget | None = None,
+        *,
+        evidence: EvidenceSender | None = None,
+        lanes: dict[str, str] | None = None,
     ) -> None:
         self._bot = bot
         self.limits = limits or TelegramLimits()
         # Shared by every process of the bot (PostgreSQL or Redis); None: this process alone.
         self.budget = budget
+        self._evidence = evidence
+        # Outbox keys with an order of their own that share a chat's limits (the staff
+        # group's evidence lane -> the group's key).
+        self._lanes = dict(lanes or {})
+
+    def _chat(self, chat_key: str) -> str:
+        """The chat whose limits a row's key counts against."""
+        return self._lanes.get(chat_key, chat_key)
 
     def wait(
         self, method: str, chat_key: str, is_group: bool, now: float, *, chat_only: bool = False
@@ -112,17 +134,18 @@ class TelegramTransport:
         """Seconds until a call of `method` to this chat fits every limit."""
         if method in NOT_MESSAGES:
             return 0.0
-        return self.limits.wait(chat_key, is_group, now, chat_only=chat_only)
+        return self.limits.wait(self._chat(chat_key), is_group, now, chat_only=chat_only)
 
     def record(self, method: str, chat_key: str, is_group: bool, now: float) -> None:
         """Count a call that is about to go."""
         if method not in NOT_MESSAGES:
-            self.limits.record(chat_key, is_group, now)
+            self.limits.record(self._chat(chat_key), is_group, now)
 
     async def reserve(self, method: str, chat_key: str, is_group: bool, now: float) -> float:
         """Take this call's turn: from the shared budget when there is one, else locally."""
         if method in NOT_MESSAGES:
             return 0.0
+        chat_key = self._chat(chat_key)
         if self.budget is None:
             wait = self.limits.wait(chat_key, is_group, now)
         else:
@@ -133,7 +156,7 @@ class TelegramTransport:
 
     def last_sent(self, chat_key: str) -> float:
         """When we last wrote to this chat."""
-        return self.limits.last_sent(chat_key)
+        return self.limits.last_sent(self._chat(chat_key))
 
     def forget_idle(self, now: float) -> None:
         """Drop windows of quiet chats."""
@@ -143,14 +166,26 @@ class TelegramTransport:
         self, method: str, params: dict[str, Any], ids: dict[str, int | None]
     ) -> tuple[str, dict[str, Any]]:
         """Tracked ids into the call (see fill.py beside this module)."""
-        return fill_call(method, params, ids)
+        method, params = fill_call(method, params, ids)
+        if method == EVIDENCE and params.get(CARD) is None:
+            return WAITING_FOR_CARD, params
+        return method, params
 
     async def send(
         self, method: str, params: dict[str, Any], *, chat_key: str, now: float, essential: bool
     ) -> Outcome:
         """Make the call; `essential` rows (staff cards) are never given up."""
+        chat_key = self._chat(chat_key)
+        refused_note = params.pop(IF_REFUSED, None)
+        if method == WAITING_FOR_CARD:
+            return Retry(None, "evidence waits for its ticket's card")
         try:
-            result = await getattr(self._bot, _snake(method))(**_typed(params))
+            if method == EVIDENCE and self._evidence is not None:
+                result = await self._evidence.send(params)
+            else:
+                result = await getattr(self._bot, _snake(method))(**_typed(params))
+        except WaitingForCard:
+            return Retry(None, "evidence waits for its ticket's card")
         except RetryAfter as exc:
             with warnings.catch_warnings():  # PTB 22 warns that the type will change
                 warnings.simplefilter("ignore", PTBDeprecationWarning)
@@ -160,6 +195,9 @@ class TelegramTransport:
                 await self.budget.pause(chat_key, wait)
             return Retry(wait, "RetryAfter", count=False)
         except BadRequest as exc:
+            if refused_note is not None:  # say so honestly, rather than nothing
+                note = {"chat_id": params["chat_id"], "text": refused_note, "parse_mode": "HTML"}
+                return Rewrite("sendMessage", note, f"BadRequest: {exc.message}")
             return self._refused(method, params, exc, essential)
         except Forbidden as exc:  # the reporter blocked the bot, or the bot left the group
             return Failed(f"Forbidden: {exc.message}", group_unreachable=essential)

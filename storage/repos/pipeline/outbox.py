@@ -17,6 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import FORGOTTEN, OutboxMessage
 from storage.owner import live_owners
 
+# The method of a piece of evidence for the staff group (bot/telegram/delivery/evidence.py):
+# it goes after the task force's other messages.
+EVIDENCE = "sendEvidence"
 # A row given up as moot: a newer prompt to the same chat replaced it before it was sent.
 SKIPPED = "skipped"
 
@@ -146,10 +149,11 @@ async def add(session: AsyncSession, messages: Sequence[NewMessage], now: dateti
 
 def _urgency() -> ColumnElement[int]:
     """Sort key: button acknowledgements, then the task force's messages (the staff group's
-    ticket messages, and everything marked `priority`), then the rest."""
+    ticket messages but evidence, and everything marked `priority`), then the rest."""
     m = OutboxMessage
     return case(
         (m.method == "answerCallbackQuery", 0),
+        (m.method == EVIDENCE, 2),
         (or_(m.priority, and_(m.is_group, m.ticket_ref.is_not(None))), 1),
         else_=2,
     )
@@ -341,9 +345,11 @@ async def group_load(session: AsyncSession, since: datetime) -> int:
     """Messages to groups still waiting, plus those queued since `since`.
 
     The bot writes to one group only (it leaves any other), so this is the staff group's
-    backlog plus its recent traffic: what a new message there would queue behind.
+    backlog plus its recent traffic: what a new message there would queue behind. Evidence
+    still waiting is left out: it goes after every card, so no card queues behind it.
     """
     m = OutboxMessage
+    evidence_waiting = and_(m.status == "pending", m.method == EVIDENCE)
     return int(
         await session.scalar(
             select(func.count())
@@ -351,6 +357,7 @@ async def group_load(session: AsyncSession, since: datetime) -> int:
             .where(
                 m.is_group.is_(True),
                 m.method.not_in(_NOT_MESSAGES),
+                ~evidence_waiting,
                 or_(m.status == "pending", m.created_at >= since),
             )
         )
