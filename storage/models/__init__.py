@@ -3,6 +3,7 @@ dataclasses. Every table module is imported here so that `Base.metadata` knows t
 """
 
 from storage.models.base import Base
+from storage.models.case import CaseEvent, CaseInbound, CaseLink, CaseState
 from storage.models.pipeline import (
     FORGOTTEN,
     Conversation,
@@ -20,6 +21,10 @@ __all__ = [
     "FORGOTTEN",
     "AuditEntry",
     "Base",
+    "CaseEvent",
+    "CaseInbound",
+    "CaseLink",
+    "CaseState",
     "Conversation",
     "DigestItem",
     "DutyOverride",
