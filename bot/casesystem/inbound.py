@@ -163,6 +163,7 @@ class CaseInbound:
             ticket = await tickets.get(session, update.reference, for_update=True)
             if ticket is None:
                 return Answer(404, "no ticket with that reference")
+            await links.forget_inbound(session, now)  # ids older than the replay window
             if not await links.first_sight(session, update.webhook_id, now):
                 return Answer(200, "already received")
             changed = apply_case_status(ticket, update.status, now)

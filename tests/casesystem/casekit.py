@@ -25,7 +25,8 @@ from tests.e2e.harness import STAFF_CHAT_ID
 from tests.fakes.casesystem import FakeCaseSystem
 
 START = datetime(2026, 1, 5, 1, 0, tzinfo=UTC)
-KEYS = Keys(new_data_key())
+DATA_KEY = new_data_key()
+KEYS = Keys(DATA_KEY)
 TRANSLATOR = Translator()
 
 

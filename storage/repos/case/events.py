@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from storage.models import CaseEvent
+from storage.models import CaseEvent, OutboxMessage
 from storage.owner import live_owners
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
@@ -284,3 +284,11 @@ async def stats(session: AsyncSession) -> CaseStats:
         counts.get(SENT, (0, None))[0],
         counts.get(PENDING, (0, None))[1],
     )
+
+
+async def telegram_counts(session: AsyncSession) -> dict[str, int]:
+    """The Telegram outbox's rows by status (for `outbox list` beside the case events)."""
+    rows = await session.execute(
+        select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+    )
+    return {status: int(n) for status, n in rows}
