@@ -101,6 +101,7 @@ class CaseDispatcher(Wakeable):
             timeout=httpx.Timeout(timeout), transport=transport, follow_redirects=False
         )
         self._rng = rng
+        self._timeout = timeout
         self._on_commit = on_commit
         self._batch = batch
         super().__init__()
@@ -118,15 +119,19 @@ class CaseDispatcher(Wakeable):
         await self._client.aclose()
 
     async def _turn(self) -> float:
-        if await self.deliver_due():
-            return 0.0
+        # Look first without writing: on SQLite a transaction takes the one write turn.
         async with self._db.sessions() as session:
             if await links.disabled(session):
                 return DISABLED_IDLE
             due = await events.next_due(session)
         if due is None:
             return IDLE
-        return min(max((due - self._clock.now()).total_seconds(), 0.05), IDLE)
+        wait = (due - self._clock.now()).total_seconds()
+        if wait > 0:
+            return min(wait, IDLE)
+        # Nothing claimed: what is due waits behind a failed event of its ticket, or another
+        # process holds it.
+        return 0.0 if await self.deliver_due() else IDLE
 
     async def deliver_due(self) -> int:
         """Send every event due now (up to a batch); how many were tried."""
@@ -155,12 +160,13 @@ class CaseDispatcher(Wakeable):
         code: int | None = None
         wait: timedelta | None = None
         try:
-            response = await self._client.post(self._url, content=body, headers=headers)
+            async with asyncio.timeout(self._timeout):  # in all: httpx times each phase
+                response = await self._client.post(self._url, content=body, headers=headers)
             code = response.status_code
             error = f"HTTP {code}"
             if code == 429:
                 wait = retry_after(response.headers.get("retry-after"), self._clock.now())
-        except httpx.TimeoutException:
+        except (httpx.TimeoutException, TimeoutError):
             error = "timeout"
         except httpx.HTTPError as exc:
             error = type(exc).__name__

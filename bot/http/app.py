@@ -107,11 +107,15 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
             return _error(503, "storage unavailable")
         return JSONResponse({"ok": True})
 
-    @app.get("/healthz")
+    @app.get("/healthz", summary="Liveness: the process answers")
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/readyz")
+    @app.get(
+        "/readyz",
+        summary="Readiness: the database takes writes, messages flow, Telegram is set up",
+        responses={503: {"description": "not ready: `problems` says why"}},
+    )
     async def readyz(request: Request) -> JSONResponse:
         problems = await request.app.state.services.problems()
         if problems:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -70,6 +71,11 @@ def test_the_openapi_document_describes_the_case_route_and_health_checks() -> No
     assert body["properties"]["data"]["required"] == ["reference", "status"]
     assert {"/healthz", "/readyz"} <= set(document["paths"])
     assert "/telegram/webhook" not in document["paths"]
+    # docs/case-openapi.json is this document, for the case system's developers.
+    published = Path(__file__).resolve().parents[2] / "docs" / "case-openapi.json"
+    if os.environ.get("UPDATE_GOLDEN"):
+        published.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    assert json.loads(published.read_text()) == document, "UPDATE_GOLDEN=1 rewrites it"
 
 
 TEXT = st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=80)

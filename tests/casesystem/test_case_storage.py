@@ -45,5 +45,6 @@ async def test_stats_count_pending_failed_and_sent(database_url: str) -> None:
             stats = await events.stats(s)
             assert (stats.pending, stats.failed, stats.sent) == (2, 1, 0)
             assert stats.oldest_pending_at == START + timedelta(minutes=1)
+            assert (stats.retrying, stats.failed_attempts) == (0, 1)
     finally:
         await db.dispose()

@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -63,6 +63,8 @@ class CaseStats:
     failed: int
     sent: int
     oldest_pending_at: datetime | None
+    retrying: int = 0  # pending after at least one failed try
+    failed_attempts: int = 0  # tries that failed, over every event still kept
 
 
 def new_webhook_id() -> str:
@@ -269,20 +271,31 @@ async def due_now(session: AsyncSession, now: datetime) -> int:
 
 
 async def stats(session: AsyncSession) -> CaseStats:
-    """Pending, failed and sent counts, and the oldest pending event's age."""
+    """Pending, failed and sent counts, the oldest pending event, and failed tries."""
     rows = await session.execute(
-        select(CaseEvent.status, func.count(), func.min(CaseEvent.created_at)).group_by(
-            CaseEvent.status
-        )
+        select(
+            CaseEvent.status,
+            func.count(),
+            func.min(CaseEvent.created_at),
+            func.sum(case((CaseEvent.attempts > 0, 1), else_=0)),
+            func.sum(CaseEvent.attempts),
+        ).group_by(CaseEvent.status)
     )
-    counts: dict[str, tuple[int, datetime | None]] = {
-        status: (int(n), oldest) for status, n, oldest in rows
+    counts = {
+        status: (int(n), oldest, int(tried or 0), int(tries or 0))
+        for status, n, oldest, tried, tries in rows
     }
+    pending = counts.get(PENDING, (0, None, 0, 0))
+    failed = counts.get(FAILED, (0, None, 0, 0))
+    sent = counts.get(SENT, (0, None, 0, 0))
     return CaseStats(
-        counts.get(PENDING, (0, None))[0],
-        counts.get(FAILED, (0, None))[0],
-        counts.get(SENT, (0, None))[0],
-        counts.get(PENDING, (0, None))[1],
+        pending[0],
+        failed[0],
+        sent[0],
+        pending[1],
+        retrying=pending[2],
+        # A sent event failed every try but its last; a pending or failed one, every try.
+        failed_attempts=pending[3] + failed[3] + sent[3] - sent[0],
     )
 
 
