@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.casesystem.dispatcher import CaseDispatcher
 from bot.casesystem.notices import GroupNotices
@@ -18,7 +19,7 @@ from bot.telegram.outgoing import Outgoing
 from flows.domain.report import Report
 from flows.domain.ticket import Ticket
 from storage.db import Database
-from storage.models import OutboxMessage
+from storage.models import CaseEvent, OutboxMessage
 from storage.owner import Owner
 from storage.repos.triage import tickets
 from tests.e2e.harness import STAFF_CHAT_ID
@@ -67,9 +68,10 @@ def dispatcher(
     fake: FakeCaseSystem,
     clock: ManualClock,
     owner: Owner | None = None,
-    timeout: float = 0.5,
+    timeout: float = 5.0,
 ) -> CaseDispatcher:
-    """A case dispatcher for `fake`, on `clock`, with a short timeout and no jitter."""
+    """A case dispatcher for `fake`, on `clock`, without jitter (the timeout is real time:
+    generous, as a loaded machine serves the fake slowly; the hang test passes a short one)."""
     return CaseDispatcher(
         db,
         KEYS,
@@ -93,3 +95,19 @@ async def group_texts(db: Database) -> list[str]:
             if body.get("chat_id") == STAFF_CHAT_ID:
                 found.append(str(body.get("text", "")))
         return found
+
+
+async def settle(db: Database, limit: float = 10.0) -> None:
+    """Wait until no case event is leased (no send in flight), so that moving the clock on
+    cannot make an attempt's timestamp stale before the fake case system reads it."""
+    for _ in range(int(limit / 0.02)):
+        async with db.sessions() as s:
+            leased = await s.scalar(
+                select(func.count())
+                .select_from(CaseEvent)
+                .where(CaseEvent.lease_owner.is_not(None))
+            )
+        if not leased:
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("a case event stayed leased")

@@ -11,14 +11,22 @@ from datetime import timedelta
 import pytest
 
 from bot.casesystem.dispatcher import SCHEDULE, retry_after, retry_delay
-from bot.casesystem.sync import CaseEvents
+from bot.casesystem.sync import TO_REPORTER, CaseEvents
 from bot.infra.clock import ManualClock
 from flows.domain.ticket import TicketStatus
 from storage.db import Database
 from storage.owner import Owner
 from storage.repos.case import events, links
 from storage.repos.triage import tickets
-from tests.casesystem.casekit import KEYS, START, dispatcher, group_texts, new_ticket
+from tests.casesystem.casekit import (
+    KEYS,
+    START,
+    dispatcher,
+    group_texts,
+    new_ticket,
+    report,
+    settle,
+)
 from tests.fakes.casesystem import HANG, RESET, run_fake_case_system
 
 CASE = CaseEvents(KEYS, enabled=True)
@@ -72,7 +80,7 @@ async def test_retries_keep_one_webhook_id_through_500s_timeouts_and_resets(db) 
     async with run_fake_case_system(clock.now) as fake:
         fake.script = [500, HANG, RESET, 503, 200]
         ticket = await new_ticket(db, CASE, clock.now())
-        sender = dispatcher(db, fake, clock)
+        sender = dispatcher(db, fake, clock, timeout=1.5)
         try:
             assert await sender.deliver_due() == 1  # 500
             clock.advance(4.9)
@@ -194,8 +202,10 @@ async def test_down_for_a_day_then_everything_arrives_signed_and_in_order(db) ->
             await _change(db, ticket.reference, clock.now(), TicketStatus.ACKNOWLEDGED)
             await _change(db, ticket.reference, clock.now(), TicketStatus.CLOSED)
             for _ in range(48):  # a day, in half hours
+                await settle(db)
                 clock.advance(timedelta(minutes=30))
                 await asyncio.sleep(0.05)
+            await settle(db)
             assert fake.accepted == []
             tried = len(fake.received)
             assert 6 <= tried <= 7  # created only: the updates wait behind it
@@ -203,6 +213,7 @@ async def test_down_for_a_day_then_everything_arrives_signed_and_in_order(db) ->
             for _ in range(40):
                 if len(fake.accepted) == 3:
                     break
+                await settle(db)
                 clock.advance(timedelta(minutes=30))
                 await asyncio.sleep(0.1)
         finally:
@@ -261,4 +272,39 @@ async def test_two_dispatchers_on_postgresql_send_each_event_once(database_url: 
     for ref in refs:
         types = [r.type for r in fake.accepted if r.reference == ref]
         assert types == ["ticket.created", "ticket.updated", "ticket.closed"]
+    assert fake.problems == []
+
+
+async def test_a_reporter_message_follows_its_ticket_and_matches_the_schema(db) -> None:
+    clock = ManualClock(START)
+    async with run_fake_case_system(clock.now) as fake:
+        async with db.transaction() as s:  # as the follow-up relay will call it
+            ticket = await tickets.create(
+                s,
+                report(clock.now()),
+                new_reference=lambda: "TPPO-00000M",
+                now=clock.now(),
+                ack_due_at=clock.now(),
+            )
+            queued = await CASE.reporter_message(
+                s, ticket.reference, TO_REPORTER, "Kami sudah menerima laporan Anda.", clock.now()
+            )
+            assert queued is not None
+            assert (
+                await CASE.reporter_message(s, "TPPO-ZZZZZZ", TO_REPORTER, "x", clock.now()) is None
+            )
+        sender = dispatcher(db, fake, clock)
+        try:
+            assert await sender.deliver_due() == 1  # created first, alone
+            assert await sender.deliver_due() == 1
+        finally:
+            await sender.close()
+    assert [r.type for r in fake.accepted] == ["ticket.created", "ticket.reporter_message"]
+    assert fake.accepted[1].webhook_id == queued
+    assert fake.accepted[1].body["data"] == {
+        "reference": "TPPO-00000M",
+        "direction": "to_reporter",
+        "text": "Kami sudah menerima laporan Anda.",
+        "at": "2026-01-05T01:00:00Z",
+    }
     assert fake.problems == []

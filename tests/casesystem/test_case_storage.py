@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from storage.db import Database
 from storage.repos.case import events, links
 from tests.casesystem.casekit import START
@@ -48,3 +50,18 @@ async def test_stats_count_pending_failed_and_sent(database_url: str) -> None:
             assert (stats.retrying, stats.failed_attempts) == (0, 1)
     finally:
         await db.dispose()
+
+
+def test_case_settings_are_checked_with_a_one_line_fix() -> None:
+    from bot.errors import SettingsError
+    from bot.infra.crypto import new_standard_webhook_secret
+    from bot.infra.settings import load_settings
+
+    assert load_settings(CASE_INBOUND_SECRET=new_standard_webhook_secret()).CASE_INBOUND_SECRET
+    for name, value in (
+        ("CASE_WEBHOOK_SECRET", "not-a-secret"),
+        ("CASE_INBOUND_SECRET", "whsec_"),
+        ("CASE_WEBHOOK_URL", "ftp://case.example"),
+    ):
+        with pytest.raises(SettingsError, match=name):
+            load_settings(**{name: value})
