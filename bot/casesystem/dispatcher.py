@@ -133,13 +133,13 @@ class CaseDispatcher(Wakeable):
         # process holds it.
         return 0.0 if await self.deliver_due() else IDLE
 
-    async def deliver_due(self) -> int:
-        """Send every event due now (up to a batch); how many were tried."""
+    async def deliver_due(self, limit: int | None = None) -> int:
+        """Send every event due now (up to a batch, or `limit`); how many were tried."""
         now = self._clock.now()
         async with self._db.transaction() as session:
             if await links.disabled(session):
                 return 0
-            due = await events.claim(session, self._owner.id, now, self._batch)
+            due = await events.claim(session, self._owner.id, now, limit or self._batch)
         for event in due:
             await self._deliver(event)
         return len(due)

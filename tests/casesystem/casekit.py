@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from bot.casesystem.dispatcher import CaseDispatcher
 from bot.casesystem.notices import GroupNotices
 from bot.casesystem.sync import CaseEvents
-from bot.infra.clock import ManualClock
+from bot.infra.clock import Clock
 from bot.infra.crypto import Keys, new_data_key
 from bot.infra.i18n import Translator
 from bot.telegram.outgoing import Outgoing
@@ -66,9 +66,10 @@ def group() -> GroupNotices:
 def dispatcher(
     db: Database,
     fake: FakeCaseSystem,
-    clock: ManualClock,
+    clock: Clock,
     owner: Owner | None = None,
     timeout: float = 5.0,
+    secret: str | None = None,
 ) -> CaseDispatcher:
     """A case dispatcher for `fake`, on `clock`, without jitter (the timeout is real time:
     generous, as a loaded machine serves the fake slowly; the hang test passes a short one)."""
@@ -76,7 +77,7 @@ def dispatcher(
         db,
         KEYS,
         url=fake.url,
-        secret=fake.secret,
+        secret=secret or fake.secret,
         group=group(),
         clock=clock,
         owner=owner,

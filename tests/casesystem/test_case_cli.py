@@ -38,9 +38,8 @@ async def _prepare(url: str) -> list[str]:
     async with run_fake_case_system(clock.now) as fake:
         fake.script = [200, 200, 400]  # tickets 0 and 1 confirmed, 2 failed, 3 waits
         sender = dispatcher(db, fake, clock)
-        sender._batch = 3
         try:
-            assert await sender.deliver_due() == 3
+            assert await sender.deliver_due(limit=3) == 3
         finally:
             await sender.close()
     async with db.transaction() as s:

@@ -12,7 +12,8 @@ import pytest
 
 from bot.casesystem.dispatcher import SCHEDULE, retry_after, retry_delay
 from bot.casesystem.sync import TO_REPORTER, CaseEvents
-from bot.infra.clock import ManualClock
+from bot.infra.clock import Clock, ManualClock
+from bot.infra.crypto import new_standard_webhook_secret
 from flows.domain.ticket import TicketStatus
 from storage.db import Database
 from storage.owner import Owner
@@ -308,3 +309,23 @@ async def test_a_reporter_message_follows_its_ticket_and_matches_the_schema(db) 
         "at": "2026-01-05T01:00:00Z",
     }
     assert fake.problems == []
+
+
+async def test_the_reference_library_verifies_what_is_sent_in_real_time(db) -> None:
+    clock = Clock()  # real time: the fake runs the library's own `verify`, timestamp included
+    async with run_fake_case_system() as fake:
+        await new_ticket(db, CASE, clock.now())
+        await new_ticket(db, CASE, clock.now(), n=1)
+        right = dispatcher(db, fake, clock)
+        wrong = dispatcher(db, fake, clock, secret=new_standard_webhook_secret())
+        try:
+            assert await wrong.deliver_due(limit=1) == 1
+            assert await right.deliver_due() == 1
+        finally:
+            await right.close()
+            await wrong.close()
+    assert fake.problems == ["unverifiable request: WebhookVerificationError"]
+    assert [r.answer for r in fake.received] == [401, 200]
+    info = {i.ticket_ref: i for i in await _info(db)}
+    assert info["TPPO-000000"].status == "failed"  # 401 will not get better by repeating
+    assert info["TPPO-000001"].status == "sent"
