@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 
 from bot.errors import BotError, SettingsError
@@ -94,6 +95,28 @@ def _catalog(_args: argparse.Namespace, settings: Settings) -> int:
     return check(settings, Clock().now().astimezone(settings.zone).date(), sys.stdout)
 
 
+def _outbox(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.cli import case
+
+    if args.outbox_command == "show":
+        return case.outbox_show(settings, args.id)
+    if args.outbox_command == "retry":
+        return case.outbox_retry(settings, args.id)
+    return case.outbox_list(settings, args.status)
+
+
+def _reconcile(_args: argparse.Namespace, settings: Settings) -> int:
+    from bot.cli import case
+
+    return case.reconcile(settings)
+
+
+def _export(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.cli import case
+
+    return case.export(settings, args.start, args.end, args.format, args.output)
+
+
 # Every command the parser accepts, and what runs it (keygen and demo need no settings).
 COMMANDS: dict[tuple[str, ...], Handler] = {
     ("run",): _run,
@@ -104,6 +127,11 @@ COMMANDS: dict[tuple[str, ...], Handler] = {
     ("roster", "import"): _roster,
     ("roster", "show"): _roster,
     ("catalog", "check"): _catalog,
+    ("outbox", "list"): _outbox,
+    ("outbox", "show"): _outbox,
+    ("outbox", "retry"): _outbox,
+    ("reconcile",): _reconcile,
+    ("export",): _export,
 }
 
 
@@ -150,6 +178,26 @@ def _staff_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]
     roster.add_parser("show", help="print the roster and who is on duty now")
 
 
+def _case_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    outbox = _subcommands(commands, "outbox", "what is waiting, failed or sent, per channel")
+    listing = outbox.add_parser("list", help="counts per channel and each case-system event")
+    listing.add_argument("--status", choices=("pending", "failed", "sent"))
+    show = outbox.add_parser("show", help="one case-system event, with its body while it waits")
+    show.add_argument("id", type=int)
+    retry = outbox.add_parser(
+        "retry", help="re-enable the case endpoint and send failed events again (one, or all)"
+    )
+    retry.add_argument("id", type=int, nargs="?")
+    commands.add_parser(
+        "reconcile", help="tickets the case system never confirmed, or whose status differs"
+    )
+    export = commands.add_parser("export", help="the register in SIMFONI-style columns")
+    export.add_argument("--from", dest="start", type=date.fromisoformat, required=True)
+    export.add_argument("--to", dest="end", type=date.fromisoformat, required=True)
+    export.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    export.add_argument("--output", type=Path, help="a file (CSV goes to standard output without)")
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser (also used to print help)."""
     root = argparse.ArgumentParser(
@@ -163,6 +211,7 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("keygen", help="print fresh secrets as NAME=value lines for .env")
     _demo_parser(commands)
     _staff_parsers(commands)
+    _case_parsers(commands)
     _subcommands(commands, "catalog", "the intake catalog (CATALOG_FILE)").add_parser(
         "check", help="list help numbers not verified within the last 180 days"
     )

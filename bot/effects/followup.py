@@ -20,6 +20,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.casesystem.sync import CaseEvents
 from bot.effects.registry import EffectContext, EffectRegistry, EffectResult
 from bot.effects.tickets import TicketAnnouncer, card_track, topic_track
 from bot.infra.crypto import CryptoError, Keys
@@ -28,7 +29,7 @@ from bot.telegram.outgoing import Outgoing
 from flows.core import Button, Join, Raw, Text, t
 from flows.domain import receipt as rc
 from flows.domain.report import MAX_ATTACHMENTS
-from flows.domain.ticket import TicketStatus
+from flows.domain.ticket import Ticket, TicketStatus
 from flows.intake import callbacks as cb
 from flows.intake.followup import text as fu
 from flows.intake.followup.effects import (
@@ -40,6 +41,7 @@ from flows.intake.followup.effects import (
 from flows.triage.effects import RelayToReporter
 from flows.triage.events import Answered, NotFound, Relayed
 from storage.repos.followup import contacts, messages, misses, receipts
+from storage.repos.pipeline import outbox
 from storage.repos.pipeline.outbox import NewMessage
 from storage.repos.triage import audit, tickets
 
@@ -89,12 +91,14 @@ class Followup:
         announcer: TicketAnnouncer,
         group: StaffGroup,
         staff_locale: str,
+        case_events: CaseEvents | None = None,
     ) -> None:
         self._keys = keys
         self._out = outgoing
         self._announcer = announcer
         self._group = group
         self._locale = staff_locale
+        self._case = case_events  # messages both ways also go to the case system, if linked
 
     def register(self, registry: EffectRegistry) -> None:
         """Register the follow-up's effect handlers."""
@@ -178,6 +182,7 @@ class Followup:
             await messages.add(
                 s, ref, messages.FROM_REPORTER, seal_text(self._keys, effect.text), ctx.now
             )
+            await self._to_case(s, ref, "from_reporter", effect.text, ctx.now)
             lines.append(Raw(effect.text))
         kept = effect.attachment
         if kept is not None and len(ticket.report.attachments) < MAX_ATTACHMENTS:
@@ -249,6 +254,7 @@ class Followup:
         await messages.add(
             s, ref, messages.TO_REPORTER, seal_text(self._keys, effect.text), ctx.now
         )
+        await self._to_case(s, ref, "to_reporter", effect.text, ctx.now)
         actor = str(who.actor.user_id)
         await messages.audit(s, ref, ctx.now, "reply_to_reporter", actor, {})
         await audit.record(s, ctx.now, who.actor, "reply", ticket_ref=ref)
@@ -258,6 +264,28 @@ class Followup:
         )
         log.info("ticket %s: message relayed to its reporter", ref)
         return result
+
+    async def from_case(
+        self, session: AsyncSession, ticket: Ticket, text: str, now: datetime
+    ) -> bool:
+        """Relay the case system's message to an opted-in reporter; True when it was queued."""
+        ref = ticket.reference
+        contact = await contacts.get(session, ref)
+        chat = self._chat(contact.sealed_chat) if contact is not None else None
+        if contact is None or chat is None:
+            return False
+        await messages.add(session, ref, messages.TO_REPORTER, seal_text(self._keys, text), now)
+        await messages.audit(session, ref, now, "reply_to_reporter", "case_system", {})
+        message = self._to_reporter(chat, fu.relayed(text), contact.locale, ref)
+        await outbox.add(session, [message], now)
+        log.info("ticket %s: the case system's message relayed to its reporter", ref)
+        return True
+
+    async def _to_case(
+        self, session: AsyncSession, reference: str, direction: str, text: str, now: datetime
+    ) -> None:
+        if self._case is not None:
+            await self._case.reporter_message(session, reference, direction, text, now)
 
     # --- closing and forgetting ------------------------------------------------------------
 

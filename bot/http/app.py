@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from bot.casesystem.route import router as case_router
 from bot.infra.settings import Settings, reveal
 from bot.runtime.services import Services
 from storage.errors import DatabaseUnavailable
@@ -84,7 +85,9 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         title="Lapor TPPO", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None
     )
 
-    @app.post("/telegram/webhook")
+    app.include_router(case_router)
+
+    @app.post("/telegram/webhook", include_in_schema=False)
     async def telegram_webhook(request: Request) -> JSONResponse:
         if not _secret_ok(settings, request.headers.get(SECRET_HEADER)):
             return _error(403, "forbidden")
@@ -104,11 +107,15 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
             return _error(503, "storage unavailable")
         return JSONResponse({"ok": True})
 
-    @app.get("/healthz")
+    @app.get("/healthz", summary="Liveness: the process answers")
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/readyz")
+    @app.get(
+        "/readyz",
+        summary="Readiness: the database takes writes, messages flow, Telegram is set up",
+        responses={503: {"description": "not ready: `problems` says why"}},
+    )
     async def readyz(request: Request) -> JSONResponse:
         problems = await request.app.state.services.problems()
         if problems:

@@ -54,7 +54,22 @@ def _check_data_key(value: SecretStr | None) -> SecretStr | None:
     return value
 
 
+def _check_standard_webhook_secret(value: SecretStr | None) -> SecretStr | None:
+    """`whsec_` and base64, as Standard Webhooks secrets are written."""
+    if value is None:
+        return None
+    text = value.get_secret_value()
+    try:
+        raw = base64.b64decode(text.removeprefix("whsec_").encode("ascii") + b"==")
+    except (binascii.Error, ValueError, UnicodeEncodeError) as exc:
+        raise ValueError("must be whsec_ followed by base64; run `lapor-tppo keygen`") from exc
+    if not text.startswith("whsec_") or not raw:
+        raise ValueError("must be whsec_ followed by base64; run `lapor-tppo keygen`")
+    return value
+
+
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+WebhookSecret = Annotated[SecretStr | None, AfterValidator(_check_standard_webhook_secret)]
 DataKey = Annotated[SecretStr | None, AfterValidator(_check_data_key)]
 
 # How to fix each setting, for the one-line error `run` prints.
@@ -98,8 +113,8 @@ class Settings(BaseSettings):
     TELEGRAM_WEBHOOK_SECRET: SecretStr | None = None
     DATA_KEY: DataKey = None
     CASE_WEBHOOK_URL: str | None = None
-    CASE_WEBHOOK_SECRET: SecretStr | None = None
-    CASE_INBOUND_SECRET: SecretStr | None = None
+    CASE_WEBHOOK_SECRET: WebhookSecret = None
+    CASE_INBOUND_SECRET: WebhookSecret = None
     TIMEZONE: str = "Asia/Makassar"
     DEFAULT_LOCALE: str = "id"
     SLA_URGENT: Duration = timedelta(minutes=5)
@@ -147,7 +162,7 @@ class Settings(BaseSettings):
             raise ValueError("must be id, en or ms")
         return value
 
-    @field_validator("PUBLIC_URL", "TELEGRAM_API_URL")
+    @field_validator("PUBLIC_URL", "TELEGRAM_API_URL", "CASE_WEBHOOK_URL")
     @classmethod
     def _url(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("http://", "https://")):

@@ -12,6 +12,10 @@ from typing import Any
 
 from telegram import Bot
 
+from bot.casesystem.dispatcher import CaseDispatcher
+from bot.casesystem.inbound import CaseInbound
+from bot.casesystem.notices import GroupNotices
+from bot.casesystem.sync import CaseEvents
 from bot.effects.followup import Followup
 from bot.effects.intake import IntakeEffects
 from bot.effects.registry import EffectRegistry
@@ -83,6 +87,8 @@ class Services:
     telegram: TelegramSetup
     group: StaffGroup
     budget: SendBudget | None = None
+    case_dispatcher: CaseDispatcher | None = None  # set when CASE_WEBHOOK_URL is
+    case_inbound: CaseInbound | None = None  # set when CASE_INBOUND_SECRET is
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
@@ -113,7 +119,10 @@ class Services:
         triage = TriageFlow(catalog, settings.zone, settings.DEFAULT_LOCALE, group.link)
         announcer = TicketAnnouncer(settings, catalog, outgoing, group)
         effects = EffectRegistry()
-        followup = Followup(keys, outgoing, announcer, group, settings.DEFAULT_LOCALE)
+        case_events = CaseLinkParts.events_for(settings, keys)
+        followup = Followup(
+            keys, outgoing, announcer, group, settings.DEFAULT_LOCALE, case_events=case_events
+        )
         followup.register(effects)
         IntakeEffects(settings, announcer, followup, ChatWipe(outgoing)).register(effects)
         TicketEffects(settings, catalog, outgoing, announcer, group, followup).register(effects)
@@ -146,17 +155,29 @@ class Services:
         Escalation(announcer, catalog, outgoing, settings.DEFAULT_LOCALE, settings.zone).register(
             timer_loop
         )
+        case = CaseLinkParts.build(
+            settings,
+            db,
+            keys,
+            clock,
+            outgoing,
+            announcer,
+            dispatcher.wake,
+            events=case_events,
+            reporter=followup,
+        )
         # SQLite has one writer at a time: one worker. PostgreSQL serves several, each with its
         # own wake-up flag so that one cannot swallow another's.
         workers = [
             Worker(
                 db,
                 handler,
-                on_commit=dispatcher.wake,
+                on_commit=case.woken_with(dispatcher.wake),
                 flooded=writer.flooded,
                 max_attempts=settings.MAX_ATTEMPTS,
                 default_locale=settings.DEFAULT_LOCALE,
                 clock=clock,
+                after=case.events.touched if case.events.enabled else None,
             )
             for _ in range(1 if is_sqlite(settings.DATABASE_URL) else 4)
         ]
@@ -181,6 +202,8 @@ class Services:
             telegram,
             group,
             budget,
+            case.dispatcher,
+            case.inbound,
         )
 
     def _spawn(self, name: str, run: Callable[[asyncio.Event], Coroutine[Any, Any, None]]) -> None:
@@ -197,6 +220,8 @@ class Services:
         self._spawn("inbox-writer", self.writer.run)
         self._spawn("dispatcher", self.dispatcher.run)
         self._spawn("timers", self.timers.run)
+        if self.case_dispatcher is not None:
+            self._spawn("case-dispatcher", self.case_dispatcher.run)
         self._spawn("janitor", Janitor(self.db, clock=self.clock).run)
         for n, worker in enumerate(self.workers):
             self._spawn(f"worker-{n}", worker.run)
@@ -242,6 +267,8 @@ class Services:
             worker.wake()
         self.dispatcher.wake()
         self.timers.wake()
+        if self.case_dispatcher is not None:
+            self.case_dispatcher.wake()
         for task in self.tasks:
             # Uvicorn has finished every request before shutdown, so the writer holds nothing;
             # a long poll would otherwise hold shutdown for its whole timeout.
@@ -257,3 +284,67 @@ class Services:
             with contextlib.suppress(Exception):
                 await self.budget.close()
         await self.db.dispose()
+
+
+@dataclass
+class CaseLinkParts:
+    """The case-system link's pieces; each is absent while its setting is unset."""
+
+    events: CaseEvents
+    dispatcher: CaseDispatcher | None
+    inbound: CaseInbound | None
+
+    @classmethod
+    def build(
+        cls,
+        settings: Settings,
+        db: Database,
+        keys: Keys,
+        clock: Clock,
+        outgoing: Outgoing,
+        announcer: TicketAnnouncer,
+        wake_telegram: Callable[[], None],
+        *,
+        events: CaseEvents,
+        reporter: Followup,
+    ) -> CaseLinkParts:
+        """Wire the outbound events, their dispatcher and the inbound route from `settings`."""
+        group = GroupNotices(outgoing, settings.STAFF_CHAT_ID or 0, settings.DEFAULT_LOCALE)
+        url, secret = settings.CASE_WEBHOOK_URL, reveal(settings.CASE_WEBHOOK_SECRET)
+        dispatcher = None
+        if url and secret:
+            dispatcher = CaseDispatcher(
+                db, keys, url=url, secret=secret, group=group, clock=clock, on_commit=wake_telegram
+            )
+        inbound = None
+        if inbound_secret := reveal(settings.CASE_INBOUND_SECRET):
+            inbound = CaseInbound(
+                db,
+                inbound_secret,
+                clock=clock,
+                events=events,
+                announcer=announcer,
+                group=group,
+                relay=reporter.from_case,
+                on_close=reporter.closed,
+                on_commit=wake_telegram,
+            )
+        return cls(events, dispatcher, inbound)
+
+    @staticmethod
+    def events_for(settings: Settings, keys: Keys) -> CaseEvents:
+        """The outbound case events (queued only while the webhook URL and secret are set)."""
+        url, secret = settings.CASE_WEBHOOK_URL, reveal(settings.CASE_WEBHOOK_SECRET)
+        return CaseEvents(keys, enabled=bool(url and secret))
+
+    def woken_with(self, wake: Callable[[], None]) -> Callable[[], None]:
+        """`wake`, and the case dispatcher too (a commit may have queued an event)."""
+        dispatcher = self.dispatcher
+        if dispatcher is None:
+            return wake
+
+        def both() -> None:
+            wake()
+            dispatcher.wake()
+
+        return both

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,6 +31,9 @@ log = logging.getLogger(__name__)
 BATCH = 2
 FLOOD_BATCH = 8
 
+# Called in an update's savepoint with the tickets it touched (the case-system events).
+AfterUpdate = Callable[[AsyncSession, list[str], datetime], Awaitable[None]]
+
 
 class Worker(Wakeable):
     """Processes inbox rows until stopped; `wake()` makes it look again at once."""
@@ -47,8 +50,10 @@ class Worker(Wakeable):
         run: int = 8,
         flooded: Callable[[], bool] = lambda: False,
         clock: Clock | None = None,
+        after: AfterUpdate | None = None,
     ) -> None:
         self._db = db
+        self._after = after
         self._handler = handler
         self._on_commit = on_commit
         self._max_attempts = max_attempts
@@ -132,6 +137,8 @@ class Worker(Wakeable):
                 handled = await self._handler.handle(session, item.payload, now)
                 await outbox.add(session, handled.messages, now)
                 await timers.schedule(session, handled.timers, now)
+                if self._after is not None and handled.references:
+                    await self._after(session, handled.references, now)
         except Exception as exc:
             await self._failed(session, item, exc, now)
             return None

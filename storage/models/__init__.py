@@ -3,6 +3,7 @@ dataclasses. Every table module is imported here so that `Base.metadata` knows t
 """
 
 from storage.models.base import Base
+from storage.models.case import CaseEvent, CaseInbound, CaseLink, CaseState
 from storage.models.evidence import ChatMessage, TicketEvidence
 from storage.models.followup import FollowupContact, Receipt, ReceiptMiss, TicketMessage
 from storage.models.pipeline import (
@@ -22,6 +23,10 @@ __all__ = [
     "FORGOTTEN",
     "AuditEntry",
     "Base",
+    "CaseEvent",
+    "CaseInbound",
+    "CaseLink",
+    "CaseState",
     "ChatMessage",
     "Conversation",
     "DigestItem",
