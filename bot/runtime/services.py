@@ -88,8 +88,8 @@ class Services:
         """Wire everything from `settings` (nothing starts yet); `clock` is the one clock."""
         settings.require_for_run()
         clock = clock or Clock()
-        keys = Keys(reveal(settings.DATA_KEY))
-        db = Database(settings.DATABASE_URL)
+        keys = Keys(reveal(settings.DATA_KEY), settings.old_data_keys())
+        db = Database(settings.DATABASE_URL, sealer=keys)
         translator = Translator()
         catalog = load_catalog(settings.CATALOG_FILE)
         outgoing = Outgoing(keys, translator)

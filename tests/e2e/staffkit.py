@@ -97,7 +97,7 @@ async def send_reports(
     keys = Keys(reveal(settings.DATA_KEY))
     flow = IntakeFlow(load_catalog(None), default_locale="en", locales=("en", "id"))
     chosen = [answers] * len(reporters) if isinstance(answers, Answers) else list(answers)
-    db = Database(settings.DATABASE_URL)
+    db = Database(settings.DATABASE_URL, sealer=keys)
     try:
         async with db.transaction() as s:
             for user, given in zip(reporters, chosen, strict=True):
