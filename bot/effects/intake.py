@@ -10,6 +10,7 @@ from datetime import timedelta
 from bot.effects.registry import EffectContext, EffectRegistry, EffectResult
 from bot.effects.tickets import TicketAnnouncer
 from bot.infra.settings import Settings
+from bot.runtime.abuse import AbuseLimiter
 from flows.domain.report import Report, add_later
 from flows.domain.ticket import REFERENCE_ALPHABET
 from flows.intake import AddToReport, FileUrgent, ForgetMe, ReportFiled, SubmitReport, UrgentFiled
@@ -27,9 +28,12 @@ def new_reference() -> str:
 class IntakeEffects:
     """Files reports, adds to them and forgets reporters, inside the update's transaction."""
 
-    def __init__(self, settings: Settings, announcer: TicketAnnouncer) -> None:
+    def __init__(
+        self, settings: Settings, announcer: TicketAnnouncer, limiter: AbuseLimiter | None = None
+    ) -> None:
         self._settings = settings
         self._announcer = announcer
+        self._limiter = limiter  # at most so many new reports an hour per reporter
 
     def register(self, registry: EffectRegistry) -> None:
         """Register one handler per intake effect."""
@@ -48,14 +52,30 @@ class IntakeEffects:
         )
         return await self._announcer.filed(ctx, ticket)
 
+    async def _refused(self, ctx: EffectContext) -> EffectResult | None:
+        """The notice when the reporter's new reports this hour are used up. The draft is not
+        saved as sent (`drop_state` keeps the state from before Send), so nothing is lost."""
+        if self._limiter is None:
+            return None
+        notice = await self._limiter.may_file(
+            ctx.session, ctx.key, ctx.inbound, ctx.now, ctx.locale
+        )
+        return None if notice is None else EffectResult(messages=notice, drop_state=True)
+
     async def submit(self, ctx: EffectContext, effect: SubmitReport) -> EffectResult:
         """Store the ticket and queue its card; the flow then learns the reference."""
+        refused = await self._refused(ctx)
+        if refused is not None:
+            return refused
         filed = await self._file(ctx, effect.report)
         filed.events.append(ReportFiled(at=ctx.now, reference=filed.references[0]))
         return filed
 
     async def file_urgent(self, ctx: EffectContext, effect: FileUrgent) -> EffectResult:
         """The fast lane: an urgent ticket with what is known, its card at once."""
+        refused = await self._refused(ctx)
+        if refused is not None:
+            return refused
         filed = await self._file(ctx, effect.report)
         filed.events.append(UrgentFiled(at=ctx.now, reference=filed.references[0]))
         return filed

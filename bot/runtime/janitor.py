@@ -9,7 +9,7 @@ from datetime import timedelta
 from bot.infra.clock import Clock
 from bot.runtime.aio import wait_for_event
 from storage.db import Database
-from storage.repos.pipeline import budget, conversations, inbox, outbox
+from storage.repos.pipeline import budget, conversations, inbox, limits, outbox
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,8 @@ class Janitor:
             drafts = await conversations.expire(session, now - DRAFT_KEEP)
         async with self._db.transaction() as session:  # send windows of chats gone quiet
             await budget.purge(session, (now - BUDGET_KEEP).timestamp())
+        async with self._db.transaction() as session:  # abuse limits: no record of who wrote
+            await limits.forget_idle(session, now - limits.HOUR)
         if ids or sent or drafts:
             log.info(
                 "janitor removed %d inbox ids, %d delivery records and %d old drafts",

@@ -23,6 +23,7 @@ from bot.infra.clock import Clock
 from bot.infra.crypto import Keys
 from bot.infra.i18n import Translator
 from bot.infra.settings import Settings, reveal
+from bot.runtime.abuse import AbuseLimiter
 from bot.runtime.aio import wait_for_event
 from bot.runtime.dispatch import Dispatcher
 from bot.runtime.handler import UpdateHandler
@@ -104,7 +105,8 @@ class Services:
         triage = TriageFlow(catalog, settings.zone, settings.DEFAULT_LOCALE, group.link)
         announcer = TicketAnnouncer(settings, catalog, outgoing, group)
         effects = EffectRegistry()
-        IntakeEffects(settings, announcer).register(effects)
+        limiter = AbuseLimiter(outgoing)
+        IntakeEffects(settings, announcer, limiter).register(effects)
         TicketEffects(settings, catalog, outgoing, announcer, group).register(effects)
         staff_effects = StaffEffects(settings, group)
         staff_effects.register(effects)
@@ -129,6 +131,8 @@ class Services:
             enrich={triage.name: staff_effects.staff_event},
             refuse_press=NOT_STAFF,
             priority_flows=frozenset({triage.name}),
+            limiter=limiter,
+            limited_flows=frozenset({intake.name}),
         )
         writer = InboxWriter(db, keys, clock=clock, outgoing=outgoing)
         timer_loop = TimerLoop(db, clock=clock, on_commit=dispatcher.wake)

@@ -12,6 +12,7 @@ from storage.models.pipeline import (
     Timer,
     TrackedMessage,
 )
+from storage.models.privacy import ReporterLimit
 from storage.models.staff import DutyOverride, RosterShift, Staff
 from storage.models.tickets import Ticket, TicketEvent
 from storage.models.triage import AuditEntry, DigestItem, ReferralRow, TicketNote
@@ -26,6 +27,7 @@ __all__ = [
     "InboxUpdate",
     "OutboxMessage",
     "ReferralRow",
+    "ReporterLimit",
     "RosterShift",
     "SendBudget",
     "Staff",

@@ -43,6 +43,7 @@ class ClaimedUpdate:
     chat_key: str
     payload: dict[str, Any]
     attempts: int
+    received_at: datetime | None = None
 
 
 def _dialect(session: AsyncSession) -> str:
