@@ -94,6 +94,12 @@ def _catalog(_args: argparse.Namespace, settings: Settings) -> int:
     return check(settings, Clock().now().astimezone(settings.zone).date(), sys.stdout)
 
 
+def _rotate_key(_args: argparse.Namespace, settings: Settings) -> int:
+    from bot.cli.rotate import rotate_key
+
+    return rotate_key(settings)
+
+
 # Every command the parser accepts, and what runs it (keygen and demo need no settings).
 COMMANDS: dict[tuple[str, ...], Handler] = {
     ("run",): _run,
@@ -104,6 +110,7 @@ COMMANDS: dict[tuple[str, ...], Handler] = {
     ("roster", "import"): _roster,
     ("roster", "show"): _roster,
     ("catalog", "check"): _catalog,
+    ("rotate-key",): _rotate_key,
 }
 
 
@@ -161,6 +168,10 @@ def parser() -> argparse.ArgumentParser:
         "upgrade", help="apply pending migrations"
     )
     commands.add_parser("keygen", help="print fresh secrets as NAME=value lines for .env")
+    commands.add_parser(
+        "rotate-key",
+        help="re-seal stored content under DATA_KEY (old values open with DATA_KEYS_OLD)",
+    )
     _demo_parser(commands)
     _staff_parsers(commands)
     _subcommands(commands, "catalog", "the intake catalog (CATALOG_FILE)").add_parser(

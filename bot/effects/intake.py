@@ -7,10 +7,10 @@ import logging
 import secrets
 from datetime import timedelta
 
+from bot.effects.abuse import AbuseLimiter
 from bot.effects.registry import EffectContext, EffectRegistry, EffectResult
 from bot.effects.tickets import TicketAnnouncer
 from bot.infra.settings import Settings
-from bot.runtime.abuse import AbuseLimiter
 from flows.domain.report import Report, add_later
 from flows.domain.ticket import REFERENCE_ALPHABET
 from flows.intake import AddToReport, FileUrgent, ForgetMe, ReportFiled, SubmitReport, UrgentFiled

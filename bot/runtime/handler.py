@@ -15,10 +15,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.effects.abuse import AbuseLimiter
 from bot.effects.registry import EffectContext, EffectRegistry, EffectResult
 from bot.errors import BotError
 from bot.infra.crypto import Keys
-from bot.runtime.abuse import AbuseLimiter
 from bot.telegram.outgoing import PROMPT, Outgoing
 from bot.telegram.updates import Inbound, parse_update, to_inbound
 from flows.core import CommandEvent, Event, Flow, Place, Reply, Route, Router, Text, Where, t

@@ -12,8 +12,10 @@ from typing import Any
 
 from telegram import Bot
 
+from bot.effects.abuse import AbuseLimiter
 from bot.effects.intake import IntakeEffects
 from bot.effects.registry import EffectRegistry
+from bot.effects.retention import Retention, retention_timer
 from bot.effects.sla import Escalation
 from bot.effects.staff import StaffEffects
 from bot.effects.tickets import TicketAnnouncer
@@ -23,7 +25,6 @@ from bot.infra.clock import Clock
 from bot.infra.crypto import Keys
 from bot.infra.i18n import Translator
 from bot.infra.settings import Settings, reveal
-from bot.runtime.abuse import AbuseLimiter
 from bot.runtime.aio import wait_for_event
 from bot.runtime.dispatch import Dispatcher
 from bot.runtime.handler import UpdateHandler
@@ -42,7 +43,7 @@ from flows.intake import IntakeFlow
 from flows.triage import TriageFlow
 from flows.triage.render.text import NOT_STAFF
 from storage.db import Database, is_sqlite
-from storage.repos.pipeline import budget, outbox
+from storage.repos.pipeline import budget, outbox, timers
 from storage.repos.triage import staff
 
 log = logging.getLogger(__name__)
@@ -110,6 +111,8 @@ class Services:
         TicketEffects(settings, catalog, outgoing, announcer, group).register(effects)
         staff_effects = StaffEffects(settings, group)
         staff_effects.register(effects)
+        retention = Retention(settings.RETENTION_DAYS)
+        retention.register_effects(effects)
         # Staff act in their group, and privately with staff commands; everything else in a
         # private chat is a report (staff may report too). Strangers in the group are ignored.
         router = Router(
@@ -139,6 +142,7 @@ class Services:
         Escalation(announcer, catalog, outgoing, settings.DEFAULT_LOCALE, settings.zone).register(
             timer_loop
         )
+        retention.register_timers(timer_loop)
         # SQLite has one writer at a time: one worker. PostgreSQL serves several, each with its
         # own wake-up flag so that one cannot swallow another's.
         workers = [
@@ -179,6 +183,15 @@ class Services:
     def _spawn(self, name: str, run: Callable[[asyncio.Event], Coroutine[Any, Any, None]]) -> None:
         self.tasks.append(asyncio.create_task(run(self.stop), name=name))
 
+    async def _schedule_retention(self) -> None:
+        """Today's retention sweep, once (its key names the day); it schedules the next."""
+        now = self.clock.now()
+        try:
+            async with self.db.transaction() as session:
+                await timers.schedule(session, [retention_timer(now)], now)
+        except Exception as exc:  # the database is down: the next start schedules it
+            log.error("retention sweep not scheduled: %s", type(exc).__name__)
+
     async def start(self) -> None:
         """Start the workers, connect to Telegram (in the background if it fails at first)."""
         # Outbox leases are held in this process's name; on PostgreSQL a lock proves it alive
@@ -186,6 +199,7 @@ class Services:
         # one message, never loses it.
         if not await self.db.owner.hold():
             log.error("the database does not answer: nothing is sent until it does")
+        await self._schedule_retention()
         self._spawn("lease-owner", self._keep_owner)
         self._spawn("inbox-writer", self.writer.run)
         self._spawn("dispatcher", self.dispatcher.run)

@@ -32,6 +32,7 @@ NOT_STAFF = t("Only registered task-force staff can use this.")
 STALE = t("That button is no longer active.")
 UNKNOWN_COMMAND = t("Unknown command. /bantuan lists the staff commands.")
 COORDINATORS_ONLY = t("Only coordinators can change the staff register.")
+HOLD_COORDINATORS_ONLY = t("Only coordinators can put a legal hold on a ticket or lift it.")
 REPLY_LATER = t("Messages to reporters come with the follow-up feature: not available yet.")
 NOTHING_TO_CANCEL = t("Nothing to cancel.")
 NOTE_CANCELLED = t("Note cancelled.")
@@ -62,6 +63,8 @@ _USAGES = {
     "tanpa_respons|selesai]]",
     "tutup": "/tutup TPPO-XXXXXX [selesai|bukan_tppo|duplikat|tanpa_kontak|spam]",
     "buka": "/buka TPPO-XXXXXX",
+    "tahan": "/tahan TPPO-XXXXXX",
+    "lepas": "/lepas TPPO-XXXXXX",
     "piket": "/piket [ambil [2h|30m]]",
     "staf": "/staf [tambah USER_ID NAME [koordinator] | hapus USER_ID]",
 }
