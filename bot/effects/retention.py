@@ -57,7 +57,9 @@ class Retention:
             log.info("retention deleted the content of %d tickets", len(purged))
         if len(purged) == self._batch:
             return Fired(timers=[retention_timer(now + timedelta(minutes=1), batch=True)])
-        return Fired(timers=[retention_timer(timer.due_at + DAY)])
+        # Tomorrow at the same time; after a long stop, a day from now (not one per missed day).
+        following = timer.due_at + DAY
+        return Fired(timers=[retention_timer(following if following > now else now + DAY)])
 
     async def hold(self, ctx: EffectContext, effect: SetHold) -> EffectResult:
         """Put on or lift a legal hold (the flow checked that a coordinator asked); audited."""
