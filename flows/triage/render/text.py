@@ -50,6 +50,7 @@ HELP = t(
     "/piket [ambil [2h]]: who is on duty; take duty now\n"
     "/statistik: this week and this month in numbers\n"
     "/staf [tambah USER_ID NAME [koordinator] | hapus USER_ID]: the staff register\n"
+    "/tahan REF, /lepas REF: legal hold on or off (coordinators): content kept after closing\n"
     "REF is a ticket reference such as TPPO-7KQ2XM (or just 7KQ2XM)."
 )
 
