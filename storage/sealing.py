@@ -46,6 +46,13 @@ class Unreadable(StorageError):
     """A sealed value did not open: its key is not in the ring, or it was tampered with."""
 
 
+def _decode(stored: str) -> bytes:
+    try:
+        return base64.b64decode(stored, validate=True)
+    except (ValueError, TypeError) as exc:  # binascii.Error is a ValueError
+        raise Unreadable("not base64") from exc
+
+
 def _open(session: AsyncSession, token: bytes, ctx: bytes) -> bytes:
     try:
         return sealer_of(session).open(token, ctx)
@@ -84,7 +91,7 @@ def open_json(session: AsyncSession, table: str, row_key: str, stored: Any) -> A
     """The value behind `stored`; plaintext from before sealing passes through."""
     if not is_sealed(stored):
         return stored
-    token = base64.b64decode(stored[SEALED])
+    token = _decode(stored[SEALED])
     return json.loads(_open(session, token, context(table, row_key)))
 
 
@@ -94,7 +101,10 @@ def needs_reseal(session: AsyncSession, stored: Any) -> bool:
         return False
     if not is_sealed(stored):
         return True
-    return not sealer_of(session).is_current(base64.b64decode(stored[SEALED]))
+    try:
+        return not sealer_of(session).is_current(_decode(stored[SEALED]))
+    except Unreadable:
+        return True
 
 
 def seal_text(session: AsyncSession, table: str, row_key: str, text: str) -> str:
@@ -107,7 +117,7 @@ def open_text(session: AsyncSession, table: str, row_key: str, stored: str) -> s
     """The text behind `stored` (see `seal_text`); plaintext from before sealing passes through."""
     if not stored.startswith(TEXT_PREFIX):
         return stored
-    token = base64.b64decode(stored[len(TEXT_PREFIX) :])
+    token = _decode(stored[len(TEXT_PREFIX) :])
     return _open(session, token, context(table, row_key)).decode()
 
 
@@ -117,4 +127,7 @@ def text_needs_reseal(session: AsyncSession, stored: str | None) -> bool:
         return False
     if not stored.startswith(TEXT_PREFIX):
         return True
-    return not sealer_of(session).is_current(base64.b64decode(stored[len(TEXT_PREFIX) :]))
+    try:
+        return not sealer_of(session).is_current(_decode(stored[len(TEXT_PREFIX) :]))
+    except Unreadable:
+        return True
