@@ -1,9 +1,9 @@
 """Re-sealing stored content under the current key: what `lapor-tppo rotate-key` runs.
 
 Each content column is walked in primary-key order, a batch per short transaction, so the app
-keeps running meanwhile (on PostgreSQL the batch's rows are locked while they are rewritten;
-SQLite takes its one write lock per batch). A value already sealed under the current key is
-left alone, so a second run rewrites nothing. Plaintext from before sealing (and the Fernet
+keeps running meanwhile (on PostgreSQL the batch's rows are locked while they are rewritten and
+rows the app holds are left for the next pass; SQLite takes its one write lock per batch).
+A value already sealed under the current key is left alone, so a second run rewrites nothing. Plaintext from before sealing (and the Fernet
 format) is sealed too: this is how an old database migrates.
 """
 
@@ -121,7 +121,10 @@ async def _walk(db: Database, model: Any, order: Any, reseal: Reseal, batch: int
             if after is not None:
                 stmt = stmt.where(order > after if order is not None else tuple_(*keys) > after)
             if session.get_bind().dialect.name == "postgresql":
-                stmt = stmt.with_for_update()
+                # Rows the app holds are skipped, never waited for: a wait could deadlock
+                # with a worker that writes two of them in the other order. The next pass
+                # takes them.
+                stmt = stmt.with_for_update(skip_locked=True)
             rows = list(await session.scalars(stmt))
             for row in rows:
                 try:
@@ -137,9 +140,21 @@ async def _walk(db: Database, model: Any, order: Any, reseal: Reseal, batch: int
         after = getattr(last, order.key) if order is not None else tuple_(last.flow, last.key)
 
 
-async def rotate(db: Database, batch: int = BATCH) -> Rotation:
-    """Re-seal every stored value not yet under the current key; `db` carries the key ring."""
+async def rotate(db: Database, batch: int = BATCH, passes: int = 5) -> Rotation:
+    """Re-seal every stored value not yet under the current key; `db` carries the key ring.
+
+    Passes repeat until one re-seals nothing (rows the app held were skipped by the one
+    before); the counts are the last pass's, with every pass's re-sealed values added up.
+    """
     rotation = Rotation()
-    for name, model, order, reseal in _COLUMNS:
-        rotation.columns[name] = await _walk(db, model, order, reseal, batch)
+    for _ in range(passes):
+        resealed = 0
+        for name, model, order, reseal in _COLUMNS:
+            counts = await _walk(db, model, order, reseal, batch)
+            resealed += counts.resealed
+            before = rotation.columns.get(name)
+            counts.resealed += before.resealed if before is not None else 0
+            rotation.columns[name] = counts
+        if resealed == 0:
+            break
     return rotation
