@@ -3,8 +3,9 @@
 Each content column is walked in primary-key order, a batch per short transaction, so the app
 keeps running meanwhile (on PostgreSQL the batch's rows are locked while they are rewritten and
 rows the app holds are left for the next pass; SQLite takes its one write lock per batch).
-A value already sealed under the current key is left alone, so a second run rewrites nothing. Plaintext from before sealing (and the Fernet
-format) is sealed too: this is how an old database migrates.
+A value already sealed under the current key is left alone, so a second run rewrites nothing.
+Plaintext from before sealing (and the Fernet format) is sealed too: this is how an old
+database migrates.
 """
 
 from __future__ import annotations
