@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from storage.owner import Owner
+from storage.sealing import SEALER, Sealer
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -78,9 +79,13 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     return create_async_engine(url, **kwargs)
 
 
-def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    """Sessions that keep loaded attributes after commit (we hand out dataclasses anyway)."""
-    return async_sessionmaker(engine, expire_on_commit=False)
+def session_factory(
+    engine: AsyncEngine, sealer: Sealer | None = None
+) -> async_sessionmaker[AsyncSession]:
+    """Sessions that keep loaded attributes after commit (we hand out dataclasses anyway);
+    `sealer` (the key ring) travels with each session for the content columns."""
+    info = {SEALER: sealer} if sealer is not None else {}
+    return async_sessionmaker(engine, expire_on_commit=False, info=info)
 
 
 def alembic_config(url: str) -> Config:
@@ -161,10 +166,10 @@ class WriteGate:
 class Database:
     """The engine, its sessions, and the write gate: one per process, passed down."""
 
-    def __init__(self, url: str, **kwargs: Any) -> None:
+    def __init__(self, url: str, sealer: Sealer | None = None, **kwargs: Any) -> None:
         self.url = url
         self.engine = create_engine(url, **kwargs)
-        self.sessions = session_factory(self.engine)
+        self.sessions = session_factory(self.engine, sealer)
         self.gate = WriteGate(enabled=is_sqlite(url))
         # Who leases outbox rows on behalf of this process (see storage.owner).
         self.owner = Owner(self.engine, postgres=not is_sqlite(url))

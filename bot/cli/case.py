@@ -29,11 +29,16 @@ from storage.repos.case.events import EventInfo
 T = TypeVar("T")
 
 
+def _keys(settings: Settings) -> Keys:
+    """The key ring: stored content opens with DATA_KEY or one of DATA_KEYS_OLD."""
+    return Keys(reveal(settings.DATA_KEY), settings.old_data_keys())
+
+
 def _in_transaction(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
     upgrade(settings.DATABASE_URL)
 
     async def run() -> T:
-        db = Database(settings.DATABASE_URL)
+        db = Database(settings.DATABASE_URL, sealer=_keys(settings))  # tickets are sealed
         try:
             async with db.transaction() as session:
                 return await work(session)
@@ -99,7 +104,7 @@ def outbox_show(settings: Settings, event_id: int) -> int:
         print("body: erased once the case system accepted it")
         return 0
     try:
-        body = json.loads(Keys(reveal(settings.DATA_KEY)).open(sealed))
+        body = json.loads(_keys(settings).open(sealed))
     except (CryptoError, ValueError):
         print("body: cannot be opened with this DATA_KEY")
         return 1

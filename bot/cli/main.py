@@ -117,6 +117,12 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
     return case.export(settings, args.start, args.end, args.format, args.output)
 
 
+def _rotate_key(_args: argparse.Namespace, settings: Settings) -> int:
+    from bot.cli.rotate import rotate_key
+
+    return rotate_key(settings)
+
+
 # Every command the parser accepts, and what runs it (keygen and demo need no settings).
 COMMANDS: dict[tuple[str, ...], Handler] = {
     ("run",): _run,
@@ -132,6 +138,7 @@ COMMANDS: dict[tuple[str, ...], Handler] = {
     ("outbox", "retry"): _outbox,
     ("reconcile",): _reconcile,
     ("export",): _export,
+    ("rotate-key",): _rotate_key,
 }
 
 
@@ -209,6 +216,10 @@ def parser() -> argparse.ArgumentParser:
         "upgrade", help="apply pending migrations"
     )
     commands.add_parser("keygen", help="print fresh secrets as NAME=value lines for .env")
+    commands.add_parser(
+        "rotate-key",
+        help="re-seal stored content under DATA_KEY (old values open with DATA_KEYS_OLD)",
+    )
     _demo_parser(commands)
     _staff_parsers(commands)
     _case_parsers(commands)

@@ -7,6 +7,7 @@ import logging
 import secrets
 from datetime import timedelta
 
+from bot.effects.abuse import AbuseLimiter
 from bot.effects.followup import Followup
 from bot.effects.registry import EffectContext, EffectRegistry, EffectResult
 from bot.effects.tickets import TicketAnnouncer
@@ -35,11 +36,13 @@ class IntakeEffects:
         announcer: TicketAnnouncer,
         followup: Followup | None = None,
         wipe: ChatWipe | None = None,
+        limiter: AbuseLimiter | None = None,
     ) -> None:
         self._settings = settings
         self._announcer = announcer
         self._followup = followup
         self._wipe = wipe
+        self._limiter = limiter  # at most so many new reports an hour per reporter
 
     def register(self, registry: EffectRegistry) -> None:
         """Register one handler per intake effect."""
@@ -58,8 +61,21 @@ class IntakeEffects:
         )
         return await self._announcer.filed(ctx, ticket)
 
+    async def _refused(self, ctx: EffectContext) -> EffectResult | None:
+        """The notice when the reporter's new reports this hour are used up. The draft is not
+        saved as sent (`drop_state` keeps the state from before Send), so nothing is lost."""
+        if self._limiter is None:
+            return None
+        notice = await self._limiter.may_file(
+            ctx.session, ctx.key, ctx.inbound, ctx.now, ctx.locale
+        )
+        return None if notice is None else EffectResult(messages=notice, drop_state=True)
+
     async def submit(self, ctx: EffectContext, effect: SubmitReport) -> EffectResult:
         """Store the ticket and queue its card; the flow then learns the reference."""
+        refused = await self._refused(ctx)
+        if refused is not None:
+            return refused
         filed = await self._file(ctx, effect.report)
         reference = filed.references[0]
         receipt = await self._receipt(ctx, reference, effect.followup)
@@ -75,6 +91,9 @@ class IntakeEffects:
 
     async def file_urgent(self, ctx: EffectContext, effect: FileUrgent) -> EffectResult:
         """The fast lane: an urgent ticket with what is known, its card at once."""
+        refused = await self._refused(ctx)
+        if refused is not None:
+            return refused
         filed = await self._file(ctx, effect.report)
         filed.events.append(UrgentFiled(at=ctx.now, reference=filed.references[0]))
         return filed

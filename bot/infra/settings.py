@@ -87,6 +87,16 @@ _FIXES = {
 }
 
 
+def _check_old_keys(value: SecretStr | None) -> SecretStr | None:
+    for key in value.get_secret_value().split(",") if value is not None else []:
+        if key.strip():
+            _check_data_key(SecretStr(key.strip()))
+    return value
+
+
+OldKeys = Annotated[SecretStr | None, AfterValidator(_check_old_keys)]
+
+
 class Settings(BaseSettings):
     """Every setting of Lapor TPPO; names are the environment variables (DESIGN.md §2)."""
 
@@ -112,6 +122,8 @@ class Settings(BaseSettings):
     PUBLIC_URL: str | None = None
     TELEGRAM_WEBHOOK_SECRET: SecretStr | None = None
     DATA_KEY: DataKey = None
+    # Previous DATA_KEYs, comma-separated, newest first: still read while `rotate-key` runs.
+    DATA_KEYS_OLD: OldKeys = None
     CASE_WEBHOOK_URL: str | None = None
     CASE_WEBHOOK_SECRET: WebhookSecret = None
     CASE_INBOUND_SECRET: WebhookSecret = None
@@ -124,6 +136,7 @@ class Settings(BaseSettings):
     CATALOG_FILE: Path | None = None
     LOG_LEVEL: str = "INFO"
     MAX_ATTEMPTS: int = 5
+    RETENTION_DAYS: int = Field(90, ge=1)
 
     @field_validator("DATABASE_URL")
     @classmethod
@@ -173,6 +186,10 @@ class Settings(BaseSettings):
     def webhook_mode(self) -> bool:
         """True when Telegram pushes updates to us (PUBLIC_URL set), False for long polling."""
         return self.PUBLIC_URL is not None
+
+    def old_data_keys(self) -> list[str]:
+        """The previous DATA_KEYs from DATA_KEYS_OLD, newest first."""
+        return [k.strip() for k in reveal(self.DATA_KEYS_OLD).split(",") if k.strip()]
 
     @property
     def zone(self) -> ZoneInfo:

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.effects.abuse import AbuseLimiter
 from bot.effects.registry import EffectContext, EffectRegistry, EffectResult
 from bot.errors import BotError
 from bot.infra.crypto import Keys
@@ -73,10 +74,14 @@ class UpdateHandler:
         enrich: Mapping[str, Enricher] | None = None,
         refuse_press: Text | None = None,
         priority_flows: frozenset[str] = frozenset(),
+        limiter: AbuseLimiter | None = None,
+        limited_flows: frozenset[str] = frozenset(),
     ) -> None:
         """`enrich` maps a flow name to what wraps its events; `refuse_press` answers a button
         pressed in the staff group by someone nobody acts for (a stranger, a forged press);
-        replies of `priority_flows` (the task force's) go before others when many wait."""
+        replies of `priority_flows` (the task force's) go before others when many wait;
+        `limiter` holds back private messages to `limited_flows` (the reporters') that come
+        too fast."""
         missing = router.flows - set(flows)
         if missing:
             raise BotError(f"the router names flows nobody registered: {sorted(missing)}")
@@ -92,9 +97,18 @@ class UpdateHandler:
         self._enrich = dict(enrich or {})
         self._refuse_press = refuse_press
         self._priority_flows = priority_flows
+        self._limiter = limiter
+        self._limited_flows = limited_flows
 
-    async def handle(self, session: AsyncSession, raw: dict[str, Any], now: datetime) -> Handled:
-        """Handle one update; junk and updates meant for nobody produce nothing."""
+    async def handle(
+        self,
+        session: AsyncSession,
+        raw: dict[str, Any],
+        now: datetime,
+        received_at: datetime | None = None,
+    ) -> Handled:
+        """Handle one update (stored at `received_at`); junk and updates meant for nobody
+        produce nothing."""
         update = parse_update(raw)
         inbound = to_inbound(update, now, self._staff_chat_id) if update is not None else None
         if inbound is None:
@@ -115,13 +129,23 @@ class UpdateHandler:
             # For /hapus: the reporter's own messages, kept as ids for 48 hours.
             key = self._keys.identity_key(inbound.chat_id)
             await chatlog.remember(session, key, [update.message.message_id], now)
-        return await self._step(session, self._flows[route], inbound, now)
+        return await self._step(session, self._flows[route], inbound, now, received_at or now)
 
     async def _step(
-        self, session: AsyncSession, flow: Flow[Any], inbound: Inbound, now: datetime
+        self,
+        session: AsyncSession,
+        flow: Flow[Any],
+        inbound: Inbound,
+        now: datetime,
+        received_at: datetime,
     ) -> Handled:
         key = self._keys.identity_key(inbound.user_id)
         state = await conversations.load(session, flow, key)
+        if self._limiter is not None and flow.name in self._limited_flows:
+            locale = self._locale if state is None else flow.locale(state)
+            held = await self._limiter.admit(session, key, inbound, received_at, locale)
+            if held is not None:
+                return Handled(held)
         enrich = self._enrich.get(flow.name)
         event = inbound.event if enrich is None else await enrich(session, inbound)
         transition = flow.step(state, event)

@@ -9,7 +9,7 @@ from datetime import timedelta
 from bot.infra.clock import Clock
 from bot.runtime.aio import wait_for_event
 from storage.db import Database
-from storage.repos.pipeline import budget, chatlog, conversations, inbox, outbox
+from storage.repos.pipeline import budget, chatlog, conversations, inbox, limits, outbox
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +44,8 @@ class Janitor:
             await budget.purge(session, (now - BUDGET_KEEP).timestamp())
         async with self._db.transaction() as session:  # too old for /hapus to delete
             await chatlog.purge(session, now)
+        async with self._db.transaction() as session:  # abuse limits: no record of who wrote
+            await limits.forget_idle(session, now - limits.HOUR)
         if ids or sent or drafts:
             log.info(
                 "janitor removed %d inbox ids, %d delivery records and %d old drafts",

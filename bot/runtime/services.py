@@ -16,9 +16,11 @@ from bot.casesystem.dispatcher import CaseDispatcher
 from bot.casesystem.inbound import CaseInbound
 from bot.casesystem.notices import GroupNotices
 from bot.casesystem.sync import CaseEvents
+from bot.effects.abuse import AbuseLimiter
 from bot.effects.followup import Followup
 from bot.effects.intake import IntakeEffects
 from bot.effects.registry import EffectRegistry
+from bot.effects.retention import Retention, retention_timer
 from bot.effects.sla import Escalation
 from bot.effects.staff import StaffEffects
 from bot.effects.tickets import TicketAnnouncer
@@ -48,7 +50,7 @@ from flows.intake import IntakeFlow
 from flows.triage import TriageFlow
 from flows.triage.render.text import NOT_STAFF
 from storage.db import Database, is_sqlite
-from storage.repos.pipeline import budget, outbox
+from storage.repos.pipeline import budget, outbox, timers
 from storage.repos.triage import staff
 
 log = logging.getLogger(__name__)
@@ -97,8 +99,8 @@ class Services:
         """Wire everything from `settings` (nothing starts yet); `clock` is the one clock."""
         settings.require_for_run()
         clock = clock or Clock()
-        keys = Keys(reveal(settings.DATA_KEY))
-        db = Database(settings.DATABASE_URL)
+        keys = Keys(reveal(settings.DATA_KEY), settings.old_data_keys())
+        db = Database(settings.DATABASE_URL, sealer=keys)
         translator = Translator()
         catalog = load_catalog(settings.CATALOG_FILE)
         outgoing = Outgoing(keys, translator)
@@ -124,10 +126,13 @@ class Services:
             keys, outgoing, announcer, group, settings.DEFAULT_LOCALE, case_events=case_events
         )
         followup.register(effects)
-        IntakeEffects(settings, announcer, followup, ChatWipe(outgoing)).register(effects)
+        limiter = AbuseLimiter(outgoing)
+        IntakeEffects(settings, announcer, followup, ChatWipe(outgoing), limiter).register(effects)
         TicketEffects(settings, catalog, outgoing, announcer, group, followup).register(effects)
         staff_effects = StaffEffects(settings, group)
         staff_effects.register(effects)
+        retention = Retention(settings.RETENTION_DAYS)
+        retention.register_effects(effects)
         # Staff act in their group, and privately with staff commands; everything else in a
         # private chat is a report (staff may report too). Strangers in the group are ignored.
         router = Router(
@@ -149,6 +154,8 @@ class Services:
             enrich={triage.name: staff_effects.staff_event},
             refuse_press=NOT_STAFF,
             priority_flows=frozenset({triage.name}),
+            limiter=limiter,
+            limited_flows=frozenset({intake.name}),
         )
         writer = InboxWriter(db, keys, clock=clock, outgoing=outgoing)
         timer_loop = TimerLoop(db, clock=clock, on_commit=dispatcher.wake)
@@ -166,6 +173,7 @@ class Services:
             events=case_events,
             reporter=followup,
         )
+        retention.register_timers(timer_loop)
         # SQLite has one writer at a time: one worker. PostgreSQL serves several, each with its
         # own wake-up flag so that one cannot swallow another's.
         workers = [
@@ -209,6 +217,15 @@ class Services:
     def _spawn(self, name: str, run: Callable[[asyncio.Event], Coroutine[Any, Any, None]]) -> None:
         self.tasks.append(asyncio.create_task(run(self.stop), name=name))
 
+    async def _schedule_retention(self) -> None:
+        """Today's retention sweep, once (its key names the day); it schedules the next."""
+        now = self.clock.now()
+        try:
+            async with self.db.transaction() as session:
+                await timers.schedule(session, [retention_timer(now)], now)
+        except Exception as exc:  # the database is down: the next start schedules it
+            log.error("retention sweep not scheduled: %s", type(exc).__name__)
+
     async def start(self) -> None:
         """Start the workers, connect to Telegram (in the background if it fails at first)."""
         # Outbox leases are held in this process's name; on PostgreSQL a lock proves it alive
@@ -216,6 +233,7 @@ class Services:
         # one message, never loses it.
         if not await self.db.owner.hold():
             log.error("the database does not answer: nothing is sent until it does")
+        await self._schedule_retention()
         self._spawn("lease-owner", self._keep_owner)
         self._spawn("inbox-writer", self.writer.run)
         self._spawn("dispatcher", self.dispatcher.run)

@@ -134,7 +134,7 @@ class Worker(Wakeable):
         """Handle one update in a savepoint; the tickets it touched (None when it failed)."""
         try:
             async with session.begin_nested():
-                handled = await self._handler.handle(session, item.payload, now)
+                handled = await self._handler.handle(session, item.payload, now, item.received_at)
                 await outbox.add(session, handled.messages, now)
                 await timers.schedule(session, handled.timers, now)
                 if self._after is not None and handled.references:

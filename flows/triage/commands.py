@@ -40,6 +40,10 @@ COMMANDS: dict[str, str] = {
     "start": "bantuan",
     "batal": "batal",
     "cancel": "batal",
+    "tahan": "tahan",
+    "hold": "tahan",
+    "lepas": "lepas",
+    "release": "lepas",
 }
 # In a private chat the reporter's own commands (/start, /bantuan, /batal...) stay the
 # intake's: a staff member may report too.

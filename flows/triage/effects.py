@@ -135,6 +135,15 @@ class RemoveStaff(Effect):
     user_id: int
 
 
+@dataclass(frozen=True)
+class SetHold(Effect):
+    """Put a legal hold on a ticket (`hold`) or lift it (coordinators only; the flow checks)."""
+
+    who: Who
+    reference: str
+    hold: bool
+
+
 TRIAGE_EFFECTS: frozenset[type[Effect]] = frozenset(
     {
         ShowTicket,
@@ -151,5 +160,6 @@ TRIAGE_EFFECTS: frozenset[type[Effect]] = frozenset(
         ListStaff,
         AddStaff,
         RemoveStaff,
+        SetHold,
     }
 )

@@ -103,6 +103,15 @@ class NoteAdded:
 
 
 @dataclass(frozen=True)
+class HoldSet:
+    """A ticket's legal hold was put on (`hold`) or lifted; `already`: it was so before."""
+
+    reference: str
+    hold: bool
+    already: bool = False
+
+
+@dataclass(frozen=True)
 class CardPosted:
     """A held-back card was posted (or already was there)."""
 
@@ -185,6 +194,7 @@ Result = (
     | Listed
     | Choices
     | NoteAdded
+    | HoldSet
     | CardPosted
     | DutyShown
     | DutyTaken

@@ -48,6 +48,7 @@ from flows.triage.effects import (
     PostCard,
     RelayToReporter,
     RemoveStaff,
+    SetHold,
     ShowChoices,
     ShowDuty,
     ShowStats,
@@ -144,6 +145,12 @@ class TriageFlow:
             return self._refer(s, who, ref, rest)
         if name == "tutup":
             return self._close(s, who, ref, rest)
+        if name in ("tahan", "lepas"):
+            if rest:
+                return _say(s, txt.usage(name))
+            if not who.actor.coordinator:
+                return _say(s, txt.HOLD_COORDINATORS_ONLY)
+            return Transition(s, (), (SetHold(who, ref, hold=name == "tahan"),))
         if rest:
             return _say(s, txt.usage(name))
         simple = {

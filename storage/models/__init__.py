@@ -15,6 +15,7 @@ from storage.models.pipeline import (
     Timer,
     TrackedMessage,
 )
+from storage.models.privacy import ReporterLimit
 from storage.models.staff import DutyOverride, RosterShift, Staff
 from storage.models.tickets import Ticket, TicketEvent
 from storage.models.triage import AuditEntry, DigestItem, ReferralRow, TicketNote
@@ -37,6 +38,7 @@ __all__ = [
     "Receipt",
     "ReceiptMiss",
     "ReferralRow",
+    "ReporterLimit",
     "RosterShift",
     "SendBudget",
     "Staff",

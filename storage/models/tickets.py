@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base
@@ -35,6 +45,10 @@ class Ticket(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_by: Mapped[int | None] = mapped_column(BigInteger)
     routing: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Retention: a held ticket keeps its content past RETENTION_DAYS; `purged_at` says when the
+    # content was deleted (the row stays for the statistics).
+    legal_hold: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (Index("ix_tickets_status", "status", "created_at"),)
 

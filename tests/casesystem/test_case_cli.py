@@ -31,7 +31,7 @@ CASE = CaseEvents(KEYS, enabled=True)
 
 async def _prepare(url: str) -> list[str]:
     """Four tickets: confirmed, waiting, failed, and one the case system sees otherwise."""
-    db = Database(url)
+    db = Database(url, sealer=KEYS)
     assert await db.owner.hold()
     clock = ManualClock(START)
     refs = [(await new_ticket(db, CASE, clock.now(), n)).reference for n in range(4)]
@@ -95,7 +95,7 @@ def test_outbox_list_show_and_retry(prepared, capsys) -> None:
     assert "1 failed case event(s) will be sent again" in capsys.readouterr().out
 
     async def counts() -> events.CaseStats:
-        db = Database(settings.DATABASE_URL)
+        db = Database(settings.DATABASE_URL, sealer=KEYS)
         try:
             async with db.transaction() as s:
                 return await events.stats(s)

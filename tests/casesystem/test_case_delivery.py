@@ -35,7 +35,7 @@ CASE = CaseEvents(KEYS, enabled=True)
 
 @pytest.fixture
 async def db(database_url: str):
-    database = Database(database_url)
+    database = Database(database_url, sealer=KEYS)
     assert await database.owner.hold()
     yield database
     await database.dispose()
@@ -238,7 +238,7 @@ async def test_two_dispatchers_on_postgresql_send_each_event_once(database_url: 
     if not database_url.startswith("postgresql"):
         pytest.skip("several dispatchers share PostgreSQL only")
     clock = ManualClock(START)
-    first, second = Database(database_url), Database(database_url)
+    first, second = Database(database_url, sealer=KEYS), Database(database_url, sealer=KEYS)
     owners = [Owner(first.engine, postgres=True), Owner(second.engine, postgres=True)]
     for owner in owners:
         assert await owner.hold()

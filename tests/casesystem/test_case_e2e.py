@@ -12,7 +12,8 @@ import httpx
 from sqlalchemy import func, select
 from standardwebhooks import Webhook
 
-from bot.infra.crypto import new_standard_webhook_secret
+from bot.infra.crypto import Keys, new_standard_webhook_secret
+from bot.infra.settings import reveal
 from storage.db import Database
 from storage.models import AuditEntry, CaseEvent
 from storage.repos.triage import tickets
@@ -189,7 +190,7 @@ async def test_signed_status_changes_come_back_and_bad_ones_are_refused(
                 assert await post(good) == 200  # a repeat: nothing happens twice
             await wait_group(fake, f"The case system set {ref} to acknowledged")
             await wait_group(fake, "It was not passed on: the reporter did not choose")
-    db = Database(database_url)
+    db = Database(database_url, sealer=Keys(reveal(settings.DATA_KEY)))
     try:
         async with db.transaction() as s:
             ticket = await tickets.get(s, ref)

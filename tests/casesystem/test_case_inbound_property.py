@@ -44,7 +44,7 @@ async def app(tmp_path: Path) -> AsyncIterator[Any]:
     config = load_settings(
         STAFF_CHAT_ID=STAFF_CHAT_ID, DATABASE_URL=url, DATA_KEY="x" * 44, CASE_INBOUND_SECRET=SECRET
     )
-    db = Database(url)
+    db = Database(url, sealer=KEYS)
     events = CaseEvents(KEYS, enabled=True)
     await new_ticket(db, events, CLOCK.now())
     announcer = TicketAnnouncer(config, load_catalog(None), Outgoing(KEYS, TRANSLATOR))

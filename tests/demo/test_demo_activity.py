@@ -25,7 +25,7 @@ async def test_a_chat_is_busy_until_its_update_is_handled_and_its_replies_sent(
     world.add_person(Person(CHAT, "Siti", "reporter"))
     key = new_data_key()
     activity = Activity(world, sqlite_url, key)
-    db = Database(sqlite_url)
+    db = Database(sqlite_url, sealer=Keys(key))
     stop = asyncio.Event()
     watcher = asyncio.create_task(activity.run(stop))
     now = datetime.now(UTC)

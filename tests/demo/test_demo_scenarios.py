@@ -15,6 +15,8 @@ from bot.demo.config import Declared
 from bot.demo.run import running_demo
 from bot.demo.scenarios import ScenarioError, choose, load_book, matches, screen
 from bot.demo.standin.world import Person, World
+from bot.infra.crypto import Keys
+from bot.infra.settings import reveal
 from storage.db import Database
 from storage.models import Ticket
 from storage.repos.triage import tickets
@@ -87,7 +89,9 @@ async def test_every_scenario_files_its_tickets_through_the_real_app(tmp_path: P
         flood = await player.play("flood")
         assert flood.failures == [] and len(flood.references) == 30
 
-        db = Database(demo.parts.settings.DATABASE_URL)
+        settings = demo.parts.settings
+        keys = Keys(reveal(settings.DATA_KEY))
+        db = Database(settings.DATABASE_URL, sealer=keys)
         try:
             async with db.transaction() as session:
                 count = await session.scalar(select(func.count()).select_from(Ticket))

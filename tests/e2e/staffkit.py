@@ -94,10 +94,10 @@ async def send_reports(
 ) -> list[str]:
     """Each reporter presses Send on a report already at its review (their drafts are stored
     as the intake would have); returns the references they were given, in order."""
-    keys = Keys(reveal(settings.DATA_KEY))
+    keys = Keys(reveal(settings.DATA_KEY), settings.old_data_keys())
     flow = IntakeFlow(load_catalog(None), default_locale="en", locales=("en", "id"))
     chosen = [answers] * len(reporters) if isinstance(answers, Answers) else list(answers)
-    db = Database(settings.DATABASE_URL)
+    db = Database(settings.DATABASE_URL, sealer=keys)
     try:
         async with db.transaction() as s:
             for user, given in zip(reporters, chosen, strict=True):

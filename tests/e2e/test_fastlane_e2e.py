@@ -13,10 +13,13 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from bot.infra.crypto import Keys
 from bot.infra.logs import setup_logging
+from bot.infra.settings import Settings, reveal
 from flows.domain.ticket import REFERENCE_PATTERN
 from storage.db import create_engine, session_factory
 from storage.models import Conversation, Ticket, TicketEvent
+from storage.sealing import open_json
 from tests.e2e.evidencekit import jpeg_with_gps
 from tests.e2e.harness import STAFF_CHAT_ID, make_settings, outbox_settled, running_app, step
 from tests.fakes import FakeBotApi
@@ -42,25 +45,28 @@ def logs() -> Iterator[_Collect]:
     setup_logging("WARNING")
 
 
-async def _tickets(url: str) -> list[tuple[str, dict[str, Any], datetime, datetime]]:
-    engine = create_engine(url)
+async def _tickets(settings: Settings) -> list[tuple[str, dict[str, Any], datetime, datetime]]:
+    """Every ticket as stored, its sealed report opened with the app's key."""
+    engine = create_engine(settings.DATABASE_URL)
     try:
-        async with session_factory(engine)() as session:
+        async with session_factory(engine, Keys(reveal(settings.DATA_KEY)))() as session:
             rows = (
                 await session.execute(
                     select(Ticket.reference, Ticket.report, Ticket.created_at, Ticket.ack_due_at)
                 )
             ).all()
-            return [(r[0], r[1], r[2], r[3]) for r in rows]
+            return [(r[0], open_json(session, "tickets", r[0], r[1]), r[2], r[3]) for r in rows]
     finally:
         await engine.dispose()
 
 
-async def _states(url: str) -> list[dict[str, Any]]:
-    engine = create_engine(url)
+async def _states(settings: Settings) -> list[dict[str, Any]]:
+    """Every conversation state, opened with the app's key."""
+    engine = create_engine(settings.DATABASE_URL)
     try:
-        async with session_factory(engine)() as session:
-            return list((await session.scalars(select(Conversation.state))).all())
+        async with session_factory(engine, Keys(reveal(settings.DATA_KEY)))() as session:
+            rows = (await session.execute(select(Conversation))).scalars().all()
+            return [open_json(session, "conversations", f"{r.flow}/{r.key}", r.state) for r in rows]
     finally:
         await engine.dispose()
 
@@ -84,7 +90,8 @@ async def _events(url: str) -> list[tuple[str, dict[str, Any]]]:
 async def test_three_taps_from_sabah_put_an_urgent_card_in_the_group_and_later_answers_join_it(
     fake: FakeBotApi, database_url: str, logs: _Collect
 ) -> None:
-    async with running_app(make_settings(fake, database_url), fake):
+    settings = make_settings(fake, database_url)
+    async with running_app(settings, fake):
         user = fake.user(user_id=8101, language_code="ms")
         # /start, then three taps: danger, where, send.
         await step(user, "text", "/start")
@@ -117,7 +124,7 @@ async def test_three_taps_from_sabah_put_an_urgent_card_in_the_group_and_later_a
         for label in ("Somewhere in Sabah", "Tawau", "It is still going on", "One person"):
             await step(user, "press", label)
         # While the report is in progress, the draft knows its ticket (and nothing else does).
-        assert any(reference.group(0) in json.dumps(x) for x in await _states(database_url))
+        assert any(reference.group(0) in json.dumps(x) for x in await _states(settings))
         (review,) = await step(user, "text", "Paspor saya ditahan.")
         assert f"Already sent as urgent report {reference.group(0)}" in review["text"]
         (done,) = await step(user, "press", "Send report")
@@ -143,11 +150,11 @@ async def test_three_taps_from_sabah_put_an_urgent_card_in_the_group_and_later_a
         "➕ Added by the reporter after the first alert",
     ):
         assert expected in text, expected
-    (ticket,) = await _tickets(database_url)  # one ticket, never a second
+    (ticket,) = await _tickets(settings)  # one ticket, never a second
     # Sent: the finished conversation no longer holds the reference (DESIGN §5 rule 4).
-    assert not any("TPPO-" in json.dumps(x) for x in await _states(database_url))
+    assert not any("TPPO-" in json.dumps(x) for x in await _states(settings))
     assert ticket[0] == reference.group(0)
-    assert ticket[3] - ticket[2] == make_settings(fake, database_url).SLA_URGENT
+    assert ticket[3] - ticket[2] == settings.SLA_URGENT
     photo_id = ticket[1]["attachments"][0]["file_id"]
     assert photo_id and photo_id not in text
     assert not any(photo_id in line for line in logs.lines)  # file ids never logged
@@ -198,6 +205,6 @@ async def test_an_opening_message_is_kept_and_an_empty_report_asks_first(
     first, second = fake.messages_in(STAFF_CHAT_ID)
     assert "Tolong, saya dikurung majikan" in first["text"]
     assert "Little information" in second["text"]
-    tickets = await _tickets(sqlite_url)
+    tickets = await _tickets(settings)
     slas = sorted(due - created for _, _, created, due in tickets)
     assert slas == [settings.SLA_NORMAL, settings.SLA_NORMAL]

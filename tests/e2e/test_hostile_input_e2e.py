@@ -70,8 +70,9 @@ async def test_a_lone_surrogate_in_a_story_files_the_report(
 
 
 async def test_surrogates_anywhere_in_an_update_are_cleaned(database_url: str) -> None:
-    db = Database(database_url)
-    writer = InboxWriter(db, Keys(new_data_key()))
+    keys = Keys(new_data_key())
+    db = Database(database_url, sealer=keys)
+    writer = InboxWriter(db, keys)
     raw = {
         "update_id": 77,
         "message": {
@@ -120,8 +121,9 @@ async def test_a_huge_update_id_is_refused_alone(fake: FakeBotApi, database_url:
 @pytest.mark.chaos
 async def test_a_row_the_database_refuses_fails_alone_in_its_batch(database_url: str) -> None:
     # Past the webhook's checks (the poller, a future route): the writer's own safety net.
-    db = Database(database_url)
-    writer = InboxWriter(db, Keys(new_data_key()))
+    keys = Keys(new_data_key())
+    db = Database(database_url, sealer=keys)
+    writer = InboxWriter(db, keys)
     stop = asyncio.Event()
     task = asyncio.create_task(writer.run(stop))
     try:

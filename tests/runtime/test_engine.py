@@ -125,7 +125,7 @@ async def test_effects_answer_with_events_and_unknown_effects_fail_the_update(
         return EffectResult(events=[Pong(ctx.now, 7)], references=["TPPO-000000"])
 
     registry.register(Ping, ping)
-    db = Database(database_url)
+    db = Database(database_url, sealer=Keys(new_data_key()))
     try:
         async with db.transaction() as session:
             handled = await _handler(EchoFlow(), registry).handle(session, _update(1, "hi"), AT)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.infra.clock import ManualClock
+from bot.infra.crypto import Keys, new_data_key
 from bot.runtime.janitor import Janitor
 from flows.domain.report import Report
 from flows.domain.ticket import TicketStatus
@@ -32,7 +33,7 @@ async def test_models_match_migrations(database_url: str) -> None:
 
 
 async def test_inbox_ignores_a_repeated_update(engine: AsyncEngine) -> None:
-    sessions = session_factory(engine)
+    sessions = session_factory(engine, Keys(new_data_key()))
     async with sessions() as s, s.begin():
         assert await inbox.add(s, [_u(1, "a"), _u(2, "a")], NOW) == 2
     async with sessions() as s, s.begin():
@@ -41,7 +42,7 @@ async def test_inbox_ignores_a_repeated_update(engine: AsyncEngine) -> None:
 
 
 async def test_claims_follow_update_order_one_chat_at_a_time(engine: AsyncEngine) -> None:
-    sessions = session_factory(engine)
+    sessions = session_factory(engine, Keys(new_data_key()))
     async with sessions() as s, s.begin():
         await inbox.add(s, [_u(10, "a"), _u(11, "b"), _u(12, "a")], NOW)
     order = []
@@ -59,7 +60,7 @@ async def test_claims_follow_update_order_one_chat_at_a_time(engine: AsyncEngine
 
 
 async def test_a_failing_update_blocks_only_its_own_chat(engine: AsyncEngine) -> None:
-    sessions = session_factory(engine)
+    sessions = session_factory(engine, Keys(new_data_key()))
     async with sessions() as s, s.begin():
         await inbox.add(s, [_u(1, "a"), _u(2, "a"), _u(3, "b")], NOW)
     async with sessions() as s, s.begin():
@@ -81,7 +82,7 @@ async def test_a_failing_update_blocks_only_its_own_chat(engine: AsyncEngine) ->
 
 
 async def test_concurrent_claims_never_share_a_chat(engine: AsyncEngine) -> None:
-    sessions = session_factory(engine)
+    sessions = session_factory(engine, Keys(new_data_key()))
     async with sessions() as s, s.begin():
         await inbox.add(s, [_u(i, f"chat{i % 3}") for i in range(1, 31)], NOW)
     seen: list[tuple[str, int]] = []
@@ -114,7 +115,7 @@ async def test_concurrent_claims_never_share_a_chat(engine: AsyncEngine) -> None
 async def test_outbox_sends_each_chat_in_order_and_erases_sent(
     engine: AsyncEngine, owner: int
 ) -> None:
-    sessions = session_factory(engine)
+    sessions = session_factory(engine, Keys(new_data_key()))
     msgs = [
         NewMessage(chat, False, "sendMessage", body)
         for chat, body in (("a", b"1"), ("b", b"2"), ("a", b"3"))
@@ -140,7 +141,7 @@ async def test_outbox_sends_each_chat_in_order_and_erases_sent(
 
 
 async def test_tickets_get_unique_references(engine: AsyncEngine) -> None:
-    sessions = session_factory(engine)
+    sessions = session_factory(engine, Keys(new_data_key()))
     report = Report(
         submitted_at=NOW,
         locale="id",
@@ -174,7 +175,7 @@ async def test_tickets_get_unique_references(engine: AsyncEngine) -> None:
 async def test_the_janitor_forgets_only_old_finished_rows(
     engine: AsyncEngine, database_url: str, owner: int
 ) -> None:
-    sessions = session_factory(engine)
+    sessions = session_factory(engine, Keys(new_data_key()))
     async with sessions() as s, s.begin():
         await inbox.add(s, [_u(1, "a"), _u(2, "a")], NOW)
         await inbox.mark_done(s, 1, NOW)

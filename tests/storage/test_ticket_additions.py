@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.infra.crypto import Keys, new_data_key
 from flows.domain.report import Attachment, Report, add_later
 from storage.db import session_factory
 from storage.models import TicketEvent
@@ -17,7 +18,7 @@ NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 
 
 async def test_update_report_replaces_the_report_and_its_flags(engine: AsyncEngine) -> None:
-    sessions = session_factory(engine)
+    sessions = session_factory(engine, Keys(new_data_key()))
     filed = Report(NOW, "ms", in_danger=True, now_in="malaysia", fast_lane=True)
     async with sessions() as s, s.begin():
         ticket = await tickets.create(

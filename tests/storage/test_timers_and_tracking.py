@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.infra.crypto import Keys, new_data_key
 from storage.db import session_factory
 from storage.repos.pipeline import conversations, timers, tracked
 from storage.repos.pipeline.timers import NewTimer
@@ -18,7 +19,7 @@ NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 
 
 async def test_a_timer_key_schedules_once_and_fires_when_due(engine: AsyncEngine) -> None:
-    sessions = session_factory(engine)
+    sessions = session_factory(engine, Keys(new_data_key()))
     later = NOW + timedelta(minutes=5)
     async with sessions() as s, s.begin():
         await timers.schedule(
@@ -39,7 +40,7 @@ async def test_a_timer_key_schedules_once_and_fires_when_due(engine: AsyncEngine
 
 
 async def test_failed_timers_retry_later_and_cancelled_ones_never_fire(engine: AsyncEngine) -> None:
-    sessions = session_factory(engine)
+    sessions = session_factory(engine, Keys(new_data_key()))
     async with sessions() as s, s.begin():
         await timers.schedule(s, [NewTimer("a", "a:1", NOW), NewTimer("b", "b:1", NOW)], NOW)
         assert await timers.cancel(s, ["b:1"]) == 1
@@ -57,7 +58,7 @@ async def test_failed_timers_retry_later_and_cancelled_ones_never_fire(engine: A
 
 
 async def test_concurrent_claims_never_take_one_timer_twice(engine: AsyncEngine) -> None:
-    sessions = session_factory(engine)
+    sessions = session_factory(engine, Keys(new_data_key()))
     async with sessions() as s, s.begin():
         await timers.schedule(s, [NewTimer("k", f"k:{n}", NOW) for n in range(20)], NOW)
     claimed: list[int] = []
@@ -81,7 +82,7 @@ async def test_concurrent_claims_never_take_one_timer_twice(engine: AsyncEngine)
 
 
 async def test_tracked_ids_are_kept_replaced_and_forgotten(engine: AsyncEngine) -> None:
-    sessions = session_factory(engine)
+    sessions = session_factory(engine, Keys(new_data_key()))
     async with sessions() as s, s.begin():
         await tracked.remember(s, "card:TPPO-1", 10, NOW)
         await tracked.remember(s, "card:TPPO-1", 11, NOW)
@@ -107,7 +108,7 @@ class _Codec:
 
 
 async def test_each_flow_keeps_its_own_state_for_one_person(engine: AsyncEngine) -> None:
-    sessions = session_factory(engine)
+    sessions = session_factory(engine, Keys(new_data_key()))
     intake, triage = _Codec("intake"), _Codec("triage")
     async with sessions() as s, s.begin():
         await conversations.save(s, intake, "key1", "draft", NOW)

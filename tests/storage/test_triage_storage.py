@@ -16,6 +16,7 @@ from sqlalchemy import Executable, delete, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from bot.infra.crypto import Keys, new_data_key
 from flows.domain.referral import Agency, Outcome
 from flows.domain.report import Report
 from flows.domain.roster import Duty, Override, parse_roster
@@ -49,7 +50,7 @@ async def _ticket(s: AsyncSession, ref: str, minutes: int = 0, **report: Any) ->
 
 @pytest.mark.parametrize("table", ["audit_log", "ticket_events"])
 async def test_audit_rows_cannot_be_changed_or_deleted(engine: AsyncEngine, table: str) -> None:
-    sessions = session_factory(engine)
+    sessions = session_factory(engine, Keys(new_data_key()))
     async with sessions() as s, s.begin():
         await _ticket(s, "TPPO-AAAAAA")
         await audit.record(s, NOW, SITI, "view", ticket_ref="TPPO-AAAAAA")
@@ -70,7 +71,7 @@ async def test_audit_rows_cannot_be_changed_or_deleted(engine: AsyncEngine, tabl
 
 
 async def test_history_and_counts(engine: AsyncEngine) -> None:
-    sessions = session_factory(engine)
+    sessions = session_factory(engine, Keys(new_data_key()))
     async with sessions() as s, s.begin():
         for n in range(5):
             await audit.record(
@@ -96,7 +97,7 @@ async def test_history_and_counts(engine: AsyncEngine) -> None:
 
 
 async def test_the_staff_register(engine: AsyncEngine) -> None:
-    sessions = session_factory(engine)
+    sessions = session_factory(engine, Keys(new_data_key()))
     async with sessions() as s, s.begin():
         assert await staff.add(s, SITI, NOW) == "added"
         assert await staff.add(s, ANI, NOW) == "added"
@@ -115,7 +116,7 @@ async def test_the_staff_register(engine: AsyncEngine) -> None:
 
 
 async def test_the_roster_counts_registered_staff_only(engine: AsyncEngine) -> None:
-    sessions = session_factory(engine)
+    sessions = session_factory(engine, Keys(new_data_key()))
     shifts = parse_roster(
         "user_id,day,start,end,role\n101,mon,08:00,20:00,primary\n"
         "102,daily,00:00,00:00,primary\n103,daily,00:00,00:00,backup\n"
@@ -140,7 +141,7 @@ async def test_the_roster_counts_registered_staff_only(engine: AsyncEngine) -> N
 
 
 async def test_triage_state_lists_and_statistics_input(engine: AsyncEngine) -> None:
-    sessions = session_factory(engine)
+    sessions = session_factory(engine, Keys(new_data_key()))
     async with sessions() as s, s.begin():
         await _ticket(s, "TPPO-000001", 0)
         await _ticket(s, "TPPO-000002", 1, victim_age="13_17")
@@ -184,7 +185,7 @@ async def test_triage_state_lists_and_statistics_input(engine: AsyncEngine) -> N
 
 
 async def test_notes_referrals_and_digest_lines(engine: AsyncEngine) -> None:
-    sessions = session_factory(engine)
+    sessions = session_factory(engine, Keys(new_data_key()))
     async with sessions() as s, s.begin():
         for n in range(4):
             await referrals.add_note(s, "TPPO-AAAAAA", NOW + timedelta(minutes=n), 101, f"n{n}")
@@ -221,7 +222,7 @@ async def test_notes_referrals_and_digest_lines(engine: AsyncEngine) -> None:
 
 
 async def test_group_load_and_superseded_card_edits(engine: AsyncEngine) -> None:
-    sessions = session_factory(engine)
+    sessions = session_factory(engine, Keys(new_data_key()))
 
     def row(method: str, group: bool = True, ref: str | None = "TPPO-AAAAAA") -> NewMessage:
         return NewMessage("g" if group else "p", group, method, b"x", ticket_ref=ref)

@@ -17,6 +17,7 @@ from flows.triage.events import (
     Denied,
     DutyShown,
     DutyTaken,
+    HoldSet,
     Listed,
     NoteAdded,
     NotFound,
@@ -117,6 +118,23 @@ def _view(result: TicketView, catalog: Catalog, zone: tzinfo) -> Reply:
     return Reply(views.ticket_view(result, catalog, zone), keyboard)
 
 
+def _hold_text(result: HoldSet) -> Text:
+    ref = result.reference
+    if result.hold:
+        if result.already:
+            return t("⚖️ {reference} is already on legal hold.", reference=ref)
+        return t(
+            "⚖️ {reference} is on legal hold: its content is kept after closing until /lepas.",
+            reference=ref,
+        )
+    if result.already:
+        return t("{reference} is not on legal hold.", reference=ref)
+    return t(
+        "⚖️ The legal hold on {reference} is lifted: its content is deleted as usual after closing.",
+        reference=ref,
+    )
+
+
 def answer(
     event: Answered, catalog: Catalog, zone: tzinfo, group_link: str | None = None
 ) -> tuple[Reply, ...]:
@@ -147,6 +165,8 @@ def answer(
         return say(_relayed(result))
     if isinstance(result, NoteAdded):
         return say(t("📝 Note added to {reference}.", reference=result.reference))
+    if isinstance(result, HoldSet):
+        return say(_hold_text(result))
     if isinstance(result, CardPosted):
         return say(
             t("📋 The card of {reference} is already in the group.", reference=result.reference)

@@ -44,6 +44,9 @@ def reply_hint(reference: str) -> Msg:
     )
 
 
+HOLD_COORDINATORS_ONLY = t("Only coordinators can put a legal hold on a ticket or lift it.")
+
+
 NOTHING_TO_CANCEL = t("Nothing to cancel.")
 NOTE_CANCELLED = t("Note cancelled.")
 DISMISSED = t("Closed without changes.")
@@ -61,6 +64,7 @@ HELP = t(
     "/piket [ambil [2h]]: who is on duty; take duty now\n"
     "/statistik: this week and this month in numbers\n"
     "/staf [tambah USER_ID NAME [koordinator] | hapus USER_ID]: the staff register\n"
+    "/tahan REF, /lepas REF: legal hold on or off (coordinators): content kept after closing\n"
     "REF is a ticket reference such as TPPO-7KQ2XM (or just 7KQ2XM)."
 )
 
@@ -75,6 +79,8 @@ _USAGES = {
     "tanpa_respons|selesai]]",
     "tutup": "/tutup TPPO-XXXXXX [selesai|bukan_tppo|duplikat|tanpa_kontak|spam]",
     "buka": "/buka TPPO-XXXXXX",
+    "tahan": "/tahan TPPO-XXXXXX",
+    "lepas": "/lepas TPPO-XXXXXX",
     "piket": "/piket [ambil [2h|30m]]",
     "staf": "/staf [tambah USER_ID NAME [koordinator] | hapus USER_ID]",
 }

@@ -13,8 +13,15 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Conversation
+from storage.sealing import Unreadable, open_json, seal_json
 
 S = TypeVar("S")
+TABLE = "conversations"
+
+
+def _row_key(flow: str, key: str) -> str:
+    # Associated data: the row's primary key, so that a state moved to another row will not open.
+    return f"{flow}/{key}"
 
 
 class StateCodec(Protocol[S]):
@@ -39,18 +46,24 @@ async def load(session: AsyncSession, flow: StateCodec[S], key: str) -> S | None
     data = await session.scalar(
         select(Conversation.state).where(Conversation.flow == flow.name, Conversation.key == key)
     )
-    return None if data is None else flow.load(data)
+    if data is None:
+        return None
+    try:
+        return flow.load(open_json(session, TABLE, _row_key(flow.name, key), data))
+    except Unreadable:
+        return None  # sealed under a key no longer in the ring: the draft starts over
 
 
 async def save(
     session: AsyncSession, flow: StateCodec[S], key: str, state: S, now: datetime
 ) -> None:
     """Insert or replace the state of `flow` for `key`."""
+    sealed = seal_json(session, TABLE, _row_key(flow.name, key), flow.dump(state))
     row = await session.get(Conversation, (flow.name, key))
     if row is None:
-        session.add(Conversation(flow=flow.name, key=key, state=flow.dump(state), updated_at=now))
+        session.add(Conversation(flow=flow.name, key=key, state=sealed, updated_at=now))
     else:
-        row.state = flow.dump(state)
+        row.state = sealed
         row.updated_at = now
 
 

@@ -16,6 +16,10 @@ from sqlalchemy.orm import aliased
 from storage.models import FORGOTTEN, InboxUpdate
 from storage.repos.pipeline import outbox
 from storage.repos.pipeline.outbox import NewMessage
+from storage.sealing import Unreadable, open_text, seal_text
+
+# The raw update names its sender: sealed, with the update id as associated data, until handled.
+INBOX = "inbox"
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,7 @@ class ClaimedUpdate:
     chat_key: str
     payload: dict[str, Any]
     attempts: int
+    received_at: datetime | None = None
 
 
 def _dialect(session: AsyncSession) -> str:
@@ -56,7 +61,7 @@ async def add(session: AsyncSession, updates: Sequence[NewUpdate], now: datetime
         {
             "update_id": u.update_id,
             "chat_key": u.chat_key,
-            "payload": u.payload,
+            "payload": seal_text(session, INBOX, str(u.update_id), u.payload),
             "status": "pending",
             "attempts": 0,
             "received_at": now,
@@ -110,7 +115,12 @@ async def claim_batch(
     heads = list(await session.scalars(stmt))
     rows = heads + (await _runs(session, heads, now, run, below) if run > 1 else [])
     rows.sort(key=lambda r: r.update_id)
-    return [ClaimedUpdate(r.update_id, r.chat_key, _payload(r.payload), r.attempts) for r in rows]
+    return [
+        ClaimedUpdate(
+            r.update_id, r.chat_key, _payload(session, r.update_id, r.payload), r.attempts
+        )
+        for r in rows
+    ]
 
 
 async def _runs(
@@ -167,10 +177,10 @@ async def highest(session: AsyncSession) -> int | None:
     return value
 
 
-def _payload(text: str | None) -> dict[str, Any]:
+def _payload(session: AsyncSession, update_id: int, stored: str | None) -> dict[str, Any]:
     try:
-        payload = json.loads(text or "{}")
-    except ValueError:
+        payload = json.loads(open_text(session, INBOX, str(update_id), stored or "{}"))
+    except (ValueError, Unreadable):
         return {}
     return payload if isinstance(payload, dict) else {}
 

@@ -10,13 +10,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from flows.domain.referral import Agency, Outcome, Referral
 from flows.domain.triage import Note
 from storage.models import ReferralRow, TicketNote
+from storage.sealing import open_text, seal_text
+
+# Notes are sealed with their ticket's reference as associated data (known before insert).
+NOTES = "ticket_notes"
 
 
 async def add_note(
     session: AsyncSession, reference: str, at: datetime, author: int, text: str
 ) -> int:
     """Store an internal note; its id."""
-    row = TicketNote(ticket_ref=reference, at=at, author=author, text=text)
+    row = TicketNote(
+        ticket_ref=reference, at=at, author=author, text=seal_text(session, NOTES, reference, text)
+    )
     session.add(row)
     await session.flush()
     return row.id
@@ -31,7 +37,11 @@ async def notes(session: AsyncSession, reference: str, limit: int) -> tuple[list
             .order_by(TicketNote.id.desc())
         )
     )
-    return [Note(r.at, r.author, r.text) for r in reversed(rows[:limit])], len(rows)
+    found = [
+        Note(r.at, r.author, open_text(session, NOTES, r.ticket_ref, r.text))
+        for r in reversed(rows[:limit])
+    ]
+    return found, len(rows)
 
 
 def _referral(row: ReferralRow) -> Referral:

@@ -16,17 +16,25 @@ from flows.domain.triage import ListScope
 from storage.errors import StorageError
 from storage.models import Ticket as TicketRow
 from storage.models import TicketEvent
+from storage.sealing import open_json, seal_json
+
+# The report is sealed with the reference as associated data: it is fixed before the row's id.
+TABLE = "tickets"
 
 
 class ReferenceExhausted(StorageError):
     """No free reference was found (practically impossible: 32^6 references)."""
 
 
-def _to_ticket(row: TicketRow) -> Ticket:
+def _report(session: AsyncSession, row: TicketRow) -> Report:
+    return report_from_dict(open_json(session, TABLE, row.reference, row.report))
+
+
+def _to_ticket(session: AsyncSession, row: TicketRow) -> Ticket:
     return Ticket(
         reference=row.reference,
         status=TicketStatus(row.status),
-        report=report_from_dict(row.report),
+        report=_report(session, row),
         created_at=row.created_at,
         ack_due_at=row.ack_due_at,
         closed_reason=row.closed_reason,
@@ -61,14 +69,14 @@ async def create(
         urgent=report.urgent,
         child=report.child,
         in_malaysia=report.in_malaysia,
-        report=report_to_dict(report),
+        report=seal_json(session, TABLE, reference, report_to_dict(report)),
         created_at=now,
         ack_due_at=ack_due_at,
     )
     session.add(row)
     await session.flush()
     await add_event(session, row.id, now, "created", "reporter", {})
-    return _to_ticket(row)
+    return _to_ticket(session, row)
 
 
 async def update_report(
@@ -82,13 +90,13 @@ async def update_report(
     row = await session.scalar(select(TicketRow).where(TicketRow.reference == reference))
     if row is None:
         return None
-    before = report_to_dict(report_from_dict(row.report))
+    before = report_to_dict(_report(session, row))
     changed = sorted(k for k, v in report_to_dict(report).items() if before.get(k) != v)
-    row.report = report_to_dict(report)
+    row.report = seal_json(session, TABLE, reference, report_to_dict(report))
     row.urgent, row.child, row.in_malaysia = report.urgent, report.child, report.in_malaysia
     await add_event(session, row.id, now, "report_added", actor, {"fields": changed})
     await session.flush()
-    return _to_ticket(row)
+    return _to_ticket(session, row)
 
 
 async def add_event(
@@ -106,7 +114,7 @@ async def get(session: AsyncSession, reference: str, *, for_update: bool = False
     if for_update and session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update()
     row = await session.scalar(stmt)
-    return None if row is None else _to_ticket(row)
+    return None if row is None else _to_ticket(session, row)
 
 
 async def save_triage(session: AsyncSession, ticket: Ticket) -> None:
@@ -161,7 +169,7 @@ async def listing(
         ]
     )
     rows = await session.scalars(select(TicketRow).where(*wheres).order_by(*order).limit(limit))
-    return [_to_ticket(r) for r in rows], total
+    return [_to_ticket(session, r) for r in rows], total
 
 
 async def filed_since(session: AsyncSession, start: datetime) -> list[Ticket]:
@@ -169,4 +177,4 @@ async def filed_since(session: AsyncSession, start: datetime) -> list[Ticket]:
     rows = await session.scalars(
         select(TicketRow).where(TicketRow.created_at >= start).order_by(TicketRow.created_at)
     )
-    return [_to_ticket(r) for r in rows]
+    return [_to_ticket(session, r) for r in rows]
