@@ -16,8 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.infra.clock import Clock
 from bot.infra.settings import Settings
-from flows.domain.roster import Problem, RosterError, Shift, parse_roster
-from flows.domain.staff import Role, StaffMember, clean_name, valid_user_id
+from flows.domain.duty.roster import Problem, RosterError, Shift, parse_roster
+from flows.domain.duty.staff import Role, StaffMember, clean_name, valid_user_id
 from storage.db import Database, upgrade
 from storage.repos.triage import audit, roster, staff
 

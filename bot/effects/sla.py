@@ -31,7 +31,7 @@ from bot.effects.tickets import (
 from bot.runtime.timers import Fired, TimerLoop
 from bot.telegram.outgoing import Outgoing
 from flows.domain.catalog import Catalog
-from flows.domain.sla import Step, following, latest_due, rank
+from flows.domain.duty.sla import Step, following, latest_due, rank
 from flows.domain.ticket import Ticket, TicketStatus
 from flows.triage.callbacks import Code
 from flows.triage.render import notices

@@ -13,7 +13,7 @@ from bot.infra.settings import Settings
 from bot.telegram.group import StaffGroup
 from bot.telegram.updates import Inbound
 from flows.core import Event, Place
-from flows.domain.roster import Override
+from flows.domain.duty.roster import Override
 from flows.domain.stats import compute, month_start, week_start
 from flows.triage.effects import (
     AddStaff,

@@ -24,8 +24,8 @@ from bot.telegram.outgoing import Outgoing
 from flows.core import Text
 from flows.domain.card import Staffing
 from flows.domain.catalog import Catalog
-from flows.domain.routing import route
-from flows.domain.sla import Step, due
+from flows.domain.duty.routing import route
+from flows.domain.duty.sla import Step, due
 from flows.domain.ticket import Ticket
 from flows.triage.render import notices
 from flows.triage.render.keyboards import card_keyboard, private_keyboard

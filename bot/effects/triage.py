@@ -21,7 +21,7 @@ from bot.telegram.group import StaffGroup
 from bot.telegram.outgoing import Outgoing
 from flows.domain.card import Staffing
 from flows.domain.catalog import Catalog
-from flows.domain.staff import StaffMember
+from flows.domain.duty.staff import StaffMember
 from flows.domain.triage import (
     Action,
     Assign,

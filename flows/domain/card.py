@@ -14,9 +14,9 @@ from datetime import datetime, tzinfo
 
 from flows.core import Join, Msg, Raw, Text, t, tn
 from flows.domain.catalog import PLACE_LISTS, Catalog, option_text
+from flows.domain.duty.sla import Step
 from flows.domain.referral import OUTCOME_LABELS, Referral, agency_name
 from flows.domain.report import STORY_LIMIT, Attachment, Report
-from flows.domain.sla import Step
 from flows.domain.ticket import Ticket, TicketStatus
 from flows.domain.triage import close_label
 

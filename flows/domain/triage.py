@@ -14,8 +14,8 @@ from enum import StrEnum
 from typing import Any
 
 from flows.core import Text, t
+from flows.domain.duty.staff import StaffMember
 from flows.domain.referral import Agency, Outcome
-from flows.domain.staff import StaffMember
 from flows.domain.ticket import Ticket, TicketStatus
 
 

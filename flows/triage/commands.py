@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from flows.domain.duty.staff import Role, StaffMember, clean_name, valid_user_id
 from flows.domain.referral import AGENCY_WORDS, OUTCOME_WORDS, Agency, Outcome
-from flows.domain.staff import Role, StaffMember, clean_name, valid_user_id
 from flows.domain.triage import CLOSE_WORDS, CloseReason, ListScope
 
 # Every name a command goes by, to its Indonesian name.

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flows.core import Effect
-from flows.domain.staff import StaffMember
+from flows.domain.duty.staff import StaffMember
 from flows.domain.triage import Action, ListScope
 
 

@@ -12,9 +12,9 @@ from datetime import datetime
 
 from flows.core import Event
 from flows.domain.card import Staffing
+from flows.domain.duty.roster import Duty
+from flows.domain.duty.staff import StaffMember
 from flows.domain.referral import Agency, Referral
-from flows.domain.roster import Duty
-from flows.domain.staff import StaffMember
 from flows.domain.stats import Stats
 from flows.domain.ticket import Ticket
 from flows.domain.triage import Action, HistoryEntry, ListScope, Note, Refusal

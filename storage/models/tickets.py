@@ -38,7 +38,7 @@ class Ticket(Base):
     ack_due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closed_reason: Mapped[str | None] = mapped_column(Text)
     # Triage (staff user ids, never a reporter's): who holds it, first acknowledgment, closing,
-    # and where it was routed and how far it escalated (flows.domain.routing.Routing as JSON).
+    # and where it was routed and how far it escalated (flows.domain.duty.routing.Routing as JSON).
     assignee_id: Mapped[int | None] = mapped_column(BigInteger)
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     acknowledged_by: Mapped[int | None] = mapped_column(BigInteger)

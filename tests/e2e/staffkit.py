@@ -17,8 +17,8 @@ from bot.infra.catalog import load_catalog
 from bot.infra.clock import ManualClock
 from bot.infra.crypto import Keys
 from bot.infra.settings import Settings, reveal
-from flows.domain.roster import parse_roster
-from flows.domain.staff import Role, StaffMember
+from flows.domain.duty.roster import parse_roster
+from flows.domain.duty.staff import Role, StaffMember
 from flows.domain.ticket import REFERENCE_PATTERN
 from flows.intake import Answers, IntakeFlow, IntakeState, Node
 from storage.db import Database

@@ -17,12 +17,12 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.infra.crypto import Keys, new_data_key
+from flows.domain.duty.roster import Duty, Override, parse_roster
+from flows.domain.duty.routing import Routing
+from flows.domain.duty.sla import Step
+from flows.domain.duty.staff import Role, StaffMember
 from flows.domain.referral import Agency, Outcome
 from flows.domain.report import Report
-from flows.domain.roster import Duty, Override, parse_roster
-from flows.domain.routing import Routing
-from flows.domain.sla import Step
-from flows.domain.staff import Role, StaffMember
 from flows.domain.ticket import TicketStatus
 from flows.domain.triage import ListScope
 from storage.db import session_factory

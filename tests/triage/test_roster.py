@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from flows.domain.roster import (
+from flows.domain.duty.roster import (
     Duty,
     DutyRole,
     Override,

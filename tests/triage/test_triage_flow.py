@@ -8,8 +8,8 @@ import pytest
 
 from bot.infra.i18n import Translator
 from flows.core import ButtonEvent, CommandEvent, MediaEvent, Place, TextEvent
+from flows.domain.duty.staff import Role, StaffMember
 from flows.domain.referral import Agency, Outcome
-from flows.domain.staff import Role, StaffMember
 from flows.domain.triage import Claim, Close, CloseReason, ListScope, RecordOutcome, Refer, Reopen
 from flows.triage import TriageFlow, TriageState, Who
 from flows.triage.callbacks import Code, Press, encode, is_triage, parse

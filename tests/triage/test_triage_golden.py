@@ -12,10 +12,10 @@ from bot.infra.i18n import Translator
 from flows.core import CommandEvent, Keyboard
 from flows.domain.card import Staffing, ticket_card
 from flows.domain.catalog import Catalog
+from flows.domain.duty.roster import Duty
+from flows.domain.duty.routing import Routing
+from flows.domain.duty.sla import Step
 from flows.domain.referral import Agency, Outcome, Referral
-from flows.domain.roster import Duty
-from flows.domain.routing import Routing
-from flows.domain.sla import Step
 from flows.domain.stats import compute
 from flows.domain.ticket import TicketStatus
 from flows.domain.triage import (

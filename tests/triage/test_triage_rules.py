@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from flows.domain.duty.roster import Duty
+from flows.domain.duty.routing import Routing, route, routing_from_dict, routing_to_dict
+from flows.domain.duty.sla import Step, due, following, latest_due
+from flows.domain.duty.staff import Role, StaffMember, clean_name
 from flows.domain.referral import Agency, Outcome
 from flows.domain.report import Report
-from flows.domain.roster import Duty
-from flows.domain.routing import Routing, route, routing_from_dict, routing_to_dict
-from flows.domain.sla import Step, due, following, latest_due
-from flows.domain.staff import Role, StaffMember, clean_name
 from flows.domain.stats import compute, month_start, percentile, week_start
 from flows.domain.ticket import Ticket, TicketStatus
 from flows.domain.triage import (

@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 
 from bot.infra.i18n import Translator
 from flows.core import Event, Reply, Text, Transition
+from flows.domain.duty.routing import Routing
+from flows.domain.duty.staff import Role, StaffMember
 from flows.domain.report import Report
-from flows.domain.routing import Routing
-from flows.domain.staff import Role, StaffMember
 from flows.domain.ticket import Ticket, TicketStatus
 from flows.triage import StaffEvent, TriageFlow, TriageState
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from flows.core import Button, Keyboard, Raw, Text
+from flows.domain.duty.staff import StaffMember
 from flows.domain.referral import OUTCOME_LABELS, Agency, Outcome, Referral, agency_name
-from flows.domain.staff import StaffMember
 from flows.domain.ticket import Ticket, TicketStatus
 from flows.domain.triage import CLOSE_LABELS, CloseReason
 from flows.triage.callbacks import Code, encode

@@ -8,10 +8,10 @@ from datetime import datetime, tzinfo
 from flows.core import Join, Msg, Raw, Text, t, tn
 from flows.domain.card import CONFIDENTIAL, STATUS_LABELS, Staffing, status_text, ticket_card
 from flows.domain.catalog import Catalog, option_text
+from flows.domain.duty.roster import Duty
+from flows.domain.duty.sla import Step
+from flows.domain.duty.staff import StaffMember
 from flows.domain.referral import AGENCY_WORDS, OUTCOME_LABELS, Outcome, agency_name
-from flows.domain.roster import Duty
-from flows.domain.sla import Step
-from flows.domain.staff import StaffMember
 from flows.domain.stats import Stats, Timing
 from flows.domain.ticket import Ticket
 from flows.domain.triage import ListScope, close_label

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from flows.domain.staff import StaffMember
+from flows.domain.duty.staff import StaffMember
 from flows.domain.triage import HistoryEntry
 from storage.models import AuditEntry
 

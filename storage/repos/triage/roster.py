@@ -8,7 +8,7 @@ from datetime import datetime, time, tzinfo
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from flows.domain.roster import Duty, DutyRole, Override, Shift, next_change, on_duty
+from flows.domain.duty.roster import Duty, DutyRole, Override, Shift, next_change, on_duty
 from storage.models import DutyOverride, RosterShift, Staff
 
 

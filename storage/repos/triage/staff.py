@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from flows.domain.staff import Role, StaffMember
+from flows.domain.duty.staff import Role, StaffMember
 from storage.models import Staff
 
 

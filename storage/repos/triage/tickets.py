@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from flows.domain.duty.routing import routing_from_dict, routing_to_dict
 from flows.domain.report import Report, report_from_dict, report_to_dict
-from flows.domain.routing import routing_from_dict, routing_to_dict
 from flows.domain.ticket import Ticket, TicketStatus
 from flows.domain.triage import ListScope
 from storage.errors import StorageError

@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
 from flows.core.errors import FlowError
-from flows.domain.staff import valid_user_id
+from flows.domain.duty.staff import valid_user_id
 
 COLUMNS = ("user_id", "day", "start", "end", "role")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -6,8 +6,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from flows.domain.roster import Duty
-from flows.domain.sla import Step, rank
+from flows.domain.duty.roster import Duty
+from flows.domain.duty.sla import Step, rank
 
 
 @dataclass(frozen=True)
