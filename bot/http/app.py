@@ -1,4 +1,4 @@
-"""The FastAPI application: Telegram webhook, health and readiness."""
+"""The FastAPI application: Telegram webhook, health, readiness and metrics."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from bot.http.metrics import add_metrics_route
 from bot.infra.settings import Settings, reveal
 from bot.runtime.services import Services
 from storage.errors import DatabaseUnavailable
@@ -86,6 +87,12 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
 
     @app.post("/telegram/webhook")
     async def telegram_webhook(request: Request) -> JSONResponse:
+        response = await webhook(request)
+        if response.status_code != 200:
+            request.app.state.services.metrics.rejected.labels(str(response.status_code)).inc()
+        return response
+
+    async def webhook(request: Request) -> JSONResponse:
         if not _secret_ok(settings, request.headers.get(SECRET_HEADER)):
             return _error(403, "forbidden")
         declared = request.headers.get("content-length")
@@ -116,4 +123,5 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
             return JSONResponse({"status": "unavailable", "problems": problems}, status_code=503)
         return JSONResponse({"status": "ready"})
 
+    add_metrics_route(app, settings)
     return app

@@ -109,6 +109,8 @@ class Settings(BaseSettings):
     CATALOG_FILE: Path | None = None
     LOG_LEVEL: str = "INFO"
     MAX_ATTEMPTS: int = 5
+    # Set: /metrics answers only `Authorization: Bearer <token>` (ticket counts are sensitive).
+    METRICS_TOKEN: SecretStr | None = None
 
     @field_validator("DATABASE_URL")
     @classmethod

@@ -23,6 +23,9 @@ from bot.infra.clock import Clock
 from bot.infra.crypto import Keys
 from bot.infra.i18n import Translator
 from bot.infra.settings import Settings, reveal
+from bot.metrics import Metrics
+from bot.metrics.case import case_source
+from bot.metrics.scrape import Source
 from bot.runtime.aio import wait_for_event
 from bot.runtime.dispatch import Dispatcher
 from bot.runtime.handler import UpdateHandler
@@ -80,6 +83,9 @@ class Services:
     telegram: TelegramSetup
     group: StaffGroup
     budget: SendBudget | None = None
+    metrics: Metrics = field(default_factory=Metrics)
+    # Families read from the database at each scrape, beside the pipeline's and the tickets'.
+    metric_sources: list[Source] = field(default_factory=lambda: [case_source])
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
@@ -88,6 +94,7 @@ class Services:
         """Wire everything from `settings` (nothing starts yet); `clock` is the one clock."""
         settings.require_for_run()
         clock = clock or Clock()
+        metrics = Metrics()  # this app's own registry: never the process-wide default
         keys = Keys(reveal(settings.DATA_KEY))
         db = Database(settings.DATABASE_URL)
         translator = Translator()
@@ -95,8 +102,8 @@ class Services:
         outgoing = Outgoing(keys, translator)
         bot = make_bot(settings)
         budget = shared_budget(settings, db, clock)
-        transport = TelegramTransport(bot, budget=budget)
-        dispatcher = Dispatcher(db, {"telegram": transport}, outgoing, clock=clock)
+        transport = TelegramTransport(bot, budget=budget, on_throttled=metrics.throttled.inc)
+        dispatcher = Dispatcher(db, {"telegram": transport}, outgoing, clock=clock, metrics=metrics)
         intake = IntakeFlow(
             catalog, default_locale=settings.DEFAULT_LOCALE, locales=translator.locales
         )
@@ -130,7 +137,7 @@ class Services:
             refuse_press=NOT_STAFF,
             priority_flows=frozenset({triage.name}),
         )
-        writer = InboxWriter(db, keys, clock=clock, outgoing=outgoing)
+        writer = InboxWriter(db, keys, clock=clock, outgoing=outgoing, metrics=metrics)
         timer_loop = TimerLoop(db, clock=clock, on_commit=dispatcher.wake)
         Escalation(announcer, catalog, outgoing, settings.DEFAULT_LOCALE, settings.zone).register(
             timer_loop
@@ -146,6 +153,7 @@ class Services:
                 max_attempts=settings.MAX_ATTEMPTS,
                 default_locale=settings.DEFAULT_LOCALE,
                 clock=clock,
+                metrics=metrics,
             )
             for _ in range(1 if is_sqlite(settings.DATABASE_URL) else 4)
         ]
@@ -170,6 +178,7 @@ class Services:
             telegram,
             group,
             budget,
+            metrics,
         )
 
     def _spawn(self, name: str, run: Callable[[asyncio.Event], Coroutine[Any, Any, None]]) -> None:
