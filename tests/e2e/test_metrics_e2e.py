@@ -9,10 +9,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from prometheus_client.parser import text_string_to_metric_families
 
 from bot.http.app import SECRET_HEADER
 from tests.e2e.harness import make_settings, running_app
+from tests.e2e.metricskit import Samples, scrape, value
 from tests.e2e.staffkit import (
     ORDINARY,
     SITI,
@@ -25,27 +25,6 @@ from tests.e2e.staffkit import (
 )
 from tests.e2e.test_triage_commands_e2e import press
 from tests.fakes import FakeBotApi
-
-Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
-
-
-async def scrape(url: str, **headers: str) -> tuple[int, Samples]:
-    """Every sample of one scrape, by name and sorted labels."""
-    async with httpx.AsyncClient() as client:
-        response = await client.get(f"{url}/metrics", headers=headers)
-    if response.status_code != 200:
-        return response.status_code, {}
-    assert response.headers["content-type"].startswith("text/plain")
-    samples: Samples = {}
-    for family in text_string_to_metric_families(response.text):
-        for sample in family.samples:
-            samples[(sample.name, tuple(sorted(sample.labels.items())))] = sample.value
-    return 200, samples
-
-
-def value(samples: Samples, name: str, **labels: str) -> float:
-    return samples[(name, tuple(sorted(labels.items())))]
-
 
 PENDING = ("lapor_outbox_messages", (("channel", "telegram"), ("status", "pending")))
 
