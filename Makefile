@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo run test lint typecheck pytest chaos i18n bench clean
+.PHONY: demo run test lint typecheck pytest chaos fuzz i18n bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,12 @@ CHAOS_REPEAT ?= 5
 CHAOS_SCALE ?= 2
 chaos: $(STAMP)
 	CHAOS_REPEAT=$(CHAOS_REPEAT) CHAOS_SCALE=$(CHAOS_SCALE) $(BIN)/pytest -q -m chaos
+
+# The webhook fuzzing of `make test` (tests/fuzz), with many more examples: for nights.
+# FUZZ_PROFILE=ci runs the bounded one. Set TEST_DATABASE_URL for the PostgreSQL variant.
+FUZZ_PROFILE ?= nightly
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=$(FUZZ_PROFILE) $(BIN)/pytest -q tests/fuzz
 
 i18n: $(STAMP)
 	$(BIN)/python -m bot.dev.i18n_tools update

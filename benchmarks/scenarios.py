@@ -143,6 +143,18 @@ def _cpu_note(label: str, cpu: float, wall: float) -> str:
 
 
 # --------------------------------------------------------------------------- 1: acks per second
+async def _drafts_memory(server: Server, limit: float) -> tuple[int, float, float]:
+    """Wait (up to `limit` s) until no update is pending; (drafts, MiB now, MiB peak)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if not server.query("SELECT count(*) FROM inbox WHERE status = 'pending'")[0][0]:
+            break
+        await asyncio.sleep(1.0)
+    drafts = server.query("SELECT count(*) FROM conversations")[0][0]
+    rss, peak = server.memory()
+    return int(str(drafts)), rss, peak
+
+
 async def ack_throughput(cfg: Config) -> Result:
     """40 keep-alive connections POST distinct `/start` updates; how many 200s per second."""
     first_user, first_update = 700_000_001, 900_000_001
@@ -167,6 +179,9 @@ async def ack_throughput(cfg: Config) -> Result:
             cpu, wall = server.cpu() - cpu0, time.monotonic() - wall0
             done = server.query("SELECT count(*) FROM inbox WHERE status = 'done'")
             messages = sum(1 for c in fake.calls if c.ok and is_send(c.method))
+            # Every sender now has a report in progress once the worker has caught up: the
+            # server's memory then is the figure for that many drafts (their replies queued).
+            drafts, rss, peak = await _drafts_memory(server, cfg.ack_time_limit + 60)
             violations = len(fake.violations)
             failed = sum(1 for c in fake.failed_calls() if c.status != 429)
             server_notes = server.probe_summary() + server.log_summary()
@@ -203,6 +218,8 @@ async def ack_throughput(cfg: Config) -> Result:
         _cpu_note("the server", cpu, wall) + " over warm-up and measurement",
         f"the load generator (its own process) used {result['cpu_seconds']:.1f} s of CPU "
         f"in the measured {measured['elapsed']:.1f} s",
+        f"memory with {drafts} reports in progress (every update handled, replies queued): "
+        f"{rss:.0f} MiB resident, {peak:.0f} MiB at the peak (target < 150 MiB)",
         f"meanwhile the worker handled {done[0][0]} of the {result['warmup']['sent'] + sent} "
         f"updates acknowledged and the dispatcher "
         f"sent {messages} messages ({violations} refused with 429, {failed} other failed calls)",

@@ -68,6 +68,19 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def memory_mb(pid: int) -> tuple[float, float]:
+    """(resident now, resident at its peak) of a running process in MiB (Linux /proc)."""
+    found = {"VmRSS": 0.0, "VmHWM": 0.0}
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            name, _, rest = line.partition(":")
+            if name in found:
+                found[name] = int(rest.split()[0]) / 1024  # kB
+    except OSError:
+        pass
+    return found["VmRSS"], found["VmHWM"]
+
+
 @dataclass
 class Server:
     """A running server: where it listens, its process and its files."""
@@ -112,6 +125,10 @@ class Server:
     def cpu(self) -> float:
         """CPU seconds the server process has used so far."""
         return cpu_seconds(self.pid)
+
+    def memory(self) -> tuple[float, float]:
+        """(resident now, peak) in MiB."""
+        return memory_mb(self.pid)
 
     def query(self, sql: str) -> list[tuple[object, ...]]:
         """Read the server's SQLite database (read-only; WAL lets us read beside it)."""

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.telegram.updates import parse_update, to_event
+from bot.telegram.updates import parse_update, to_event, to_inbound
 from flows.core import ButtonEvent, CommandEvent, MediaEvent, TextEvent
 
 AT = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
@@ -122,3 +122,29 @@ def test_texts_commands_and_buttons_carry_the_client_language() -> None:
     update = parse_update(raw)
     assert update is not None
     assert to_event(update, AT) == ButtonEvent(AT, "1|dg|no", language="ms")
+
+
+def _text_update(chat: dict[str, Any], sender: dict[str, Any]) -> dict[str, Any]:
+    message = {"message_id": 1, "date": 0, "chat": chat, "from": sender, "text": "hi"}
+    return {"update_id": 1, "message": message}
+
+
+@pytest.mark.parametrize(
+    ("chat", "sender"),
+    [
+        ({"id": "8101", "type": "private"}, {"id": 8101, "is_bot": False, "first_name": "A"}),
+        ({"id": 8101.0, "type": "private"}, {"id": 8101, "is_bot": False, "first_name": "A"}),
+        ({"id": 2**70, "type": "private"}, {"id": 2**70, "is_bot": False, "first_name": "A"}),
+        ({"id": True, "type": "private"}, {"id": True, "is_bot": False, "first_name": "A"}),
+        ({"id": 8101, "type": "private"}, {"id": "x", "is_bot": False, "first_name": "A"}),
+        ({"id": 8101, "type": "group"}, {"id": 8101, "is_bot": False, "first_name": "A"}),
+        ({"id": -100123, "type": "private"}, {"id": 8101, "is_bot": False, "first_name": "A"}),
+        ({"id": 8101, "type": "private"}, {"id": 8102, "is_bot": False, "first_name": "A"}),
+    ],
+)
+def test_forged_ids_make_an_update_junk(chat: dict[str, Any], sender: dict[str, Any]) -> None:
+    # Found by tests/fuzz: PTB keeps whatever type it is given, and a reply to a chat id that
+    # is a string failed the update again and again until it was parked.
+    update = parse_update(_text_update(chat, sender))
+    assert update is not None
+    assert to_inbound(update, AT, None) is None

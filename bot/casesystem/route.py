@@ -89,11 +89,15 @@ async def case_events(request: Request) -> JSONResponse:
         if size > MAX_BODY:
             return JSONResponse({"ok": False, "detail": "too large"}, status_code=413)
         chunks.append(chunk)
+    metrics = request.app.state.services.metrics
     try:
         answer = await inbound.handle(b"".join(chunks), request.headers)
     except Exception as exc:  # the database failed: the case system sends it again later
         log.error("case event not applied: %s", describe(exc))
+        metrics.case_rejected.labels("503").inc()
         return JSONResponse({"ok": False, "detail": "try again later"}, status_code=503)
+    if answer.status >= 300:
+        metrics.case_rejected.labels(str(answer.status)).inc()
     return JSONResponse(
         {"ok": answer.status < 300, "detail": answer.detail}, status_code=answer.status
     )

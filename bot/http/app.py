@@ -1,4 +1,4 @@
-"""The FastAPI application: Telegram webhook, health and readiness."""
+"""The FastAPI application: Telegram webhook, health, readiness and metrics."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from bot.casesystem.route import router as case_router
+from bot.http.metrics import add_metrics_route
 from bot.infra.settings import Settings, reveal
 from bot.runtime.services import Services
 from storage.errors import DatabaseUnavailable
@@ -89,6 +90,12 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
 
     @app.post("/telegram/webhook", include_in_schema=False)
     async def telegram_webhook(request: Request) -> JSONResponse:
+        response = await webhook(request)
+        if response.status_code != 200:
+            request.app.state.services.metrics.rejected.labels(str(response.status_code)).inc()
+        return response
+
+    async def webhook(request: Request) -> JSONResponse:
         if not _secret_ok(settings, request.headers.get(SECRET_HEADER)):
             return _error(403, "forbidden")
         declared = request.headers.get("content-length")
@@ -123,4 +130,5 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
             return JSONResponse({"status": "unavailable", "problems": problems}, status_code=503)
         return JSONResponse({"status": "ready"})
 
+    add_metrics_route(app, settings)
     return app

@@ -137,6 +137,8 @@ class Settings(BaseSettings):
     LOG_LEVEL: str = "INFO"
     MAX_ATTEMPTS: int = 5
     RETENTION_DAYS: int = Field(90, ge=1)
+    # Set: /metrics answers only `Authorization: Bearer <token>` (ticket counts are sensitive).
+    METRICS_TOKEN: SecretStr | None = None
 
     @field_validator("DATABASE_URL")
     @classmethod

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.infra.clock import Clock
+from bot.metrics import Metrics
 from bot.runtime.aio import Wakeable, describe
 from bot.runtime.health import Health
 from bot.runtime.outcomes import Failed, Outcome, Retry, Rewrite, Transport
@@ -68,6 +69,7 @@ class Dispatcher(Wakeable):
         concurrency: int = 16,
         max_inflight: int = 16,
         clock: Clock | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self._db = db
         self._transports = dict(transports)
@@ -80,7 +82,7 @@ class Dispatcher(Wakeable):
         self._clock = clock or Clock()
         self._tasks: set[asyncio.Task[None]] = set()
         super().__init__()
-        self._recorder = Recorder(db, outgoing, self._clock, self.health, self.wake)
+        self._recorder = Recorder(db, outgoing, self._clock, self.health, self.wake, metrics)
         self._clock.on_change(self.wake)
 
     @property

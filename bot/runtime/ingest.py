@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.infra.clock import Clock
 from bot.infra.crypto import Keys
+from bot.metrics import Metrics
 from bot.telegram.delivery.clean import clean
 from bot.telegram.outgoing import Outgoing
 from bot.telegram.updates import chat_id_of, private_callback
@@ -37,8 +38,10 @@ class InboxWriter:
         on_commit: Callable[[], None] = lambda: None,
         clock: Clock | None = None,
         outgoing: Outgoing | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self._db = db
+        self._metrics = metrics or Metrics()
         self._keys = keys
         # Answers buttons pressed in private chats as they arrive (see `to_row`).
         self._out = outgoing
@@ -83,9 +86,11 @@ class InboxWriter:
         """Commit `rows` now (used by the poller, which has its own batches)."""
         try:
             async with self._db.transaction(urgent=True) as session:
-                await inbox.add(session, rows, self._clock.now())
+                new = await inbox.add(session, rows, self._clock.now())
         except Exception as exc:
             raise DatabaseUnavailable(type(exc).__name__, data_error=is_data_error(exc)) from exc
+        self._metrics.received.inc(new)
+        self._metrics.duplicates.inc(len(rows) - new)
         self.on_commit()
 
     async def run(self, stop: asyncio.Event) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from datetime import timedelta
 
 from bot.infra.clock import Clock
+from bot.metrics import Metrics
 from bot.runtime.aio import backoff, describe, wait_for_event
 from bot.runtime.health import Health
 from bot.runtime.outcomes import Failed, Outcome, Retry, Rewrite, Sent
@@ -50,8 +51,10 @@ class Recorder:
         clock: Clock,
         health: Mapping[str, Health],
         wake: Callable[[], None],
+        metrics: Metrics | None = None,
     ) -> None:
         self._db = db
+        self._metrics = metrics or Metrics()
         self._out = outgoing
         self._clock = clock
         self.health = health
@@ -69,6 +72,7 @@ class Recorder:
         """Record the outcome, trying again while the database refuses: the call was made, so
         giving up here would send it twice. Only a stop ends the tries (the lease then ends
         with the process, and the row is sent again: at least once, never lost)."""
+        self._metrics.sends.labels(row.channel, type(outcome).__name__.lower()).inc()
         attempt = 0
         while True:
             try:

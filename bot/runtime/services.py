@@ -31,6 +31,9 @@ from bot.infra.clock import Clock
 from bot.infra.crypto import Keys
 from bot.infra.i18n import Translator
 from bot.infra.settings import Settings, reveal
+from bot.metrics import Metrics
+from bot.metrics.case import case_source
+from bot.metrics.scrape import Source
 from bot.runtime.aio import wait_for_event
 from bot.runtime.dispatch import Dispatcher
 from bot.runtime.handler import UpdateHandler
@@ -91,6 +94,9 @@ class Services:
     budget: SendBudget | None = None
     case_dispatcher: CaseDispatcher | None = None  # set when CASE_WEBHOOK_URL is
     case_inbound: CaseInbound | None = None  # set when CASE_INBOUND_SECRET is
+    metrics: Metrics = field(default_factory=Metrics)
+    # Families read from the database at each scrape, beside the pipeline's and the tickets'.
+    metric_sources: list[Source] = field(default_factory=lambda: [case_source])
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
@@ -99,6 +105,7 @@ class Services:
         """Wire everything from `settings` (nothing starts yet); `clock` is the one clock."""
         settings.require_for_run()
         clock = clock or Clock()
+        metrics = Metrics()  # this app's own registry: never the process-wide default
         keys = Keys(reveal(settings.DATA_KEY), settings.old_data_keys())
         db = Database(settings.DATABASE_URL, sealer=keys)
         translator = Translator()
@@ -112,8 +119,9 @@ class Services:
             budget=budget,
             evidence=EvidenceSender(bot, db, clock),
             lanes={evidence_lane(group_key): group_key},
+            on_throttled=metrics.throttled.inc,
         )
-        dispatcher = Dispatcher(db, {"telegram": transport}, outgoing, clock=clock)
+        dispatcher = Dispatcher(db, {"telegram": transport}, outgoing, clock=clock, metrics=metrics)
         intake = IntakeFlow(
             catalog, default_locale=settings.DEFAULT_LOCALE, locales=translator.locales
         )
@@ -157,7 +165,7 @@ class Services:
             limiter=limiter,
             limited_flows=frozenset({intake.name}),
         )
-        writer = InboxWriter(db, keys, clock=clock, outgoing=outgoing)
+        writer = InboxWriter(db, keys, clock=clock, outgoing=outgoing, metrics=metrics)
         timer_loop = TimerLoop(db, clock=clock, on_commit=dispatcher.wake)
         Escalation(announcer, catalog, outgoing, settings.DEFAULT_LOCALE, settings.zone).register(
             timer_loop
@@ -186,6 +194,7 @@ class Services:
                 default_locale=settings.DEFAULT_LOCALE,
                 clock=clock,
                 after=case.events.touched if case.events.enabled else None,
+                metrics=metrics,
             )
             for _ in range(1 if is_sqlite(settings.DATABASE_URL) else 4)
         ]
@@ -212,6 +221,7 @@ class Services:
             budget,
             case.dispatcher,
             case.inbound,
+            metrics,
         )
 
     def _spawn(self, name: str, run: Callable[[asyncio.Event], Coroutine[Any, Any, None]]) -> None:

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.infra.clock import Clock
+from bot.metrics import Metrics
 from bot.runtime.aio import Wakeable, backoff, describe
 from bot.runtime.handler import UpdateHandler
 from bot.runtime.reorder import ReorderWindow
@@ -51,10 +52,12 @@ class Worker(Wakeable):
         flooded: Callable[[], bool] = lambda: False,
         clock: Clock | None = None,
         after: AfterUpdate | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self._db = db
         self._after = after
         self._handler = handler
+        self._metrics = metrics or Metrics()
         self._on_commit = on_commit
         self._max_attempts = max_attempts
         self._batch = batch
@@ -104,15 +107,21 @@ class Worker(Wakeable):
             limit = max(FLOOD_BATCH, self._batch) if self._flooded() else self._batch
             items = await inbox.claim_batch(session, now, limit, run=self._run, below=below)
             failed: set[str] = set()
+            processed = 0
             for item in items:
                 if item.chat_key in failed:
                     continue  # its chat's earlier update failed: it waits for that one
                 references = await self._process(session, item, now)
                 if references is None:
                     failed.add(item.chat_key)
-                elif references:
+                    continue
+                processed += 1
+                if references:
                     touched.append((item.update_id, references))
-        # Logged only once committed: a log line never names a ticket that does not exist.
+        # Logged and counted only once committed: a log line never names a ticket that does
+        # not exist.
+        self._metrics.processed.inc(processed)
+        self._metrics.failed.inc(len(failed))
         for update_id, references in touched:
             log.info("update %d processed: ticket %s", update_id, ", ".join(references))
         if items:
@@ -162,5 +171,7 @@ class Worker(Wakeable):
         retry_in = None if park else timedelta(seconds=max(backoff(attempt, cap=60.0), 0.5))
         chat_id = chat_id_of(item.payload) if park else None
         await inbox.mark_failed(session, item.update_id, now, type(exc).__name__, retry_in)
+        if park:
+            self._metrics.parked.inc()  # counted before the commit: a rare overcount on a crash
         if chat_id is not None and chat_id > 0:
             await outbox.add(session, [self._handler.apology(chat_id, self._locale)], now)

@@ -191,11 +191,24 @@ def _place(chat_type: str, chat_id: int, staff_chat_id: int | None) -> Place:
     return Place.STAFF_GROUP if chat_id == staff_chat_id else Place.OTHER_GROUP
 
 
+def is_id(value: object) -> bool:
+    """A Telegram id: an int (not a bool) of at most 52 significant bits, as Telegram's are.
+
+    PTB does not check types, so a forged update may carry a string, a float or a huge int
+    where an id belongs; such an update is junk, not something to answer.
+    """
+    return isinstance(value, int) and not isinstance(value, bool) and abs(value) < 2**53
+
+
 def to_inbound(update: Update, at: datetime, staff_chat_id: int | None) -> Inbound | None:
     """The engine's view of `update`, or None when it carries nothing for us."""
     chat, user = update.effective_chat, update.effective_user
-    if chat is None:
+    if chat is None or not is_id(chat.id) or (user is not None and not is_id(user.id)):
         return None
+    if (chat.type == "private") != (chat.id > 0):  # Telegram's groups have negative ids
+        return None
+    if chat.type == "private" and user is not None and user.id != chat.id:
+        return None  # a private chat's id is its user's: anything else is forged
     place = _place(chat.type, chat.id, staff_chat_id)
     if place is Place.OTHER_GROUP:  # only leaving matters there, whatever the update is
         return Inbound(CHANNEL, chat.id, user.id if user else 0, place, Event(at))
@@ -203,8 +216,12 @@ def to_inbound(update: Update, at: datetime, staff_chat_id: int | None) -> Inbou
     if user is None or event is None:
         return None
     query = update.callback_query
+    if query is not None and not isinstance(query.id, str):
+        return None
     message = query.message if query is not None else update.message
     thread = getattr(message, "message_thread_id", None) if message is not None else None
+    message_id = getattr(message, "message_id", None) if query is not None else None
+    language = user.language_code if isinstance(user.language_code, str) else None
     return Inbound(
         CHANNEL,
         chat.id,
@@ -212,9 +229,9 @@ def to_inbound(update: Update, at: datetime, staff_chat_id: int | None) -> Inbou
         place,
         event,
         callback_query_id=query.id if query is not None else None,
-        message_id=message.message_id if query is not None and message else None,
-        thread_id=thread if isinstance(thread, int) else None,
-        language_code=user.language_code,
+        message_id=message_id if is_id(message_id) else None,
+        thread_id=thread if is_id(thread) else None,
+        language_code=language,
         is_forum=bool(chat.is_forum),
         reply_to_bot=_answers_a_bot(update.message),
     )

@@ -5,6 +5,7 @@ and its closing tells the reporter kindly and ends the contact, as a close by st
 from __future__ import annotations
 
 import httpx
+from prometheus_client.parser import text_string_to_metric_families
 
 from bot.infra.crypto import new_standard_webhook_secret
 from tests.casesystem.test_case_e2e import signed
@@ -78,8 +79,21 @@ async def test_the_relay_reaches_the_case_system_and_its_close_reaches_the_repor
             }
             async with httpx.AsyncClient(base_url=base) as http:
                 raw, headers = signed(inbound, event, clock.now(), "evt_close")
+                forged = {**headers, "webhook-signature": "v1,Zm9yZ2Vk"}
+                assert (
+                    await http.post("/case/events", content=raw, headers=forged)
+                ).status_code == 401
                 answer = await http.post("/case/events", content=raw, headers=headers)
                 assert answer.status_code == 200
+                # /metrics reads the case events and counts the refused call.
+                scraped = {
+                    (s.name, tuple(sorted(s.labels.items()))): s.value
+                    for f in text_string_to_metric_families((await http.get("/metrics")).text)
+                    for s in f.samples
+                }
+                assert scraped[("lapor_case_events", (("status", "sent"),))] >= 3
+                assert scraped[("lapor_case_inbound_rejected_total", (("code", "401"),))] == 1
+                assert scraped[("lapor_case_endpoint_disabled", ())] == 0
             await reporter.wait_for_reply(count=2, timeout=15)
             relayed, closing = reporter.texts()[-2:]
             assert relayed.startswith("Message from Tim Gugus Tugas:")

@@ -27,6 +27,7 @@ from bot.infra.catalog import load_catalog
 from bot.infra.clock import ManualClock
 from bot.infra.crypto import new_standard_webhook_secret
 from bot.infra.settings import load_settings
+from bot.metrics import Metrics
 from bot.telegram.outgoing import Outgoing
 from storage.db import Database, upgrade
 from tests.casesystem.casekit import KEYS, START, TRANSLATOR, group, new_ticket
@@ -52,7 +53,7 @@ async def app(tmp_path: Path) -> AsyncIterator[Any]:
         db, SECRET, clock=CLOCK, events=events, announcer=announcer, group=group()
     )
     application = create_app(config)
-    application.state.services = SimpleNamespace(case_inbound=inbound)
+    application.state.services = SimpleNamespace(case_inbound=inbound, metrics=Metrics())
     yield application
     await db.dispose()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 import warnings
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -114,8 +115,10 @@ class TelegramTransport:
         *,
         evidence: EvidenceSender | None = None,
         lanes: dict[str, str] | None = None,
+        on_throttled: Callable[[], None] = lambda: None,
     ) -> None:
         self._bot = bot
+        self._on_throttled = on_throttled  # counts 429s for /metrics
         self.limits = limits or TelegramLimits()
         # Shared by every process of the bot (PostgreSQL or Redis); None: this process alone.
         self.budget = budget
@@ -190,6 +193,7 @@ class TelegramTransport:
             with warnings.catch_warnings():  # PTB 22 warns that the type will change
                 warnings.simplefilter("ignore", PTBDeprecationWarning)
                 wait = _seconds(exc.retry_after)
+            self._on_throttled()
             self.limits.pause(chat_key, now + wait)
             if self.budget is not None:
                 await self.budget.pause(chat_key, wait)
