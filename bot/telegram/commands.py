@@ -38,6 +38,8 @@ STAFF_COMMANDS: tuple[tuple[str, Msg], ...] = (
     ("piket", t("Who is on duty; take duty")),
     ("statistik", t("This week and this month in numbers")),
     ("staf", t("The staff register")),
+    ("tahan", t("Legal hold on a ticket (coordinators)")),
+    ("lepas", t("Lift a legal hold (coordinators)")),
     ("bantuan", t("Staff commands")),
 )
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
+from bot.infra.crypto import Keys
+from bot.infra.settings import reveal
 from storage.db import Database
 from storage.repos.triage import tickets as ticket_repo
 from tests.e2e.harness import STAFF_CHAT_ID, make_settings, outbox_settled, running_app
@@ -61,7 +63,7 @@ async def test_429s_5xx_and_lost_answers_deliver_everything_once_but_the_lost_on
         status, samples = await scrape(url)
     assert status == 200
     assert await outbox_settled(database_url) == (0, 0)
-    db = Database(database_url)
+    db = Database(database_url, sealer=Keys(reveal(settings.DATA_KEY)))
     try:
         async with db.sessions() as session:
             stored = [await ticket_repo.get(session, ref) for ref in refs]

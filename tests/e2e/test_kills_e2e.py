@@ -59,7 +59,7 @@ async def killable(
 async def seed_reviews(database_url: str, keys: Keys, users: list[FakeUser]) -> None:
     """Each user's report waits at its review, as the intake would have left it."""
     flow = IntakeFlow(load_catalog(None), default_locale="en", locales=("en", "id"))
-    db = Database(database_url)
+    db = Database(database_url, sealer=keys)
     try:
         async with db.transaction() as session:
             for user in users:
