@@ -6,46 +6,22 @@ case-system event; `outbox show ID` and `outbox retry [ID]` act on case events b
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
-from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
-from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.casesystem.export import Register, write_csv, write_xlsx
+from bot.cli.session import in_transaction, key_ring
 from bot.infra.catalog import load_catalog
 from bot.infra.clock import Clock
-from bot.infra.crypto import CryptoError, Keys
+from bot.infra.crypto import CryptoError
 from bot.infra.i18n import Translator
-from bot.infra.settings import Settings, reveal
-from storage.db import Database, upgrade
+from bot.infra.settings import Settings
 from storage.repos.case import events, links
 from storage.repos.case.events import EventInfo
-
-T = TypeVar("T")
-
-
-def _keys(settings: Settings) -> Keys:
-    """The key ring: stored content opens with DATA_KEY or one of DATA_KEYS_OLD."""
-    return Keys(reveal(settings.DATA_KEY), settings.old_data_keys())
-
-
-def _in_transaction(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    upgrade(settings.DATABASE_URL)
-
-    async def run() -> T:
-        db = Database(settings.DATABASE_URL, sealer=_keys(settings))  # tickets are sealed
-        try:
-            async with db.transaction() as session:
-                return await work(session)
-        finally:
-            await db.dispose()
-
-    return asyncio.run(run())
 
 
 def _when(at: object) -> str:
@@ -83,7 +59,7 @@ def outbox_list(settings: Settings, status: str | None) -> int:
             shown = await events.listing(session, status)
         return lines + [_line(e) for e in shown]
 
-    print("\n".join(_in_transaction(settings, work)))
+    print("\n".join(in_transaction(settings, work)))
     return 0
 
 
@@ -93,7 +69,7 @@ def outbox_show(settings: Settings, event_id: int) -> int:
     async def work(session: AsyncSession) -> tuple[EventInfo, bytes | None] | None:
         return await events.get(session, event_id)
 
-    found = _in_transaction(settings, work)
+    found = in_transaction(settings, work)
     if found is None:
         print(f"lapor-tppo: no case event {event_id}", file=sys.stderr)
         return 1
@@ -104,7 +80,7 @@ def outbox_show(settings: Settings, event_id: int) -> int:
         print("body: erased once the case system accepted it")
         return 0
     try:
-        body = json.loads(_keys(settings).open(sealed))
+        body = json.loads(key_ring(settings).open(sealed))
     except (CryptoError, ValueError):
         print("body: cannot be opened with this DATA_KEY")
         return 1
@@ -122,7 +98,7 @@ def outbox_retry(settings: Settings, event_id: int | None) -> int:
         due = await events.due_now(session, now)
         return enabled, retried, due
 
-    enabled, retried, due = _in_transaction(settings, work)
+    enabled, retried, due = in_transaction(settings, work)
     if enabled:
         print("case endpoint enabled again")
     print(f"{retried} failed case event(s) will be sent again; {due} waiting one(s) are due now")
@@ -150,7 +126,7 @@ def reconcile(settings: Settings) -> int:
         )
         return lines
 
-    lines = _in_transaction(settings, work)
+    lines = in_transaction(settings, work)
     print("\n".join(lines))
     return 1 if len(lines) > 1 else 0
 
@@ -168,7 +144,7 @@ def export(settings: Settings, start: date, end: date, fmt: str, output: Path | 
     async def work(session: AsyncSession) -> list[list[str]]:
         return await register.rows(session, start, end)
 
-    rows = _in_transaction(settings, work)
+    rows = in_transaction(settings, work)
     if fmt == "xlsx" and output is not None:
         write_xlsx(rows, output)
     elif output is not None:

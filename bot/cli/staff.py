@@ -6,37 +6,19 @@ problem imports nothing) and records what it changed in the audit log as the ope
 
 from __future__ import annotations
 
-import asyncio
 import sys
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.cli.session import in_transaction
 from bot.infra.clock import Clock
 from bot.infra.settings import Settings
 from flows.domain.duty.roster import Problem, RosterError, Shift, parse_roster
 from flows.domain.duty.staff import Role, StaffMember, clean_name, valid_user_id
-from storage.db import Database, upgrade
 from storage.repos.triage import audit, roster, staff
 
-T = TypeVar("T")
 _DAY_ORDER = {"daily": 0, "mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6, "sun": 7}
-
-
-def _in_transaction(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    upgrade(settings.DATABASE_URL)
-
-    async def run() -> T:
-        db = Database(settings.DATABASE_URL)
-        try:
-            async with db.transaction() as session:
-                return await work(session)
-        finally:
-            await db.dispose()
-
-    return asyncio.run(run())
 
 
 def _fail(message: str) -> int:
@@ -65,7 +47,7 @@ def staff_add(settings: Settings, user_id: int, name: str, role: str) -> int:
         )
         return outcome
 
-    print(f"{_in_transaction(settings, work)}: {user_id} {cleaned} ({role})")
+    print(f"{in_transaction(settings, work)}: {user_id} {cleaned} ({role})")
     return 0
 
 
@@ -81,7 +63,7 @@ def staff_remove(settings: Settings, user_id: int) -> int:
             )
         return removed
 
-    removed = _in_transaction(settings, work)
+    removed = in_transaction(settings, work)
     if removed is None:
         return _fail(f"{user_id} is not in the staff register")
     print(f"removed: {user_id} {removed.name}")
@@ -90,7 +72,7 @@ def staff_remove(settings: Settings, user_id: int) -> int:
 
 def staff_list(settings: Settings) -> int:
     """Print the register."""
-    members = _in_transaction(settings, staff.active)
+    members = in_transaction(settings, staff.active)
     if not members:
         print(
             "the staff register is empty: add someone with "
@@ -141,7 +123,7 @@ def roster_import(settings: Settings, path: Path) -> int:
             )
         return missing
 
-    missing = _in_transaction(settings, work)
+    missing = in_transaction(settings, work)
     for problem in missing:
         print(f"{path}: {problem}", file=sys.stderr)
     if missing:
@@ -168,7 +150,7 @@ def roster_show(settings: Settings) -> int:
         )
         return shifts, names, now
 
-    shifts, names, now = _in_transaction(settings, work)
+    shifts, names, now = in_transaction(settings, work)
     if not shifts:
         print("the roster is empty: import one with `lapor-tppo roster import FILE.csv`")
     for s in sorted(shifts, key=lambda s: (_DAY_ORDER[s.day], s.start, s.line)):
