@@ -52,6 +52,8 @@ class InboxWriter:
 
     def flooded(self) -> bool:
         """True while a burst is on: many requests at once are waiting on each commit."""
+        # Real time on purpose, not the injectable clock: this measures the machine's load
+        # right now, and a simulated clock standing still would hold the worker back for ever.
         return time.monotonic() < self._flood_until
 
     def to_row(self, raw: dict[str, Any], text: str | None = None) -> NewUpdate:
