@@ -10,6 +10,7 @@ from bot.infra.clock import Clock
 from bot.runtime.aio import wait_for_event
 from storage.db import Database
 from storage.repos.pipeline import budget, chatlog, conversations, inbox, limits, outbox
+from storage.repos.triage import digest
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,8 @@ class Janitor:
             drafts = await conversations.expire(session, now - DRAFT_KEEP)
         async with self._db.transaction() as session:  # send windows of chats gone quiet
             await budget.purge(session, (now - BUDGET_KEEP).timestamp())
+        async with self._db.transaction() as session:  # digest lines already posted
+            await digest.purge(session, now - OUTBOX_KEEP)
         async with self._db.transaction() as session:  # too old for /hapus to delete
             await chatlog.purge(session, now)
         async with self._db.transaction() as session:  # abuse limits: no record of who wrote

@@ -219,6 +219,10 @@ async def test_notes_referrals_and_digest_lines(engine: AsyncEngine) -> None:
             (Agency.LPSK, Outcome.PENDING),
         ]
         assert [w.ticket_ref for w in await digest.waiting(s, 10)] == ["TPPO-BBBBBB"]
+    async with sessions() as s, s.begin():  # the janitor forgets posted lines, never waiting ones
+        assert await digest.purge(s, NOW) == 0
+        assert await digest.purge(s, NOW + timedelta(seconds=1)) == 1
+        assert [w.ticket_ref for w in await digest.waiting(s, 10)] == ["TPPO-BBBBBB"]
 
 
 async def test_group_load_and_superseded_card_edits(engine: AsyncEngine) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import DigestItem
@@ -47,3 +47,13 @@ async def mark_posted(session: AsyncSession, ids: Iterable[int], now: datetime) 
         await session.execute(
             update(DigestItem).where(DigestItem.id.in_(chosen)).values(posted_at=now)
         )
+
+
+async def purge(session: AsyncSession, posted_before: datetime) -> int:
+    """Forget lines posted before `posted_before` (the digest message itself stays in the group)."""
+    result = await session.execute(
+        delete(DigestItem).where(
+            DigestItem.posted_at.is_not(None), DigestItem.posted_at < posted_before
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
