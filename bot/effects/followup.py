@@ -190,7 +190,7 @@ class Followup:
             updated = await tickets.update_report(s, ref, report, ctx.now)
             if updated is not None:
                 result.messages += (await self._announcer.changed(ctx, updated)).messages
-            lines.append(t("📎 Added to the ticket: one attachment (kept, not yet passed on)."))
+            lines.append(t("📎 Added to the ticket: one attachment, sent below the card."))
         kind = "reply_from_reporter" if effect.by_contact else "added_by_reporter"
         data = {"text": bool(effect.text), "attachment": kept.kind if kept else None}
         await messages.audit(s, ref, ctx.now, kind, "reporter", data)

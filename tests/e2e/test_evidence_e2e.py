@@ -35,6 +35,7 @@ from tests.fakes.botapi_asgi import Call
 from tests.fakes.botapi_validate import Upload
 
 REFERENCE = re.compile(r"TPPO-[0-9A-HJKMNP-TV-Z]{6}")
+RECEIPT = re.compile(r"[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}")
 IDENTITY = [str(v).lower() for v in SENTINEL.values()]
 
 
@@ -223,3 +224,42 @@ async def test_in_a_group_with_topics_evidence_follows_the_card_into_its_topic(
     assert place["message_thread_id"] == card["message_thread_id"]
     assert place["location"] == {"latitude": 4.13, "longitude": 117.66}
     assert place["reply_to_message"]["message_id"] == card["message_id"]
+
+
+async def test_a_photo_added_later_with_the_receipt_goes_on_cleaned_too(
+    fake: FakeBotApi, sqlite_url: str
+) -> None:
+    async with running_app(make_settings(fake, sqlite_url), fake):
+        user = fake.user(**SENTINEL)
+        await file_report_until_send(user)
+        (confirmation,) = await step(user, "press", "Send report")
+        (receipt,) = RECEIPT.findall(confirmation["text"])
+        await fake.wait_for(lambda: fake.messages_in(STAFF_CHAT_ID), 20, "the card")
+        card = fake.messages_in(STAFF_CHAT_ID)[0]
+
+        friend = fake.user(user_id=5161, started=True)  # another phone, the same receipt
+        await friend.send_text(f"/status {receipt}")
+        await friend.wait_for_reply(timeout=10)
+        await friend.press("Add information")
+        await friend.wait_for_reply(timeout=10)
+        await send_file(friend, jpeg_with_gps(), name="IMG_later.jpg", mime="image/jpeg")
+
+        def uploaded() -> list[Call]:
+            return [c for c in _to_staff(fake) if c.method == "sendDocument"]
+
+        def noted() -> bool:
+            texts = [m.get("text", "") for m in fake.messages_in(STAFF_CHAT_ID)]
+            return any("one attachment, sent below the card" in t for t in texts)
+
+        await fake.wait_for(uploaded, 20, "the added photo in the group")
+        await fake.wait_for(noted, 20, "the note that it was added")
+    (call,) = uploaded()
+    (upload,) = _uploads(call.params)
+    cleaned = metadata_of(upload.data)
+    assert cleaned["exif"] == {} and cleaned["gps"] == {}
+    assert call.params.get("reply_to_message_id") == card["message_id"] or (
+        call.params.get("reply_parameters", {}).get("message_id") == card["message_id"]
+    )
+    for staff_call in _to_staff(fake):
+        _no_identity(staff_call)
+    assert not [c for c in fake.calls if c.method.startswith("forward")]
