@@ -93,7 +93,8 @@ async def test_a_scrape_while_the_database_is_locked_answers_with_database_up_0(
         status, before = await scrape(url)
         assert status == 200 and value(before, "lapor_database_up") == 1
         # Another process holds SQLite's write lock (every transaction of ours needs it).
-        locker = sqlite3.connect(tmp_path / "lapor.db", isolation_level=None, timeout=0)
+        # It waits for a write of the app's own (a timer, the janitor) to end, then holds on.
+        locker = sqlite3.connect(tmp_path / "lapor.db", isolation_level=None, timeout=10)
         locker.execute("BEGIN EXCLUSIVE")
         try:
             status, during = await scrape(url)
