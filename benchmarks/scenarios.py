@@ -64,6 +64,12 @@ class Config:
     triage_reports: int = 30  # tickets filed before the measured minute
     triage_actions: int = 100  # staff actions, evenly spread over `triage_seconds`
     triage_seconds: float = 60.0
+    echo_count: int = 3_000  # per server, after echo_warmup
+    echo_warmup: int = 300
+    echo_idle_limit: float = 240.0  # seconds for the slower server to handle what it acked
+    drafts: int = 10_000  # reports in progress for the memory figure
+    drafts_limit: float = 600.0  # seconds for the worker to start them all
+    scale_updates: int = 600  # updates per scale-out step (1, 2, 4 servers)
     db_dir: Path | None = None
     probe: str = ""  # "timings" or "timings,no-worker": run benchmarks.probe (diagnostics only)
 
@@ -79,6 +85,12 @@ class Config:
             triage_reports=6,
             triage_actions=20,
             triage_seconds=12.0,
+            echo_count=400,
+            echo_warmup=50,
+            echo_idle_limit=60.0,
+            drafts=300,
+            drafts_limit=60.0,
+            scale_updates=60,
         )
 
 
