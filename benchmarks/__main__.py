@@ -15,16 +15,24 @@ from pathlib import Path
 
 from benchmarks.budget import budget_overhead
 from benchmarks.compare import echo_ratio
+from benchmarks.memory import drafts_memory
 from benchmarks.report import code_version, console, machine, markdown, versions, write_doc
+from benchmarks.scaleout import scale_out
 from benchmarks.scenarios import Config, Result
 from benchmarks.stats import machine_cpu, own_cpu
 from benchmarks.triage import ALL_SCENARIOS as SERVER_SCENARIOS
 
 ROOT = Path(__file__).resolve().parent.parent
-SCENARIOS = {**SERVER_SCENARIOS, "budget": budget_overhead, "echo": echo_ratio}
+SCENARIOS = {
+    **SERVER_SCENARIOS,
+    "budget": budget_overhead,
+    "echo": echo_ratio,
+    "scaleout": scale_out,
+    "memory": drafts_memory,
+}
 DOC = ROOT / "docs" / "benchmarks.md"
 _PROXIES = {"http_proxy", "https_proxy", "all_proxy"}
-TOTAL_LIMIT = 900.0  # seconds; each scenario has its own, smaller limits too
+TOTAL_LIMIT = 3000.0  # seconds; each scenario has its own, smaller limits too
 
 
 def parser() -> argparse.ArgumentParser:

@@ -144,7 +144,11 @@ _NUMBER = re.compile(r"\d+")
 
 
 def _environment(
-    fake: FakeBotApi, port: int, database: Path, database_url: str | None = None
+    fake: FakeBotApi,
+    port: int,
+    database: Path,
+    database_url: str | None = None,
+    data_key: str | None = None,
 ) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in _SETTINGS}
     env.update(
@@ -152,7 +156,7 @@ def _environment(
             "TELEGRAM_BOT_TOKEN": TOKEN,
             "TELEGRAM_API_URL": fake.url,
             "STAFF_CHAT_ID": str(STAFF_CHAT_ID),
-            "DATA_KEY": new_data_key(),
+            "DATA_KEY": data_key or new_data_key(),
             "DATABASE_URL": database_url or f"sqlite+aiosqlite:///{database}",
             "HOST": "127.0.0.1",
             "PORT": str(port),
@@ -221,6 +225,7 @@ async def run_server(
     files: Mapping[str, str] | None = None,
     args: Sequence[str] = SERVER_ARGS,
     database_url: str | None = None,
+    data_key: str | None = None,
 ) -> AsyncIterator[Server]:
     """Start `lapor-tppo run` against `fake` with a fresh SQLite database; stop it on exit.
 
@@ -230,13 +235,14 @@ async def run_server(
     `files` are written into the server's folder and each of `setup` is run as `lapor-tppo`
     arguments there before it starts (a staff register, a roster). `args` runs another program
     with the same settings (the echo bot, which registers no webhook); `database_url` replaces
-    the fresh SQLite file (e.g. a PostgreSQL database shared by several servers).
+    the fresh SQLite file (e.g. a PostgreSQL database shared by several servers, which must then
+    share `data_key` too).
     """
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="lapor-bench-", dir=db_dir) as tmp:
         workdir = Path(tmp)
         database, log = workdir / "bench.db", workdir / "server.log"
-        env = _environment(fake, port, database, database_url)
+        env = _environment(fake, port, database, database_url, data_key)
         for name, content in (files or {}).items():
             (workdir / name).write_text(content)
         for argv in setup:
