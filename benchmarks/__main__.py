@@ -49,6 +49,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--doc", type=Path, default=DOC, help="where to write the figures")
     p.add_argument("--no-doc", action="store_true", help="print only")
     p.add_argument(
+        "--section",
+        default="",
+        help="write the figures into this named section of the doc (e.g. after an --only run), "
+        "leaving the main one as it is",
+    )
+    p.add_argument(
         "--db-dir",
         type=Path,
         default=None,
@@ -148,7 +154,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick or args.no_doc or cfg.probe:
         print("(not writing the doc)")
     else:
-        write_doc(args.doc, markdown(results, info, versions(), command))
+        write_doc(
+            args.doc, markdown(results, info, versions(), command, args.section), args.section
+        )
         print(f"written to {args.doc}")
     errored = any(r.figure.startswith("error:") for r in results)
     missed = any(not r.passed for r in results)
