@@ -15,6 +15,7 @@ from pathlib import Path
 
 from benchmarks.budget import budget_overhead
 from benchmarks.compare import echo_ratio
+from benchmarks.endtoend import end_to_end
 from benchmarks.memory import drafts_memory
 from benchmarks.report import code_version, console, machine, markdown, versions, write_doc
 from benchmarks.scaleout import scale_out
@@ -29,6 +30,7 @@ SCENARIOS = {
     "echo": echo_ratio,
     "scaleout": scale_out,
     "memory": drafts_memory,
+    "e2e": end_to_end,
 }
 DOC = ROOT / "docs" / "benchmarks.md"
 _PROXIES = {"http_proxy", "https_proxy", "all_proxy"}

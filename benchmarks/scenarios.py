@@ -70,6 +70,10 @@ class Config:
     drafts: int = 10_000  # reports in progress for the memory figure
     drafts_limit: float = 600.0  # seconds for the worker to start them all
     scale_updates: int = 600  # updates per scale-out step (1, 2, 4 servers)
+    e2e_reporters: int = 1_000
+    e2e_rate: float = 50.0  # updates/s the reporters' start times aim at
+    e2e_think: float = 2.0  # seconds a reporter takes between a reply and the next press
+    e2e_card_grace: float = 120.0  # seconds after the last report for the cards to arrive
     db_dir: Path | None = None
     probe: str = ""  # "timings" or "timings,no-worker": run benchmarks.probe (diagnostics only)
 
@@ -91,6 +95,8 @@ class Config:
             drafts=300,
             drafts_limit=60.0,
             scale_updates=60,
+            e2e_reporters=20,
+            e2e_card_grace=30.0,
         )
 
 
