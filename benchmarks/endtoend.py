@@ -30,7 +30,7 @@ STEP_TIMEOUT = 120.0
 FIRST_REPORTER = 650_000_001
 
 
-async def _step(fake: FakeUser, send: Any, latencies: list[float]) -> bool:
+async def _step(fake: FakeUser, send: Any, latencies: list[float], by_step: list[float]) -> bool:
     """One step: send, wait for a new message in the reporter's chat; False on a time-out."""
     chats = fake.fake.store.chats
     before = len(chats[fake.id].bot_log) if fake.id in chats else 0
@@ -45,11 +45,12 @@ async def _step(fake: FakeUser, send: Any, latencies: list[float]) -> bool:
     except AssertionError:
         return False
     latencies.append(fake.fake.clock() - sent)
+    by_step.append(latencies[-1])
     return True
 
 
 async def _reporter(
-    user: FakeUser, latencies: list[float], think: float
+    user: FakeUser, latencies: list[float], by_step: list[list[float]], think: float
 ) -> tuple[str | None, float]:
     """Walk one report, `think` seconds between a reply and the next step; (reference, last)."""
     steps: list[Any] = [lambda: user.send_text("/start")]
@@ -59,7 +60,7 @@ async def _reporter(
         if i:
             await asyncio.sleep(think)  # a person reads the question before pressing
         last = user.fake.clock()
-        if not await _step(user, send, latencies):
+        if not await _step(user, send, latencies, by_step[i]):
             return None, last
     found = re.search(REFERENCE_PATTERN, "\n".join(user.texts()))
     return (found.group(0) if found else None), last
@@ -114,6 +115,7 @@ async def end_to_end(cfg: Config) -> Result:
         fake.user(PRIMARY, first_name="Primary", started=True)
         users = [fake.user(FIRST_REPORTER + i, started=True) for i in range(n)]
         latencies: list[float] = []
+        by_step: list[list[float]] = [[] for _ in range(steps)]
         cards: dict[str, float] = {}
         claims: list[float] = []
         loop = asyncio.get_running_loop()
@@ -121,7 +123,7 @@ async def end_to_end(cfg: Config) -> Result:
 
         async def paced(i: int, user: FakeUser) -> tuple[str | None, float]:
             await asyncio.sleep(max(0.0, begin + i * steps / cfg.e2e_rate - loop.time()))
-            return await _reporter(user, latencies, cfg.e2e_think)
+            return await _reporter(user, latencies, by_step, cfg.e2e_think)
 
         async def staff_watch(stop: asyncio.Event) -> None:
             seen, tasks = 0, []
@@ -177,6 +179,10 @@ async def end_to_end(cfg: Config) -> Result:
         (
             "update -> reply p50 / p90 / p99 / max",
             " / ".join(ms(percentile(latencies, p)) for p in (50, 90, 99, 100)),
+        ),
+        (
+            "update -> reply p99 by step (/start, then each press)",
+            ", ".join(ms(percentile(s, 99)) for s in by_step),
         ),
         (
             "staff cards in the group",
