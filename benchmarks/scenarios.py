@@ -89,14 +89,15 @@ class Config:
             triage_reports=6,
             triage_actions=20,
             triage_seconds=12.0,
-            echo_count=400,
-            echo_warmup=50,
+            echo_count=200,
+            echo_warmup=20,
             echo_idle_limit=60.0,
-            drafts=300,
+            drafts=200,
             drafts_limit=60.0,
-            scale_updates=60,
-            e2e_reporters=20,
-            e2e_card_grace=30.0,
+            scale_updates=40,
+            e2e_reporters=10,
+            e2e_think=0.5,
+            e2e_card_grace=5.0,
         )
 
 
