@@ -62,6 +62,12 @@ def parser() -> argparse.ArgumentParser:
         default=None,
         help="folder for the SQLite files (default: the system temp folder)",
     )
+    p.add_argument(
+        "--reporters",
+        type=int,
+        default=None,
+        help="reporters in the e2e scenario (default: 1,000; 10 with --quick)",
+    )
     p.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     p.add_argument(
         "--probe",
@@ -129,6 +135,8 @@ def main(argv: list[str] | None = None) -> int:
         parser().error("--no-worker only makes sense with --only ack (nothing would reply)")
     cfg = Config.quick() if args.quick else Config()
     cfg.db_dir = args.db_dir
+    if args.reporters:
+        cfg.e2e_reporters = args.reporters
     cfg.probe = ",".join(
         p
         for p, on in (("timings", args.probe or args.no_worker), ("no-worker", args.no_worker))
