@@ -33,7 +33,6 @@ from bot.infra.crypto import new_data_key
 from tests.fakes import run_fake_bot_api
 
 CPU_TARGET = 1.5  # x the echo's CPU seconds per 1,000 updates
-STEPS = (1, 2, 4)
 
 
 def _database_url() -> str | None:
@@ -137,7 +136,7 @@ async def scale_out(cfg: Config) -> Result:
             "not run: set BENCH_DATABASE_URL or TEST_DATABASE_URL to a PostgreSQL URL",
             False,
         )
-    steps = [await _step(cfg, url, k) for k in STEPS]
+    steps = [await _step(cfg, url, k) for k in cfg.scale_steps]
     echo_cfg = replace(cfg, echo_count=cfg.scale_updates, echo_warmup=0)
     echo = _per_thousand(await _side(echo_cfg, "PTB echo", ECHO_ARGS))
     worst = max(s["cpu_per_1k"] for s in steps)
@@ -163,7 +162,7 @@ async def scale_out(cfg: Config) -> Result:
     base = steps[0]["rate"] or float("nan")
     details.append(
         (
-            "throughput ratio 1 : 2 : 4 servers",
+            f"throughput ratio {' : '.join(map(str, cfg.scale_steps))} servers",
             " : ".join(f"{s['rate'] / base:.2f}" for s in steps),
         )
     )
@@ -181,7 +180,7 @@ async def scale_out(cfg: Config) -> Result:
     return Result(
         "Scale-out on PostgreSQL",
         f"CPU/1k updates <= {CPU_TARGET} x echo; one reply each; no 429",
-        f"{rates} updates/s with 1/2/4 servers; "
+        f"{rates} updates/s with {'/'.join(map(str, cfg.scale_steps))} servers; "
         f"worst CPU/1k {worst:.2f} s = {worst / echo:.2f} x echo",
         correct and worst <= CPU_TARGET * echo,
         details,

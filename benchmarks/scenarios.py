@@ -69,7 +69,8 @@ class Config:
     echo_idle_limit: float = 240.0  # seconds for the slower server to handle what it acked
     drafts: int = 10_000  # reports in progress for the memory figure
     drafts_limit: float = 600.0  # seconds for the worker to start them all
-    scale_updates: int = 600  # updates per scale-out step (1, 2, 4 servers)
+    scale_updates: int = 600  # updates per scale-out step
+    scale_steps: tuple[int, ...] = (1, 2, 4)  # servers per step
     e2e_reporters: int = 1_000
     e2e_rate: float = 50.0  # updates/s the reporters' start times aim at
     e2e_think: float = 2.0  # seconds a reporter takes between a reply and the next press
@@ -89,15 +90,16 @@ class Config:
             triage_reports=6,
             triage_actions=20,
             triage_seconds=12.0,
-            echo_count=200,
-            echo_warmup=20,
+            echo_count=100,
+            echo_warmup=10,
             echo_idle_limit=60.0,
             drafts=200,
             drafts_limit=60.0,
-            scale_updates=40,
-            e2e_reporters=10,
-            e2e_think=0.5,
-            e2e_card_grace=5.0,
+            scale_updates=20,
+            scale_steps=(1, 2),
+            e2e_reporters=5,
+            e2e_think=0.2,
+            e2e_card_grace=2.0,
         )
 
 
