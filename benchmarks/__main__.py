@@ -14,16 +14,27 @@ import traceback
 from pathlib import Path
 
 from benchmarks.budget import budget_overhead
+from benchmarks.compare import echo_ratio
+from benchmarks.endtoend import end_to_end
+from benchmarks.memory import drafts_memory
 from benchmarks.report import code_version, console, machine, markdown, versions, write_doc
+from benchmarks.scaleout import scale_out
 from benchmarks.scenarios import Config, Result
 from benchmarks.stats import machine_cpu, own_cpu
 from benchmarks.triage import ALL_SCENARIOS as SERVER_SCENARIOS
 
 ROOT = Path(__file__).resolve().parent.parent
-SCENARIOS = {**SERVER_SCENARIOS, "budget": budget_overhead}
+SCENARIOS = {
+    **SERVER_SCENARIOS,
+    "budget": budget_overhead,
+    "echo": echo_ratio,
+    "scaleout": scale_out,
+    "memory": drafts_memory,
+    "e2e": end_to_end,
+}
 DOC = ROOT / "docs" / "benchmarks.md"
 _PROXIES = {"http_proxy", "https_proxy", "all_proxy"}
-TOTAL_LIMIT = 900.0  # seconds; each scenario has its own, smaller limits too
+TOTAL_LIMIT = 3000.0  # seconds; each scenario has its own, smaller limits too
 
 
 def parser() -> argparse.ArgumentParser:
@@ -40,10 +51,22 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--doc", type=Path, default=DOC, help="where to write the figures")
     p.add_argument("--no-doc", action="store_true", help="print only")
     p.add_argument(
+        "--section",
+        default="",
+        help="write the figures into this named section of the doc (e.g. after an --only run), "
+        "leaving the main one as it is",
+    )
+    p.add_argument(
         "--db-dir",
         type=Path,
         default=None,
         help="folder for the SQLite files (default: the system temp folder)",
+    )
+    p.add_argument(
+        "--reporters",
+        type=int,
+        default=None,
+        help="reporters in the e2e scenario (default: 1,000; 10 with --quick)",
     )
     p.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     p.add_argument(
@@ -112,6 +135,8 @@ def main(argv: list[str] | None = None) -> int:
         parser().error("--no-worker only makes sense with --only ack (nothing would reply)")
     cfg = Config.quick() if args.quick else Config()
     cfg.db_dir = args.db_dir
+    if args.reporters:
+        cfg.e2e_reporters = args.reporters
     cfg.probe = ",".join(
         p
         for p, on in (("timings", args.probe or args.no_worker), ("no-worker", args.no_worker))
@@ -139,7 +164,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick or args.no_doc or cfg.probe:
         print("(not writing the doc)")
     else:
-        write_doc(args.doc, markdown(results, info, versions(), command))
+        write_doc(
+            args.doc, markdown(results, info, versions(), command, args.section), args.section
+        )
         print(f"written to {args.doc}")
     errored = any(r.figure.startswith("error:") for r in results)
     missed = any(not r.passed for r in results)

@@ -24,6 +24,7 @@ _PACKAGES = (
     "uvloop",
     "sqlalchemy",
     "aiosqlite",
+    "asyncpg",
     "httpx",
     "cryptography",
 )
@@ -111,6 +112,7 @@ def machine(db_dir: Path) -> list[tuple[str, str]]:
         ("memory", _memory()),
         ("OS", f"{platform.system()} {platform.release()}"),
         ("database", f"SQLite in {db_dir} on {_filesystem(db_dir)}"),
+        ("load average (1, 5, 15 min) when written", " ".join(f"{v:.2f}" for v in os.getloadavg())),
     ]
 
 
@@ -158,12 +160,28 @@ def _table(rows: list[tuple[str, str]], head: tuple[str, str]) -> list[str]:
     return out
 
 
+def markers(section: str = "") -> tuple[str, str]:
+    """The begin and end markers of a generated section ("" is the main one)."""
+    if not section:
+        return BEGIN, END
+    return (
+        f"<!-- bench:{section}:begin (written by `python -m benchmarks --section {section}`; "
+        "edit outside these markers) -->",
+        f"<!-- bench:{section}:end -->",
+    )
+
+
 def markdown(
-    results: list[Result], info: list[tuple[str, str]], vers: list[tuple[str, str]], command: str
+    results: list[Result],
+    info: list[tuple[str, str]],
+    vers: list[tuple[str, str]],
+    command: str,
+    section: str = "",
 ) -> str:
-    """The generated part of docs/benchmarks.md (between the markers)."""
+    """The generated part of docs/benchmarks.md (between the markers of `section`)."""
+    begin, end = markers(section)
     out = [
-        BEGIN,
+        begin,
         "",
         f"Measured with `{command}`; for a MISS, see the analysis below.",
         "",
@@ -181,7 +199,7 @@ def markdown(
             out += [f"- {n}" for n in r.notes]
     out += ["", "### Machine and code", "", *_table(info, ("what", "value"))]
     out += ["", "### Versions", "", *_table(vers, ("software", "version"))]
-    out += ["", END]
+    out += ["", end]
     return "\n".join(out) + "\n"
 
 
@@ -219,16 +237,24 @@ _ANALYSIS = """
 """
 
 
-def write_doc(path: Path, generated: str) -> None:
-    """Replace the generated part of `path`, keeping whatever was written around it."""
+def write_doc(path: Path, generated: str, section: str = "") -> None:
+    """Replace the generated part of `path`, keeping whatever was written around it.
+
+    A `section` other than the main one that the file lacks yet goes before the analysis.
+    """
+    begin, end = markers(section)
     try:
         current = path.read_text()
     except FileNotFoundError:
         current = ""
-    if BEGIN in current and END in current:
-        head, rest = current.split(BEGIN, 1)
-        tail = rest.split(END, 1)[1]
+    if begin in current and end in current:
+        head, rest = current.split(begin, 1)
+        tail = rest.split(end, 1)[1]
         text = head + generated.rstrip("\n") + tail
+    elif section and current:
+        head, mark, tail = current.partition("\n## Analysis")
+        block = f"\n## Latest figures: {section}\n\n{generated}"
+        text = head.rstrip("\n") + "\n" + block + mark + tail
     else:
         text = _INTRO + "## Latest figures\n\n" + generated + _ANALYSIS
     path.parent.mkdir(parents=True, exist_ok=True)

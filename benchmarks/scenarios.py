@@ -64,6 +64,17 @@ class Config:
     triage_reports: int = 30  # tickets filed before the measured minute
     triage_actions: int = 100  # staff actions, evenly spread over `triage_seconds`
     triage_seconds: float = 60.0
+    echo_count: int = 3_000  # per server, after echo_warmup
+    echo_warmup: int = 300
+    echo_idle_limit: float = 240.0  # seconds for the slower server to handle what it acked
+    drafts: int = 10_000  # reports in progress for the memory figure
+    drafts_limit: float = 600.0  # seconds for the worker to start them all
+    scale_updates: int = 600  # updates per scale-out step
+    scale_steps: tuple[int, ...] = (1, 2, 4)  # servers per step
+    e2e_reporters: int = 1_000
+    e2e_rate: float = 50.0  # updates/s the reporters' start times aim at
+    e2e_think: float = 2.0  # seconds a reporter takes between a reply and the next press
+    e2e_card_grace: float = 120.0  # seconds after the last report for the cards to arrive
     db_dir: Path | None = None
     probe: str = ""  # "timings" or "timings,no-worker": run benchmarks.probe (diagnostics only)
 
@@ -79,6 +90,16 @@ class Config:
             triage_reports=6,
             triage_actions=20,
             triage_seconds=12.0,
+            echo_count=100,
+            echo_warmup=10,
+            echo_idle_limit=60.0,
+            drafts=200,
+            drafts_limit=60.0,
+            scale_updates=20,
+            scale_steps=(1, 2),
+            e2e_reporters=5,
+            e2e_think=0.2,
+            e2e_card_grace=2.0,
         )
 
 

@@ -143,15 +143,21 @@ _LOG_LINE = re.compile(r"^\S+ \S+ (?:WARNING|ERROR|CRITICAL) (.*)$")
 _NUMBER = re.compile(r"\d+")
 
 
-def _environment(fake: FakeBotApi, port: int, database: Path) -> dict[str, str]:
+def _environment(
+    fake: FakeBotApi,
+    port: int,
+    database: Path,
+    database_url: str | None = None,
+    data_key: str | None = None,
+) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in _SETTINGS}
     env.update(
         {
             "TELEGRAM_BOT_TOKEN": TOKEN,
             "TELEGRAM_API_URL": fake.url,
             "STAFF_CHAT_ID": str(STAFF_CHAT_ID),
-            "DATA_KEY": new_data_key(),
-            "DATABASE_URL": f"sqlite+aiosqlite:///{database}",
+            "DATA_KEY": data_key or new_data_key(),
+            "DATABASE_URL": database_url or f"sqlite+aiosqlite:///{database}",
             "HOST": "127.0.0.1",
             "PORT": str(port),
             "PUBLIC_URL": f"http://127.0.0.1:{port}",
@@ -217,6 +223,9 @@ async def run_server(
     start_limit: float = 60.0,
     setup: Sequence[Sequence[str]] = (),
     files: Mapping[str, str] | None = None,
+    args: Sequence[str] = SERVER_ARGS,
+    database_url: str | None = None,
+    data_key: str | None = None,
 ) -> AsyncIterator[Server]:
     """Start `lapor-tppo run` against `fake` with a fresh SQLite database; stop it on exit.
 
@@ -224,13 +233,16 @@ async def run_server(
     server gets SIGTERM and 10 s to finish, then SIGKILL; the same happens on any error or
     cancellation. `probe` (e.g. "timings" or "timings,no-worker") runs benchmarks.probe.
     `files` are written into the server's folder and each of `setup` is run as `lapor-tppo`
-    arguments there before it starts (a staff register, a roster).
+    arguments there before it starts (a staff register, a roster). `args` runs another program
+    with the same settings (the echo bot, which registers no webhook); `database_url` replaces
+    the fresh SQLite file (e.g. a PostgreSQL database shared by several servers, which must then
+    share `data_key` too).
     """
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="lapor-bench-", dir=db_dir) as tmp:
         workdir = Path(tmp)
         database, log = workdir / "bench.db", workdir / "server.log"
-        env = _environment(fake, port, database)
+        env = _environment(fake, port, database, database_url, data_key)
         for name, content in (files or {}).items():
             (workdir / name).write_text(content)
         for argv in setup:
@@ -242,7 +254,7 @@ async def run_server(
         with log.open("wb") as log_file:
             proc = await asyncio.create_subprocess_exec(
                 sys.executable,
-                *(PROBE_ARGS if probe else SERVER_ARGS),
+                *(PROBE_ARGS if probe else args),
                 cwd=workdir,
                 env=env,
                 stdin=asyncio.subprocess.DEVNULL,
@@ -253,7 +265,8 @@ async def run_server(
                 url = f"http://127.0.0.1:{port}"
                 try:
                     await _wait_healthy(url, proc, start_limit)
-                    await fake.wait_for(lambda: fake.webhook is not None, 10.0, "setWebhook")
+                    if args == SERVER_ARGS:
+                        await fake.wait_for(lambda: fake.webhook is not None, 10.0, "setWebhook")
                 except BaseException:
                     sys.stderr.write(_tail(log))
                     raise
