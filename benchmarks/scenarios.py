@@ -26,6 +26,25 @@ from tests.fakes.users import FakeUser
 
 TELEGRAM_RATE = 30  # messages per second overall, Telegram's limit for a bot
 WEBHOOK_CONNECTIONS = 40  # Telegram's default max_connections, and what the bot registers
+
+
+def burst_params(
+    server: Server, n: int, first_update: int, first_user: int, limit: float
+) -> dict[str, Any]:
+    """Load-generator parameters for `n` new reporters' /start at once, no warm-up."""
+    return {
+        "port": server.port,
+        "secret": WEBHOOK_SECRET,
+        "warmup": 0,
+        "count": n,
+        "first_update_id": first_update,
+        "first_user_id": first_user,
+        "concurrency": WEBHOOK_CONNECTIONS,
+        "time_limit": limit,
+        "request_timeout": 60.0,
+    }
+
+
 # The burst drains within this multiple of Telegram's floor (a welcome is one message).
 BURST_TARGET = 1.1
 _SENDS = {
@@ -403,17 +422,7 @@ async def burst(cfg: Config) -> Result:
             return not remaining
 
         limit = 4 * (n / TELEGRAM_RATE) + 30  # four times the floor of one message each, + 30 s
-        params = {
-            "port": server.port,
-            "secret": WEBHOOK_SECRET,
-            "warmup": 0,
-            "count": n,
-            "first_update_id": first_update,
-            "first_user_id": first_user,
-            "concurrency": WEBHOOK_CONNECTIONS,
-            "time_limit": limit,
-            "request_timeout": 60.0,
-        }
+        params = burst_params(server, n, first_update, first_user, limit)
         clock: dict[str, float] = {}
 
         def go() -> None:

@@ -19,15 +19,15 @@ from typing import Any
 from benchmarks.scenarios import (
     SCENARIOS,
     TELEGRAM_RATE,
-    WEBHOOK_CONNECTIONS,
     Config,
     Result,
     _cpu_note,
     _loadgen,
+    burst_params,
     first_sends,
     is_send,
 )
-from benchmarks.server import STAFF_CHAT_ID, TOKEN, WEBHOOK_SECRET, run_server
+from benchmarks.server import STAFF_CHAT_ID, TOKEN, run_server
 from benchmarks.stats import busiest_window, ms, percentile
 from flows.domain.ticket import REFERENCE_PATTERN
 from tests.fakes import FakeBotApi, run_fake_bot_api
@@ -188,17 +188,7 @@ async def triage(cfg: Config) -> Result:
         burst_users = [fake.user(first_user + i, started=True) for i in range(n)]
         ids = {u.id for u in burst_users}
         limit = 2 * (2 * n / TELEGRAM_RATE) + 30
-        params = {
-            "port": server.port,
-            "secret": WEBHOOK_SECRET,
-            "warmup": 0,
-            "count": n,
-            "first_update_id": first_update,
-            "first_user_id": first_user,
-            "concurrency": WEBHOOK_CONNECTIONS,
-            "time_limit": limit,
-            "request_timeout": 60.0,
-        }
+        params = burst_params(server, n, first_update, first_user, limit)
         clock: dict[str, float] = {}
         go = asyncio.Event()
 

@@ -4,45 +4,22 @@ kept, and tickets that say little."""
 from __future__ import annotations
 
 import json
-import logging
 import re
-from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 
 from bot.infra.crypto import Keys
-from bot.infra.logs import setup_logging
 from bot.infra.settings import Settings, reveal
 from flows.domain.ticket import REFERENCE_PATTERN
 from storage.db import create_engine, session_factory
 from storage.models import Conversation, Ticket, TicketEvent
 from storage.sealing import open_json
+from tests.e2e.conftest import CollectedLogs
 from tests.e2e.evidencekit import jpeg_with_gps
 from tests.e2e.harness import STAFF_CHAT_ID, make_settings, outbox_settled, running_app, step
 from tests.fakes import FakeBotApi
-
-
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.lines: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(logging.Formatter("%(name)s %(message)s").format(record))
-
-
-@pytest.fixture
-def logs() -> Iterator[_Collect]:
-    """Every log line, with our loggers at DEBUG as in production troubleshooting."""
-    setup_logging("DEBUG")
-    handler = _Collect()
-    logging.getLogger().addHandler(handler)
-    yield handler
-    logging.getLogger().removeHandler(handler)
-    setup_logging("WARNING")
 
 
 async def _tickets(settings: Settings) -> list[tuple[str, dict[str, Any], datetime, datetime]]:
@@ -88,7 +65,7 @@ async def _events(url: str) -> list[tuple[str, dict[str, Any]]]:
 
 
 async def test_three_taps_from_sabah_put_an_urgent_card_in_the_group_and_later_answers_join_it(
-    fake: FakeBotApi, database_url: str, logs: _Collect
+    fake: FakeBotApi, database_url: str, production_logs: CollectedLogs
 ) -> None:
     settings = make_settings(fake, database_url)
     async with running_app(settings, fake):
@@ -157,7 +134,7 @@ async def test_three_taps_from_sabah_put_an_urgent_card_in_the_group_and_later_a
     assert ticket[3] - ticket[2] == settings.SLA_URGENT
     photo_id = ticket[1]["attachments"][0]["file_id"]
     assert photo_id and photo_id not in text
-    assert not any(photo_id in line for line in logs.lines)  # file ids never logged
+    assert not any(photo_id in line for line in production_logs.lines)  # file ids never logged
     kinds = [kind for kind, _ in await _events(database_url)]
     assert kinds[0] == "created" and kinds.count("report_added") >= 5
     assert all("Paspor" not in json.dumps(data) for _, data in await _events(database_url))

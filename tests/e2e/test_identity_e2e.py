@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import json
-import logging
-from collections.abc import Iterator
 
-import pytest
 from sqlalchemy import text
 
-from bot.infra.logs import setup_logging
 from storage.db import create_engine
+from tests.e2e.conftest import CollectedLogs
 from tests.e2e.harness import (
     SENTINEL,
     STAFF_CHAT_ID,
@@ -31,32 +28,12 @@ SENTINELS = [
 ]
 
 
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.lines: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(logging.Formatter("%(name)s %(message)s").format(record))
-
-
-@pytest.fixture
-def production_logs() -> Iterator[_Collect]:
-    """Logging as `lapor-tppo run` sets it up (our loggers at DEBUG), every line collected."""
-    setup_logging("DEBUG")
-    handler = _Collect()
-    logging.getLogger().addHandler(handler)
-    yield handler
-    logging.getLogger().removeHandler(handler)
-    setup_logging("WARNING")
-
-
 def _leaks(text: str) -> list[str]:
     return [s for s in SENTINELS if s.lower() in text.lower()]
 
 
 async def test_identity_stays_out_of_staff_calls_logs_and_database(
-    fake: FakeBotApi, sqlite_url: str, production_logs: _Collect
+    fake: FakeBotApi, sqlite_url: str, production_logs: CollectedLogs
 ) -> None:
     settings = make_settings(fake, sqlite_url)
     async with running_app(settings, fake):
