@@ -54,7 +54,8 @@ _ANSWER = {
         "webhook-timestamp within 5 minutes, webhook-signature v1). Updates the ticket's "
         "status and case id, tells the task force, and relays `message` to the reporter "
         "when they chose follow-up. A webhook-id repeated within 7 days is a 200 no-op. "
-        "404 when the route is disabled (no CASE_INBOUND_SECRET) or the reference is unknown."
+        "404 when the route is disabled (no CASE_INBOUND_SECRET) or the reference is unknown. "
+        "Strings must be Unicode text: a lone surrogate escape such as \\ud800 is a 422."
     ),
     responses={
         200: {"description": "applied, or a repeat of an event already applied", **_ANSWER},
