@@ -82,6 +82,16 @@ class CaseUpdate:
     message: str | None
 
 
+def _unicode(text: str) -> bool:
+    """False for a string with a lone surrogate: JSON's "\\ud800" escape decodes to one, and
+    neither the database nor Telegram takes it (it was a 503, sent again forever)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def parse(body: str) -> CaseUpdate | Answer:
     """The event in `body`, or why it is malformed (the webhook id is filled in later)."""
     try:
@@ -99,9 +109,13 @@ def parse(body: str) -> CaseUpdate | Answer:
         return Answer(422, "data.reference must be a ticket reference TPPO-XXXXXX")
     if status not in CASE_STATUSES:
         return Answer(422, "data.status must be acknowledged, referred or closed")
-    if case_id is not None and (not isinstance(case_id, str) or not 0 < len(case_id) <= 64):
+    if case_id is not None and (
+        not isinstance(case_id, str) or not 0 < len(case_id) <= 64 or not _unicode(case_id)
+    ):
         return Answer(422, "data.case_id must be a string of 1-64 characters")
-    if message is not None and (not isinstance(message, str) or len(message) > MAX_MESSAGE):
+    if message is not None and (
+        not isinstance(message, str) or len(message) > MAX_MESSAGE or not _unicode(message)
+    ):
         return Answer(422, f"data.message must be a string of at most {MAX_MESSAGE} characters")
     return CaseUpdate("", reference, str(status), case_id, message or None)
 

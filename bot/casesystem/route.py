@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from bot.casesystem.inbound import MAX_BODY, MAX_CASE_ID, MAX_MESSAGE
 from bot.runtime.aio import describe
 from flows.domain.caselink import CASE_STATUSES
-from flows.domain.ticket import REFERENCE_PATTERN
+from flows.domain.ticket import REFERENCE_LENGTH, REFERENCE_PATTERN
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -26,7 +26,12 @@ _BODY_SCHEMA: dict[str, Any] = {
             "type": "object",
             "required": ["reference", "status"],
             "properties": {
-                "reference": {"type": "string", "pattern": f"^{REFERENCE_PATTERN}$"},
+                # The length too: some validators' `$` also matches before a final newline.
+                "reference": {
+                    "type": "string",
+                    "pattern": f"^{REFERENCE_PATTERN}$",
+                    "maxLength": REFERENCE_LENGTH,
+                },
                 "status": {"type": "string", "enum": list(CASE_STATUSES)},
                 "case_id": {"type": "string", "minLength": 1, "maxLength": MAX_CASE_ID},
                 "message": {"type": "string", "maxLength": MAX_MESSAGE},
@@ -54,7 +59,8 @@ _ANSWER = {
         "webhook-timestamp within 5 minutes, webhook-signature v1). Updates the ticket's "
         "status and case id, tells the task force, and relays `message` to the reporter "
         "when they chose follow-up. A webhook-id repeated within 7 days is a 200 no-op. "
-        "404 when the route is disabled (no CASE_INBOUND_SECRET) or the reference is unknown."
+        "404 when the route is disabled (no CASE_INBOUND_SECRET) or the reference is unknown. "
+        "Strings must be Unicode text: a lone surrogate escape such as \\ud800 is a 422."
     ),
     responses={
         200: {"description": "applied, or a repeat of an event already applied", **_ANSWER},

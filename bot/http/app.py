@@ -26,6 +26,22 @@ MAX_UPDATE_ID = 2**63 - 1
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 (a header name)
 
 
+# The bodies of /readyz, for the OpenAPI document.
+_READY: dict[str, Any] = {
+    "type": "object",
+    "required": ["status"],
+    "properties": {"status": {"type": "string", "enum": ["ready"]}},
+}
+_NOT_READY: dict[str, Any] = {
+    "type": "object",
+    "required": ["status", "problems"],
+    "properties": {
+        "status": {"type": "string", "enum": ["unavailable"]},
+        "problems": {"type": "array", "items": {"type": "string"}},
+    },
+}
+
+
 def _error(status: int, detail: str) -> JSONResponse:
     return JSONResponse({"ok": False, "detail": detail}, status_code=status)
 
@@ -121,7 +137,16 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     @app.get(
         "/readyz",
         summary="Readiness: the database takes writes, messages flow, Telegram is set up",
-        responses={503: {"description": "not ready: `problems` says why"}},
+        responses={
+            200: {
+                "description": "ready",
+                "content": {"application/json": {"schema": _READY}},
+            },
+            503: {
+                "description": "not ready: `problems` says why",
+                "content": {"application/json": {"schema": _NOT_READY}},
+            },
+        },
     )
     async def readyz(request: Request) -> JSONResponse:
         problems = await request.app.state.services.problems()

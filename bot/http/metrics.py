@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 
 from fastapi import FastAPI, Request, Response
+from fastapi.responses import PlainTextResponse
 
 from bot.infra.settings import Settings, reveal
 from bot.metrics.scrape import CONTENT_TYPE, render, snapshot
@@ -21,7 +22,18 @@ def _allowed(settings: Settings, header: str | None) -> bool:
 def add_metrics_route(app: FastAPI, settings: Settings) -> None:
     """Serve /metrics from the app's services (their counters, their database)."""
 
-    @app.get("/metrics")
+    @app.get(
+        "/metrics",
+        summary="Metrics in the Prometheus text format",
+        response_class=PlainTextResponse,
+        responses={
+            200: {"content": {"text/plain": {"schema": {"type": "string"}}}},
+            403: {
+                "description": "METRICS_TOKEN is set and the bearer token is not it",
+                "content": {"text/plain": {"schema": {"type": "string"}}},
+            },
+        },
+    )
     async def metrics(request: Request) -> Response:
         if not _allowed(settings, request.headers.get("authorization")):
             return Response("forbidden\n", status_code=403, media_type="text/plain")

@@ -12,6 +12,7 @@ from flows.domain.report import Report
 # Crockford base32 without I, L, O, U: easy to read aloud and to type.
 REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 REFERENCE_PATTERN = r"TPPO-[0-9A-HJKMNP-TV-Z]{6}"
+REFERENCE_LENGTH = len("TPPO-") + 6
 
 
 class TicketStatus(StrEnum):
