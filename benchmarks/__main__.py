@@ -76,6 +76,13 @@ def parser() -> argparse.ArgumentParser:
         "(benchmarks/probe.py); does not write the doc",
     )
     p.add_argument(
+        "--profile",
+        type=Path,
+        default=None,
+        help="diagnostics: run each server under cProfile, writing FOLDER/server-N.prof "
+        "(and echo-N.prof) on exit; does not write the doc",
+    )
+    p.add_argument(
         "--no-worker",
         action="store_true",
         help="diagnostics, with --only ack: the inbox worker does nothing, to show "
@@ -142,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
         for p, on in (("timings", args.probe or args.no_worker), ("no-worker", args.no_worker))
         if on
     )
+    if args.profile:
+        os.environ["BENCH_PROFILE_DIR"] = str(args.profile)  # read by benchmarks.server
     for name in [k for k in os.environ if k.lower() in _PROXIES]:
         del os.environ[name]  # everything here talks to 127.0.0.1 directly, never via a proxy
     code = code_version(ROOT)
@@ -161,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
         info[0] = ("code", f"{code} (the code changed during the run: now {code_version(ROOT)})")
     print(console(results, info, args.quick), end="")
     command = " ".join(["python -m benchmarks", *argv])
-    if args.quick or args.no_doc or cfg.probe:
+    if args.quick or args.no_doc or cfg.probe or args.profile:
         print("(not writing the doc)")
     else:
         write_doc(

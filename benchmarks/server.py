@@ -251,10 +251,11 @@ async def run_server(
         if probe_file is not None:
             env |= {"BENCH_PROBE": probe, "BENCH_PROBE_OUT": str(probe_file)}
         started = time.monotonic()
+        command = _profiled(PROBE_ARGS if probe else tuple(args), workdir)
         with log.open("wb") as log_file:
             proc = await asyncio.create_subprocess_exec(
                 sys.executable,
-                *(PROBE_ARGS if probe else args),
+                *command,
                 cwd=workdir,
                 env=env,
                 stdin=asyncio.subprocess.DEVNULL,
@@ -273,6 +274,23 @@ async def run_server(
                 yield Server(url, port, proc.pid, workdir, database, log, probe_file, started)
             finally:
                 await _stop(proc, 10.0)
+
+
+def _profiled(args: tuple[str, ...], workdir: Path) -> tuple[str, ...]:
+    """`args` under cProfile when `$BENCH_PROFILE_DIR` names a folder (`--profile`), else as is.
+
+    Each server writes `<folder>/<program>-<n>.prof` when it exits (SIGTERM unwinds it), to
+    read with `python -m pstats`; diagnostics only, like the probe.
+    """
+    folder = os.environ.get("BENCH_PROFILE_DIR")
+    if not folder:
+        return args
+    program = "echo" if "benchmarks.echo" in args else "server"
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    taken = len(list(Path(folder).glob(f"{program}-*.prof")))
+    out = Path(folder).resolve() / f"{program}-{taken + 1}.prof"
+    module, rest = args[1], args[2:]  # ("-m", module, ...)
+    return ("-m", "benchmarks.profiled", str(out), module, *rest)
 
 
 def _tail(log: Path, lines: int = 20) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -77,6 +78,8 @@ class Dispatcher(Wakeable):
         self._out = outgoing
         self._inflight: set[str] = set()  # chats with an in-order row in flight
         self._max_inflight = max_inflight
+        # With sends in flight, look for more only once this many slots are free.
+        self._refill = max(1, max_inflight // 4)
         self._slots = asyncio.Semaphore(concurrency)
         self._turns = asyncio.Lock()  # FIFO: the queue for the overall sending limit
         self._clock = clock or Clock()
@@ -121,8 +124,11 @@ class Dispatcher(Wakeable):
         anyone gets a second.
         """
         room = self._max_inflight - len(self._tasks)
-        if room <= 0:
-            return 1.0  # a finishing send wakes us
+        if room <= 0 or (self._tasks and room < self._refill):
+            # A finishing send wakes us. Under load the sends in flight are mostly waiting
+            # for their turn; looking at the queue again for every single freed slot cost
+            # more CPU than the sending itself.
+            return 1.0
         if not self._db.owner.held:
             return 1.0  # others could not see that our leases are alive: take none
         now, mono, seconds = self._clock.now(), self._clock.monotonic(), self._seconds()
@@ -137,6 +143,7 @@ class Dispatcher(Wakeable):
                 owner=self._owner,
                 skip_chats=frozenset(self._inflight),
                 stalled_too=probe_due,
+                with_payload=False,
             )
             for row in rows:
                 if row.channel not in self._transports:
@@ -163,6 +170,8 @@ class Dispatcher(Wakeable):
                 for r, probe in chosen
                 if await outbox.lease(session, r.id, now, LEASE, owner=self._owner)
             ]
+            sealed = await outbox.payloads(session, [r.id for r, _probe in leased])
+            leased = [(replace(r, sealed=sealed.get(r.id, b"")), probe) for r, probe in leased]
         for row, probe in leased:
             if row.in_order:
                 self._inflight.add(row.chat_key)

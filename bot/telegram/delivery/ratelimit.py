@@ -44,6 +44,7 @@ class TelegramLimits:
     _chats: dict[str, tuple[Window, ...]] = field(default_factory=dict)
     _paused: dict[str, float] = field(default_factory=dict)
     _last: dict[str, float] = field(default_factory=dict)
+    _swept: float = float("-inf")
 
     def _windows(self, chat_key: str, is_group: bool) -> tuple[Window, ...]:
         if chat_key not in self._chats:
@@ -77,7 +78,11 @@ class TelegramLimits:
         self._paused[chat_key] = max(self._paused.get(chat_key, 0.0), until)
 
     def forget_idle(self, now: float) -> None:
-        """Drop windows of chats quiet for a minute, so memory stays flat."""
+        """Drop windows of chats quiet for a minute, so memory stays flat (a sweep every 10 s:
+        it walks every chat seen lately, and the dispatcher calls it on each pass)."""
+        if now - self._swept < 10.0:
+            return
+        self._swept = now
         idle = [
             k
             for k, windows in self._chats.items()

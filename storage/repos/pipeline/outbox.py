@@ -10,8 +10,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, delete, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    LargeBinary,
+    and_,
+    case,
+    delete,
+    func,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import FORGOTTEN, OutboxMessage
@@ -87,24 +99,35 @@ def _free(session: AsyncSession, owner: int, now: datetime) -> ColumnElement[boo
     return or_(m.lease_owner.is_(None), expired, dead)
 
 
-def _due_row(r: OutboxMessage) -> Due:
-    return Due(
-        r.id,
-        r.chat_key,
-        r.is_group,
-        r.channel,
-        r.method,
-        r.payload or b"",
-        r.attempts,
-        r.ticket_ref,
-        r.track,
-        r.fill,
-        r.on_fail,
-        r.in_order,
-        r.stalled,
-        r.next_attempt_at,
-        bool(r.priority),
+# What `due` reads of a row, in Due's field order (the payload only when asked for: a pass
+# looks at up to thousands of rows and sends a few).
+def _due_columns(with_payload: bool) -> tuple[Any, ...]:
+    m = OutboxMessage
+    payload = m.payload if with_payload else literal(b"", LargeBinary)
+    return (
+        m.id,
+        m.chat_key,
+        m.is_group,
+        m.channel,
+        m.method,
+        payload,
+        m.attempts,
+        m.ticket_ref,
+        m.track,
+        m.fill,
+        m.on_fail,
+        m.in_order,
+        m.stalled,
+        m.next_attempt_at,
+        m.priority,
     )
+
+
+def _due_row(r: Sequence[Any]) -> Due:
+    fields = list(r)
+    fields[5] = fields[5] or b""
+    fields[-1] = bool(fields[-1])
+    return Due(*fields)
 
 
 async def add(session: AsyncSession, messages: Sequence[NewMessage], now: datetime) -> None:
@@ -167,17 +190,19 @@ async def due(
     owner: int,
     skip_chats: frozenset[str] = frozenset(),
     stalled_too: bool = False,
+    with_payload: bool = True,
 ) -> list[Due]:
     """Up to `limit` free rows that may go now: each chat's earliest pending row in order, and
     rows outside the order; most urgent first, then oldest. `stalled_too`: rows waiting only
-    for the other side to answer count as due (to probe it)."""
+    for the other side to answer count as due (to probe it). Without `with_payload` each
+    `sealed` is empty: the dispatcher reads only the chosen rows' with `payloads`."""
     m = OutboxMessage
     heads = select(func.min(m.id)).where(m.status == "pending", m.in_order).group_by(m.chat_key)
     when: ColumnElement[bool] = m.next_attempt_at <= now
     if stalled_too:
         when = or_(when, m.stalled)
     stmt = (
-        select(m)
+        select(*_due_columns(with_payload))
         .where(
             m.status == "pending",
             or_(and_(m.in_order, m.id.in_(heads)), ~m.in_order),
@@ -187,8 +212,17 @@ async def due(
         .order_by(_urgency(), m.id)
         .limit(limit + len(skip_chats))
     )
-    rows = [r for r in await session.scalars(stmt) if not (r.in_order and r.chat_key in skip_chats)]
-    return [_due_row(r) for r in rows[:limit]]
+    rows = [_due_row(r) for r in await session.execute(stmt)]
+    return [r for r in rows if not (r.in_order and r.chat_key in skip_chats)][:limit]
+
+
+async def payloads(session: AsyncSession, ids: Sequence[int]) -> dict[int, bytes]:
+    """The sealed parameters of these rows, by id."""
+    if not ids:
+        return {}
+    m = OutboxMessage
+    rows = await session.execute(select(m.id, m.payload).where(m.id.in_(ids)))
+    return {row_id: payload or b"" for row_id, payload in rows}
 
 
 async def lease(
