@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import SendBudget
+from storage.repos import dialect
 
 
 @dataclass(frozen=True)
@@ -32,10 +32,8 @@ class Rule:
 
 
 async def _ensure(session: AsyncSession, keys: Sequence[str], now: float) -> None:
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     await session.execute(
-        insert(SendBudget)
+        dialect.insert(session, SendBudget)
         .values(
             [{"key": k, "times": [], "paused_until": None, "last_at": now} for k in keys],
         )
@@ -51,7 +49,7 @@ async def take(
     names = sorted(rules)
     await _ensure(session, names, now)
     stmt = select(SendBudget).where(SendBudget.key.in_(names)).order_by(SendBudget.key)
-    if session.get_bind().dialect.name == "postgresql":
+    if dialect.name(session) == "postgresql":
         stmt = stmt.with_for_update()
     rows = list(await session.scalars(stmt))
     wait = 0.0

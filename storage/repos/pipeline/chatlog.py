@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ChatMessage
@@ -32,8 +32,12 @@ async def remember(
             )
         )
     )
-    for message_id in sorted(wanted - known):
-        session.add(ChatMessage(chat_key=chat_key, message_id=message_id, sent_at=now))
+    new = [
+        {"chat_key": chat_key, "message_id": message_id, "sent_at": now}
+        for message_id in sorted(wanted - known)
+    ]
+    if new:  # a plain INSERT, not the ORM's unit of work: this runs for every message
+        await session.execute(insert(ChatMessage).values(new))
 
 
 async def deletable(session: AsyncSession, chat_key: str, now: datetime) -> list[int]:

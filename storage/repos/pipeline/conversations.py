@@ -13,6 +13,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Conversation
+from storage.repos import dialect
 from storage.sealing import Unreadable, open_json, seal_json
 
 S = TypeVar("S")
@@ -57,14 +58,16 @@ async def load(session: AsyncSession, flow: StateCodec[S], key: str) -> S | None
 async def save(
     session: AsyncSession, flow: StateCodec[S], key: str, state: S, now: datetime
 ) -> None:
-    """Insert or replace the state of `flow` for `key`."""
+    """Insert or replace the state of `flow` for `key` (one statement: it runs per update)."""
     sealed = seal_json(session, TABLE, _row_key(flow.name, key), flow.dump(state))
-    row = await session.get(Conversation, (flow.name, key))
-    if row is None:
-        session.add(Conversation(flow=flow.name, key=key, state=sealed, updated_at=now))
-    else:
-        row.state = sealed
-        row.updated_at = now
+    stmt = dialect.insert(session, Conversation).values(
+        flow=flow.name, key=key, state=sealed, updated_at=now
+    )
+    await session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["flow", "key"], set_={"state": sealed, "updated_at": now}
+        )
+    )
 
 
 async def forget(session: AsyncSession, key: str) -> None:

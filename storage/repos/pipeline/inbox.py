@@ -9,11 +9,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, delete, exists, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from storage.models import FORGOTTEN, InboxUpdate
+from storage.repos import dialect
 from storage.repos.pipeline import outbox
 from storage.repos.pipeline.outbox import NewMessage
 from storage.sealing import Unreadable, open_text, seal_text
@@ -46,10 +46,6 @@ class ClaimedUpdate:
     received_at: datetime | None = None
 
 
-def _dialect(session: AsyncSession) -> str:
-    return session.get_bind().dialect.name
-
-
 async def add(session: AsyncSession, updates: Sequence[NewUpdate], now: datetime) -> int:
     """Store new updates; an `update_id` seen before is ignored. Returns how many were new.
 
@@ -69,8 +65,8 @@ async def add(session: AsyncSession, updates: Sequence[NewUpdate], now: datetime
         }
         for u in updates
     ]
-    insert = postgresql.insert if _dialect(session) == "postgresql" else sqlite.insert
-    stmt = insert(InboxUpdate).values(rows).on_conflict_do_nothing(index_elements=["update_id"])
+    stmt = dialect.insert(session, InboxUpdate).values(rows)
+    stmt = stmt.on_conflict_do_nothing(index_elements=["update_id"])
     acks = {u.update_id: u.ack for u in updates if u.ack is not None}
     if not acks:
         result = await session.execute(stmt)
@@ -110,7 +106,7 @@ async def claim_batch(
     if below is not None:
         where.append(InboxUpdate.update_id < below)
     stmt = select(InboxUpdate).where(*where).order_by(InboxUpdate.update_id).limit(limit)
-    if _dialect(session) == "postgresql":
+    if dialect.name(session) == "postgresql":
         stmt = stmt.with_for_update(skip_locked=True, of=InboxUpdate)
     heads = list(await session.scalars(stmt))
     rows = heads + (await _runs(session, heads, now, run, below) if run > 1 else [])

@@ -15,6 +15,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ReporterLimit
+from storage.repos import dialect
 
 HOUR = timedelta(hours=1)
 
@@ -38,18 +39,40 @@ class Verdict(Enum):
     DROP = "drop"  # over the limit, already told
 
 
-async def _row(session: AsyncSession, key: str, at: datetime, limits: Limits) -> ReporterLimit:
-    stmt = select(ReporterLimit).where(ReporterLimit.key == key)
-    if session.get_bind().dialect.name == "postgresql":
+@dataclass
+class _Bucket:
+    """One reporter's row, read and written with plain SQL (this runs for every message)."""
+
+    key: str
+    tokens: float
+    at: datetime
+    reports: int
+    window_at: datetime
+    told_at: datetime | None = None
+
+
+_COLUMNS = ("key", "tokens", "at", "reports", "window_at", "told_at")
+
+
+async def _load(session: AsyncSession, key: str, at: datetime, limits: Limits) -> _Bucket:
+    m = ReporterLimit
+    stmt = select(m.key, m.tokens, m.at, m.reports, m.window_at, m.told_at).where(m.key == key)
+    if dialect.name(session) == "postgresql":
         stmt = stmt.with_for_update()
-    row = await session.scalar(stmt)
+    row = (await session.execute(stmt)).first()
     if row is None:
-        row = ReporterLimit(key=key, tokens=limits.burst, at=at, reports=0, window_at=at)
-        session.add(row)
-    return row
+        return _Bucket(key, limits.burst, at, 0, at)
+    return _Bucket(*row)
 
 
-def _notice(row: ReporterLimit, at: datetime, limits: Limits) -> Verdict:
+async def _store(session: AsyncSession, bucket: _Bucket) -> None:
+    values = {name: getattr(bucket, name) for name in _COLUMNS}
+    stmt = dialect.insert(session, ReporterLimit).values(values)
+    changed = {name: value for name, value in values.items() if name != "key"}
+    await session.execute(stmt.on_conflict_do_update(index_elements=["key"], set_=changed))
+
+
+def _notice(row: _Bucket, at: datetime, limits: Limits) -> Verdict:
     if row.told_at is not None and at - row.told_at < limits.notice_every:
         return Verdict.DROP
     row.told_at = at
@@ -58,25 +81,29 @@ def _notice(row: ReporterLimit, at: datetime, limits: Limits) -> Verdict:
 
 async def take_message(session: AsyncSession, key: str, at: datetime, limits: Limits) -> Verdict:
     """Spend one token for a message received `at`, or say it is over the limit."""
-    row = await _row(session, key, at, limits)
+    row = await _load(session, key, at, limits)
     elapsed = max((at - row.at).total_seconds(), 0.0)
     row.tokens = min(limits.burst, row.tokens + elapsed * limits.rate)
     row.at = max(row.at, at)
     if row.tokens >= 1.0:
         row.tokens -= 1.0
-        return Verdict.ADMIT
-    return _notice(row, at, limits)
+        verdict = Verdict.ADMIT
+    else:
+        verdict = _notice(row, at, limits)
+    await _store(session, row)
+    return verdict
 
 
 async def take_report(session: AsyncSession, key: str, at: datetime, limits: Limits) -> bool:
     """Count one new report filed `at`; False (nothing counted) when the hour's are used up."""
-    row = await _row(session, key, at, limits)
+    row = await _load(session, key, at, limits)
     if at - row.window_at >= HOUR:
         row.reports, row.window_at = 0, at
     if row.reports >= limits.reports_per_hour:
         return False
     row.reports += 1
     row.at = max(row.at, at)
+    await _store(session, row)
     return True
 
 

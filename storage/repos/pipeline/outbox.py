@@ -19,6 +19,7 @@ from sqlalchemy import (
     case,
     delete,
     func,
+    insert,
     literal,
     or_,
     select,
@@ -146,28 +147,30 @@ async def add(session: AsyncSession, messages: Sequence[NewMessage], now: dateti
                 status=SKIPPED, payload=None, sent_at=now, chat_key=FORGOTTEN, error="superseded"
             )
         )
-    for m in messages:
-        session.add(
-            OutboxMessage(
-                channel=m.channel,
-                chat_key=m.chat_key,
-                is_group=m.is_group,
-                method=m.method,
-                payload=m.sealed,
-                status="pending",
-                attempts=0,
-                created_at=now,
-                next_attempt_at=now,
-                ticket_ref=m.ticket_ref,
-                track=m.track,
-                fill=m.fill,
-                on_fail=m.on_fail,
-                supersede=m.supersede,
-                in_order=m.in_order,
-                stalled=False,
-                priority=m.priority,
-            )
-        )
+    rows = [
+        {
+            "channel": m.channel,
+            "chat_key": m.chat_key,
+            "is_group": m.is_group,
+            "method": m.method,
+            "payload": m.sealed,
+            "status": "pending",
+            "attempts": 0,
+            "created_at": now,
+            "next_attempt_at": now,
+            "ticket_ref": m.ticket_ref,
+            "track": m.track,
+            "fill": m.fill,
+            "on_fail": m.on_fail,
+            "supersede": m.supersede,
+            "in_order": m.in_order,
+            "stalled": False,
+            "priority": m.priority,
+        }
+        for m in messages
+    ]
+    if rows:  # one multi-row INSERT: ids rise in list order, which is each chat's order
+        await session.execute(insert(OutboxMessage).values(rows))
 
 
 def _urgency() -> ColumnElement[int]:

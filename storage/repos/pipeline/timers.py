@@ -10,10 +10,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Timer
+from storage.repos import dialect
 
 
 @dataclass(frozen=True)
@@ -57,9 +57,8 @@ async def schedule(session: AsyncSession, timers: Iterable[NewTimer], now: datet
     ]
     if not rows:
         return
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    await session.execute(insert(Timer).values(rows).on_conflict_do_nothing(index_elements=["key"]))
+    stmt = dialect.insert(session, Timer).values(rows)
+    await session.execute(stmt.on_conflict_do_nothing(index_elements=["key"]))
 
 
 async def claim_due(session: AsyncSession, now: datetime, limit: int) -> list[DueTimer]:
@@ -70,7 +69,7 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int) -> list[Du
         .order_by(Timer.due_at, Timer.id)
         .limit(limit)
     )
-    if session.get_bind().dialect.name == "postgresql":
+    if dialect.name(session) == "postgresql":
         stmt = stmt.with_for_update(skip_locked=True)
     return [
         DueTimer(r.id, r.kind, r.key, r.due_at, r.ticket_ref, dict(r.data or {}), r.attempts)

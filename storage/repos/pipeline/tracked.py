@@ -6,17 +6,16 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import TrackedMessage
+from storage.repos import dialect
 
 
 async def remember(session: AsyncSession, track: str, result_id: int, now: datetime) -> None:
     """Keep `result_id` under `track`; a later result under the same name replaces it."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(TrackedMessage).values(track=track, result_id=result_id, created_at=now)
+    values = {"track": track, "result_id": result_id, "created_at": now}
+    stmt = dialect.insert(session, TrackedMessage).values(values)
     await session.execute(
         stmt.on_conflict_do_update(
             index_elements=["track"], set_={"result_id": result_id, "created_at": now}
