@@ -28,6 +28,7 @@ from storage.models import (
     TicketMessage,
     TicketNote,
 )
+from storage.repos import sql
 from storage.sealing import (
     Unreadable,
     needs_reseal,
@@ -144,7 +145,7 @@ async def _walk(db: Database, model: Any, order: Any, reseal: Reseal, batch: int
             stmt = select(model).order_by(*keys).limit(batch)
             if after is not None:
                 stmt = stmt.where(order > after if order is not None else tuple_(*keys) > after)
-            if session.get_bind().dialect.name == "postgresql":
+            if sql.dialect(session) == "postgresql":
                 # Rows the app holds are skipped, never waited for: a wait could deadlock
                 # with a worker that writes two of them in the other order. The next pass
                 # takes them.

@@ -1,5 +1,5 @@
 """What the bot tells staff unasked: private messages about tickets, calls to the whole group,
-and the flood digest. Rendered by the announcer (bot/effects/tickets.py), pure here."""
+and the flood digest. Rendered by the announcer (bot/effects/tickets/announcer.py), pure here."""
 
 from __future__ import annotations
 

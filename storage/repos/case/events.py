@@ -18,6 +18,7 @@ from sqlalchemy.orm import aliased
 
 from storage.models import CaseEvent, OutboxMessage
 from storage.owner import live_owners
+from storage.repos import sql
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 # A lease also ends after this long, whatever the owner: a send takes at most its timeout.
@@ -105,7 +106,7 @@ def _free(session: AsyncSession, owner: int, now: datetime) -> ColumnElement[boo
     e = CaseEvent
     expired = and_(e.locked_until.is_not(None), e.locked_until < now)
     dead: ColumnElement[bool]
-    if session.get_bind().dialect.name == "postgresql":
+    if sql.dialect(session) == "postgresql":
         dead = e.lease_owner.not_in(live_owners())
     else:  # one process per SQLite database: any other owner was a run that died
         dead = e.lease_owner != owner
@@ -135,7 +136,7 @@ async def claim(session: AsyncSession, owner: int, now: datetime, limit: int = 8
         .order_by(CaseEvent.id)
         .limit(limit)
     )
-    if session.get_bind().dialect.name == "postgresql":
+    if sql.dialect(session) == "postgresql":
         stmt = stmt.with_for_update(skip_locked=True, of=CaseEvent)
     rows = list(await session.scalars(stmt))
     for row in rows:
@@ -257,7 +258,7 @@ async def retry(session: AsyncSession, now: datetime, event_id: int | None = Non
     result = await session.execute(
         stmt.values(status=PENDING, attempts=0, next_attempt_at=now, error=None)
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return sql.rowcount(result)
 
 
 async def due_now(session: AsyncSession, now: datetime) -> int:
@@ -267,7 +268,7 @@ async def due_now(session: AsyncSession, now: datetime) -> int:
         .where(CaseEvent.status == PENDING, CaseEvent.next_attempt_at > now)
         .values(next_attempt_at=now)
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return sql.rowcount(result)
 
 
 async def stats(session: AsyncSession) -> CaseStats:

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import CaseInbound, CaseLink, CaseState, Ticket
+from storage.repos import sql
 
 DISABLED = "disabled"  # CaseState name: the endpoint answered 410 (value: when and why)
 REPLAY_WINDOW = timedelta(days=7)
@@ -112,7 +113,7 @@ async def forget_inbound(session: AsyncSession, now: datetime) -> int:
     result = await session.execute(
         delete(CaseInbound).where(CaseInbound.received_at < now - REPLAY_WINDOW)
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return sql.rowcount(result)
 
 
 async def disabled(session: AsyncSession) -> str | None:

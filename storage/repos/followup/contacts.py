@@ -10,6 +10,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import FollowupContact
+from storage.repos import sql
 
 
 @dataclass(frozen=True)
@@ -56,4 +57,4 @@ async def drop(session: AsyncSession, ticket_refs: Sequence[str]) -> int:
     result = await session.execute(
         delete(FollowupContact).where(FollowupContact.ticket_ref.in_(list(ticket_refs)))
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return sql.rowcount(result)

@@ -14,7 +14,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import SendBudget
-from storage.repos import dialect
+from storage.repos import sql
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class Rule:
 
 async def _ensure(session: AsyncSession, keys: Sequence[str], now: float) -> None:
     await session.execute(
-        dialect.insert(session, SendBudget)
+        sql.insert(session, SendBudget)
         .values(
             [{"key": k, "times": [], "paused_until": None, "last_at": now} for k in keys],
         )
@@ -49,7 +49,7 @@ async def take(
     names = sorted(rules)
     await _ensure(session, names, now)
     stmt = select(SendBudget).where(SendBudget.key.in_(names)).order_by(SendBudget.key)
-    if dialect.name(session) == "postgresql":
+    if sql.dialect(session) == "postgresql":
         stmt = stmt.with_for_update()
     rows = list(await session.scalars(stmt))
     wait = 0.0
@@ -89,4 +89,4 @@ async def touch(session: AsyncSession, key: str, now: float) -> None:
 async def purge(session: AsyncSession, before: float) -> int:
     """Forget keys unused since `before` (quiet chats)."""
     result = await session.execute(delete(SendBudget).where(SendBudget.last_at < before))
-    return int(getattr(result, "rowcount", 0) or 0)
+    return sql.rowcount(result)

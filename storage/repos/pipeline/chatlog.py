@@ -13,6 +13,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ChatMessage
+from storage.repos import sql
 
 # How long Telegram lets a bot delete a message in a private chat.
 DELETABLE = timedelta(hours=48)
@@ -59,7 +60,7 @@ async def deletable(session: AsyncSession, chat_key: str, now: datetime) -> list
 async def forget(session: AsyncSession, chat_key: str) -> int:
     """Forget every message id of this chat."""
     result = await session.execute(delete(ChatMessage).where(ChatMessage.chat_key == chat_key))
-    return max(int(getattr(result, "rowcount", 0) or 0), 0)
+    return sql.rowcount(result)
 
 
 async def purge(session: AsyncSession, now: datetime) -> int:
@@ -67,4 +68,4 @@ async def purge(session: AsyncSession, now: datetime) -> int:
     result = await session.execute(
         delete(ChatMessage).where(ChatMessage.sent_at <= now - DELETABLE)
     )
-    return max(int(getattr(result, "rowcount", 0) or 0), 0)
+    return sql.rowcount(result)

@@ -13,7 +13,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Conversation
-from storage.repos import dialect
+from storage.repos import sql
 from storage.sealing import Unreadable, open_json, seal_json
 
 S = TypeVar("S")
@@ -60,7 +60,7 @@ async def save(
 ) -> None:
     """Insert or replace the state of `flow` for `key` (one statement: it runs per update)."""
     sealed = seal_json(session, TABLE, _row_key(flow.name, key), flow.dump(state))
-    stmt = dialect.insert(session, Conversation).values(
+    stmt = sql.insert(session, Conversation).values(
         flow=flow.name, key=key, state=sealed, updated_at=now
     )
     await session.execute(
@@ -78,4 +78,4 @@ async def forget(session: AsyncSession, key: str) -> None:
 async def expire(session: AsyncSession, before: datetime) -> int:
     """Delete conversations untouched since `before` (abandoned drafts hold what was typed)."""
     result = await session.execute(delete(Conversation).where(Conversation.updated_at < before))
-    return int(getattr(result, "rowcount", 0) or 0)
+    return sql.rowcount(result)

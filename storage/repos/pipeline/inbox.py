@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from storage.models import FORGOTTEN, InboxUpdate
-from storage.repos import dialect
+from storage.repos import sql
 from storage.repos.pipeline import outbox
 from storage.repos.pipeline.outbox import NewMessage
 from storage.sealing import Unreadable, open_text, seal_text
@@ -65,12 +65,12 @@ async def add(session: AsyncSession, updates: Sequence[NewUpdate], now: datetime
         }
         for u in updates
     ]
-    stmt = dialect.insert(session, InboxUpdate).values(rows)
+    stmt = sql.insert(session, InboxUpdate).values(rows)
     stmt = stmt.on_conflict_do_nothing(index_elements=["update_id"])
     acks = {u.update_id: u.ack for u in updates if u.ack is not None}
     if not acks:
         result = await session.execute(stmt)
-        return max(int(getattr(result, "rowcount", 0) or 0), 0)
+        return sql.rowcount(result)
     new = set(await session.scalars(stmt.returning(InboxUpdate.update_id)))
     await outbox.add(session, [ack for update_id, ack in acks.items() if update_id in new], now)
     return len(new)
@@ -106,7 +106,7 @@ async def claim_batch(
     if below is not None:
         where.append(InboxUpdate.update_id < below)
     stmt = select(InboxUpdate).where(*where).order_by(InboxUpdate.update_id).limit(limit)
-    if dialect.name(session) == "postgresql":
+    if sql.dialect(session) == "postgresql":
         stmt = stmt.with_for_update(skip_locked=True, of=InboxUpdate)
     heads = list(await session.scalars(stmt))
     rows = heads + (await _runs(session, heads, now, run, below) if run > 1 else [])
@@ -213,7 +213,7 @@ async def purge(session: AsyncSession, before: datetime) -> int:
             InboxUpdate.status.in_(("done", "parked")), InboxUpdate.processed_at < before
         )
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return sql.rowcount(result)
 
 
 async def pending_count(session: AsyncSession) -> int:

@@ -15,7 +15,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ReporterLimit
-from storage.repos import dialect
+from storage.repos import sql
 
 HOUR = timedelta(hours=1)
 
@@ -57,7 +57,7 @@ _COLUMNS = ("key", "tokens", "at", "reports", "window_at", "told_at")
 async def _load(session: AsyncSession, key: str, at: datetime, limits: Limits) -> _Bucket:
     m = ReporterLimit
     stmt = select(m.key, m.tokens, m.at, m.reports, m.window_at, m.told_at).where(m.key == key)
-    if dialect.name(session) == "postgresql":
+    if sql.dialect(session) == "postgresql":
         stmt = stmt.with_for_update()
     row = (await session.execute(stmt)).first()
     if row is None:
@@ -67,7 +67,7 @@ async def _load(session: AsyncSession, key: str, at: datetime, limits: Limits) -
 
 async def _store(session: AsyncSession, bucket: _Bucket) -> None:
     values = {name: getattr(bucket, name) for name in _COLUMNS}
-    stmt = dialect.insert(session, ReporterLimit).values(values)
+    stmt = sql.insert(session, ReporterLimit).values(values)
     changed = {name: value for name, value in values.items() if name != "key"}
     await session.execute(stmt.on_conflict_do_update(index_elements=["key"], set_=changed))
 
@@ -112,4 +112,4 @@ async def forget_idle(session: AsyncSession, before: datetime) -> int:
     result = await session.execute(
         delete(ReporterLimit).where(ReporterLimit.at < before, ReporterLimit.window_at < before)
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return sql.rowcount(result)

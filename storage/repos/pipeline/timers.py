@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Timer
-from storage.repos import dialect
+from storage.repos import sql
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ async def schedule(session: AsyncSession, timers: Iterable[NewTimer], now: datet
     ]
     if not rows:
         return
-    stmt = dialect.insert(session, Timer).values(rows)
+    stmt = sql.insert(session, Timer).values(rows)
     await session.execute(stmt.on_conflict_do_nothing(index_elements=["key"]))
 
 
@@ -69,7 +69,7 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int) -> list[Du
         .order_by(Timer.due_at, Timer.id)
         .limit(limit)
     )
-    if dialect.name(session) == "postgresql":
+    if sql.dialect(session) == "postgresql":
         stmt = stmt.with_for_update(skip_locked=True)
     return [
         DueTimer(r.id, r.kind, r.key, r.due_at, r.ticket_ref, dict(r.data or {}), r.attempts)
@@ -104,7 +104,7 @@ async def cancel(session: AsyncSession, keys: Iterable[str]) -> int:
     result = await session.execute(
         delete(Timer).where(Timer.key.in_(keys), Timer.status == "pending")
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return sql.rowcount(result)
 
 
 async def next_due(session: AsyncSession) -> datetime | None:
@@ -117,4 +117,4 @@ async def purge(session: AsyncSession, before: datetime) -> int:
     result = await session.execute(
         delete(Timer).where(Timer.status.in_(("done", "failed")), Timer.done_at < before)
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return sql.rowcount(result)

@@ -9,13 +9,13 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import TrackedMessage
-from storage.repos import dialect
+from storage.repos import sql
 
 
 async def remember(session: AsyncSession, track: str, result_id: int, now: datetime) -> None:
     """Keep `result_id` under `track`; a later result under the same name replaces it."""
     values = {"track": track, "result_id": result_id, "created_at": now}
-    stmt = dialect.insert(session, TrackedMessage).values(values)
+    stmt = sql.insert(session, TrackedMessage).values(values)
     await session.execute(
         stmt.on_conflict_do_update(
             index_elements=["track"], set_={"result_id": result_id, "created_at": now}

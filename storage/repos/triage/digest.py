@@ -10,6 +10,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import DigestItem
+from storage.repos import sql
 
 NEW = "new"  # a ticket whose card the group did not get
 OVERDUE = "overdue"  # a ticket that waited twice its SLA
@@ -56,4 +57,4 @@ async def purge(session: AsyncSession, posted_before: datetime) -> int:
             DigestItem.posted_at.is_not(None), DigestItem.posted_at < posted_before
         )
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return sql.rowcount(result)

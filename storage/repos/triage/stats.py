@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.domain.ticket import TicketStatus
 from storage.models import AuditEntry, Ticket
+from storage.repos import sql
 
 # Upper bounds (seconds) of the time-to-acknowledge histogram: a minute to a day.
 ACK_BUCKETS = (60.0, 300.0, 900.0, 1800.0, 3600.0, 7200.0, 14400.0, 43200.0, 86400.0)
@@ -31,7 +32,7 @@ class TicketStats:
 
 def _seconds_to_ack(session: AsyncSession) -> ColumnElement[float]:
     """acknowledged_at - created_at in seconds, in the database's own date arithmetic."""
-    if session.get_bind().dialect.name == "sqlite":
+    if sql.dialect(session) == "sqlite":
         days = func.julianday(Ticket.acknowledged_at) - func.julianday(Ticket.created_at)
         return cast(days * 86400.0, Float)
     return cast(func.extract("epoch", Ticket.acknowledged_at - Ticket.created_at), Float)

@@ -16,6 +16,7 @@ from flows.domain.triage import ListScope
 from storage.errors import StorageError
 from storage.models import Ticket as TicketRow
 from storage.models import TicketEvent
+from storage.repos import sql
 from storage.sealing import open_json, seal_json
 
 # The report is sealed with the reference as associated data: it is fixed before the row's id.
@@ -111,7 +112,7 @@ async def get(session: AsyncSession, reference: str, *, for_update: bool = False
     (on PostgreSQL; SQLite has one writer at a time anyway), so that a claim and an SLA step
     never both act on what they read."""
     stmt = select(TicketRow).where(TicketRow.reference == reference)
-    if for_update and session.get_bind().dialect.name == "postgresql":
+    if for_update and sql.dialect(session) == "postgresql":
         stmt = stmt.with_for_update()
     row = await session.scalar(stmt)
     return None if row is None else _to_ticket(session, row)

@@ -10,13 +10,24 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.effects.evidence import EvidenceQueue
 from bot.effects.registry import EffectContext, EffectResult
+from bot.effects.tickets.keys import (
+    CARD_BUDGET,
+    DM_FAILED,
+    DM_LINK_TIMER,
+    WINDOW,
+    card_track,
+    digest_timer,
+    dm_track,
+    sla_timer,
+    topic_track,
+)
 from bot.infra.settings import Settings
 from bot.telegram.cards import card_html
 from bot.telegram.group import StaffGroup
@@ -25,7 +36,7 @@ from flows.core import Text
 from flows.domain.card import Staffing
 from flows.domain.catalog import Catalog
 from flows.domain.duty.routing import route
-from flows.domain.duty.sla import Step, due
+from flows.domain.duty.sla import Step
 from flows.domain.ticket import Ticket
 from flows.triage.render import notices
 from flows.triage.render.keyboards import card_keyboard, private_keyboard
@@ -37,65 +48,7 @@ from storage.repos.triage import audit, digest, referrals, roster, staff, ticket
 
 log = logging.getLogger(__name__)
 
-SLA_TIMER = "sla"  # one SLA step of a ticket (data: {"step": ...})
-DM_FAILED = "dm_failed"  # a private message to staff failed for good (data: {"track": ...})
-DIGEST_TIMER = "digest"  # post the flood digest of the staff group
-# Add the link to the group card to the first private messages once the card is there (they
-# go out at the same time as the card, before its message id is known). Data: {"to": [...]}.
-DM_LINK_TIMER = "dm_link"
-DM_LINK_TRIES = 30  # once a second: the card normally goes out within a second
-# Messages to the group in the last minute (and still waiting) from which new cards become
-# digest lines: Telegram takes 20 a minute in a group, and staff replies need room too.
-CARD_BUDGET = 14
-WINDOW = timedelta(minutes=1)
 _TOPIC_COLOURS = {"urgent": 16478047, "child": 16766590, "other": 7322096}
-
-
-def card_track(reference: str) -> str:
-    """The name under which the id of a ticket's card in the staff group is kept."""
-    return f"card:{reference}"
-
-
-def topic_track(reference: str) -> str:
-    """The name under which the thread id of a ticket's forum topic is kept."""
-    return f"topic:{reference}"
-
-
-def dm_track(reference: str, user_id: int) -> str:
-    """The name of a private message to a staff member about a ticket."""
-    return f"dm:{reference}:{user_id}"
-
-
-def parse_dm_track(track: object) -> tuple[str, int] | None:
-    """(reference, user id) of a `dm_track` name, or None."""
-    parts = str(track).split(":")
-    if len(parts) != 3 or parts[0] != "dm" or not parts[2].isdigit():
-        return None
-    return parts[1], int(parts[2])
-
-
-def sla_keys(reference: str) -> list[str]:
-    """The keys of every SLA step timer of a ticket (to cancel them once it is taken)."""
-    return [f"{SLA_TIMER}:{reference}:{step.value}" for step in Step]
-
-
-def sla_timer(ticket: Ticket, step: Step) -> NewTimer:
-    """The timer of one SLA step of a ticket."""
-    return NewTimer(
-        SLA_TIMER,
-        f"{SLA_TIMER}:{ticket.reference}:{step.value}",
-        due(ticket.created_at, ticket.ack_due_at, step),
-        ticket.reference,
-        {"step": step.value},
-    )
-
-
-def digest_timer(now: datetime) -> NewTimer:
-    """The digest of the minute holding `now`, posted when that minute ends."""
-    minute = int(now.timestamp() // 60)
-    return NewTimer(
-        DIGEST_TIMER, f"{DIGEST_TIMER}:{minute}", datetime.fromtimestamp((minute + 1) * 60, tz=UTC)
-    )
 
 
 def _link_path(markup: dict[str, Any] | None) -> str | None:
