@@ -221,7 +221,7 @@ async def run_server(
     db_dir: Path | None = None,
     probe: str = "",
     start_limit: float = 60.0,
-    setup: Sequence[Sequence[str]] = (),
+    setup: Sequence[Sequence[Sequence[str]]] = (),
     files: Mapping[str, str] | None = None,
     args: Sequence[str] = SERVER_ARGS,
     database_url: str | None = None,
@@ -232,11 +232,12 @@ async def run_server(
     The webhook is registered (the fake has seen setWebhook) before this yields. On exit the
     server gets SIGTERM and 10 s to finish, then SIGKILL; the same happens on any error or
     cancellation. `probe` (e.g. "timings" or "timings,no-worker") runs benchmarks.probe.
-    `files` are written into the server's folder and each of `setup` is run as `lapor-tppo`
-    arguments there before it starts (a staff register, a roster). `args` runs another program
-    with the same settings (the echo bot, which registers no webhook); `database_url` replaces
-    the fresh SQLite file (e.g. a PostgreSQL database shared by several servers, which must then
-    share `data_key` too).
+    `files` are written into the server's folder and `setup` is run there before it starts:
+    stages one after the other, the `lapor-tppo` arguments of one stage at once (a staff
+    register, then a roster; the first stage creates the database, so keep it to one command).
+    `args` runs another program with the same settings (the echo bot, which registers no
+    webhook); `database_url` replaces the fresh SQLite file (e.g. a PostgreSQL database shared
+    by several servers, which must then share `data_key` too).
     """
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="lapor-bench-", dir=db_dir) as tmp:
@@ -245,8 +246,8 @@ async def run_server(
         env = _environment(fake, port, database, database_url, data_key)
         for name, content in (files or {}).items():
             (workdir / name).write_text(content)
-        for argv in setup:
-            await run_cli(workdir, env, *argv)
+        for stage in setup:  # the commands of one stage at once (each is a Python start-up)
+            await asyncio.gather(*(run_cli(workdir, env, *argv) for argv in stage))
         probe_file = workdir / "probe.json" if probe else None
         if probe_file is not None:
             env |= {"BENCH_PROBE": probe, "BENCH_PROBE_OUT": str(probe_file)}
