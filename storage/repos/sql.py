@@ -1,11 +1,15 @@
-"""Small SQL helpers every repository shares: the dialect's name and INSERT, row counts."""
+"""Small SQL helpers the repositories share: the dialect's name and INSERT, row counts, leases."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from sqlalchemy import ColumnElement, and_, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.owner import live_owners
 
 
 def dialect(session: AsyncSession) -> str:
@@ -25,3 +29,15 @@ def insert(session: AsyncSession, table: Any) -> Any:
 def rowcount(result: object) -> int:
     """Rows an UPDATE or DELETE changed (0 when the driver cannot tell)."""
     return max(int(getattr(result, "rowcount", 0) or 0), 0)
+
+
+def lease_free(session: AsyncSession, model: Any, owner: int, now: datetime) -> ColumnElement[bool]:
+    """SQL: a row of `model` (with `lease_owner` and `locked_until`) is not leased by a live
+    process, ours included: never leased, its lease ran out, or its owner is gone."""
+    expired = and_(model.locked_until.is_not(None), model.locked_until < now)
+    dead: ColumnElement[bool]
+    if dialect(session) == "postgresql":
+        dead = model.lease_owner.not_in(live_owners())
+    else:  # one process per SQLite database: any other owner was a run that died
+        dead = model.lease_owner != owner
+    return or_(model.lease_owner.is_(None), expired, dead)

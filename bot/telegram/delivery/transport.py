@@ -33,19 +33,11 @@ from bot.telegram.delivery.evidence import CARD, EVIDENCE, EvidenceSender, Waiti
 from bot.telegram.delivery.fill import EDITS, fill_call
 from bot.telegram.delivery.limits import TEXT_LIMIT
 from bot.telegram.delivery.ratelimit import TelegramLimits
+from storage.repos.pipeline import outbox
 
-# Calls Telegram does not count as messages: they never wait for a chat's pace.
-NOT_MESSAGES = frozenset(
-    {
-        "answerCallbackQuery",
-        "leaveChat",
-        "setMessageReaction",
-        "deleteMessage",
-        "deleteMessages",
-        "getFile",
-        "evidenceWaitsForCard",
-    }
-)
+# Calls Telegram does not count as messages: they never wait for a chat's pace (our own
+# "evidence waits for its card" step neither).
+NOT_MESSAGES = frozenset({*outbox.NOT_MESSAGES, "evidenceWaitsForCard"})
 # What an evidence row becomes while its ticket's card is not in the group yet: it is put off
 # without taking one of the group's turns.
 WAITING_FOR_CARD = "evidenceWaitsForCard"

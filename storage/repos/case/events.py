@@ -12,12 +12,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from storage.models import CaseEvent, OutboxMessage
-from storage.owner import live_owners
 from storage.repos import sql
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
@@ -101,18 +100,6 @@ async def add(
     return webhook_id
 
 
-def _free(session: AsyncSession, owner: int, now: datetime) -> ColumnElement[bool]:
-    """SQL: the row is not leased by a live process (ours included)."""
-    e = CaseEvent
-    expired = and_(e.locked_until.is_not(None), e.locked_until < now)
-    dead: ColumnElement[bool]
-    if sql.dialect(session) == "postgresql":
-        dead = e.lease_owner.not_in(live_owners())
-    else:  # one process per SQLite database: any other owner was a run that died
-        dead = e.lease_owner != owner
-    return or_(e.lease_owner.is_(None), expired, dead)
-
-
 async def claim(session: AsyncSession, owner: int, now: datetime, limit: int = 8) -> list[DueEvent]:
     """Lease up to `limit` due events, each the earliest unsent one of its ticket."""
     earlier = aliased(CaseEvent)
@@ -130,7 +117,7 @@ async def claim(session: AsyncSession, owner: int, now: datetime, limit: int = 8
         .where(
             CaseEvent.status == PENDING,
             CaseEvent.next_attempt_at <= now,
-            _free(session, owner, now),
+            sql.lease_free(session, CaseEvent, owner, now),
             ~blocked,
         )
         .order_by(CaseEvent.id)

@@ -17,10 +17,17 @@ from storage.repos.pipeline.outbox.finishing import (
 )
 from storage.repos.pipeline.outbox.picking import Due, due, lease, payloads, release
 from storage.repos.pipeline.outbox.queue import EVIDENCE, SKIPPED, NewMessage, add, drop_pending
-from storage.repos.pipeline.outbox.stats import group_load, oldest_pending, pending_count, purge
+from storage.repos.pipeline.outbox.stats import (
+    NOT_MESSAGES,
+    group_load,
+    oldest_pending,
+    pending_count,
+    purge,
+)
 
 __all__ = [
     "EVIDENCE",
+    "NOT_MESSAGES",
     "SKIPPED",
     "Due",
     "NewMessage",

@@ -21,7 +21,6 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import OutboxMessage
-from storage.owner import live_owners
 from storage.repos import sql
 from storage.repos.pipeline.outbox.queue import EVIDENCE
 
@@ -45,18 +44,6 @@ class Due:
     stalled: bool = False
     due_at: datetime | None = None
     priority: bool = False
-
-
-def _free(session: AsyncSession, owner: int, now: datetime) -> ColumnElement[bool]:
-    """SQL: the row is not leased by a live process (ours included)."""
-    m = OutboxMessage
-    expired = and_(m.locked_until.is_not(None), m.locked_until < now)
-    dead: ColumnElement[bool]
-    if sql.dialect(session) == "postgresql":
-        dead = m.lease_owner.not_in(live_owners())
-    else:  # one process per SQLite database: any other owner was a run that died
-        dead = m.lease_owner != owner
-    return or_(m.lease_owner.is_(None), expired, dead)
 
 
 # What `due` reads of a row, in Due's field order (the payload only when asked for: a pass
@@ -127,7 +114,7 @@ async def due(
             m.status == "pending",
             or_(and_(m.in_order, m.id.in_(heads)), ~m.in_order),
             when,
-            _free(session, owner, now),
+            sql.lease_free(session, OutboxMessage, owner, now),
         )
         .order_by(_urgency(), m.id)
         .limit(limit + len(skip_chats))
@@ -155,7 +142,7 @@ async def lease(
         .where(
             OutboxMessage.id == row_id,
             OutboxMessage.status == "pending",
-            _free(session, owner, now),
+            sql.lease_free(session, OutboxMessage, owner, now),
         )
         .values(lease_owner=owner, locked_until=now + length)
     )

@@ -17,8 +17,9 @@ from storage.models import OutboxMessage
 from storage.repos import sql
 from storage.repos.pipeline.outbox.queue import EVIDENCE, SKIPPED
 
-# Calls that are not messages: Telegram does not count them against a group's 20 a minute.
-_NOT_MESSAGES = (
+# Calls that are not messages: Telegram does not count them against a group's 20 a minute
+# (the Telegram transport's own list starts from this one).
+NOT_MESSAGES = (
     "answerCallbackQuery",
     "leaveChat",
     "setMessageReaction",
@@ -43,7 +44,7 @@ async def group_load(session: AsyncSession, since: datetime) -> int:
             .select_from(m)
             .where(
                 m.is_group.is_(True),
-                m.method.not_in(_NOT_MESSAGES),
+                m.method.not_in(NOT_MESSAGES),
                 ~evidence_waiting,
                 or_(m.status == "pending", m.created_at >= since),
             )
