@@ -123,7 +123,8 @@ class Dispatcher(Wakeable):
         we have not written to lately: in a burst, every reporter gets a first reply before
         anyone gets a second.
         """
-        room = self._max_inflight - len(self._tasks)
+        # A finished task leaves `_tasks` by callback, which may run after the wake-up.
+        room = self._max_inflight - sum(not task.done() for task in self._tasks)
         if room <= 0 or (self._tasks and room < self._refill):
             # A finishing send wakes us. Under load the sends in flight are mostly waiting
             # for their turn; looking at the queue again for every single freed slot cost
@@ -178,8 +179,9 @@ class Dispatcher(Wakeable):
             task = asyncio.create_task(self._deliver(row, probe))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
+        taken = {row.id for row, _probe in leased}  # by id: the leased copies carry payloads
         for row, probe in chosen:
-            if probe and (row, probe) not in leased:
+            if probe and row.id not in taken:
                 self.health[row.channel].probing = False
         for transport in self._transports.values():
             transport.forget_idle(mono)

@@ -7,6 +7,7 @@ retries and probes on that clock, while requests still pace in real time.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -194,3 +195,31 @@ async def test_rows_that_cannot_be_sent_as_they_are_end_and_block_nothing(
 def rows_key(out: Outgoing) -> str:
     """The outbox key of the staff group."""
     return out.call(STAFF_CHAT_ID, "sendMessage", {}).chat_key
+
+
+async def test_while_telegram_hangs_and_fails_one_probe_at_a_time(
+    fake: FakeBotApi, sqlite_url: str
+) -> None:
+    """Once Telegram counts as down, a probe that hangs holds back the next one: the waiting
+    rows never go out as a stream of probes, each taking a turn of the send budget."""
+    answer = 2.0  # seconds every call takes before its 502
+    async with running_app(make_settings(fake, sqlite_url), fake):
+        fake.outage(502)
+        fake.delay_next("*", answer, times=10**6)
+        for n in range(6):
+            await fake.user(user_id=5600 + n).send_text("/start")
+        await fake.wait_for(
+            lambda: len([c for c in fake.calls if c.status == 502]) >= 3,
+            timeout=20,
+            what="sends failing after hanging",
+        )
+        settled = fake.clock() + answer + 0.5  # whatever started before has been answered
+
+        def probes() -> list[float]:
+            return sorted(c.time for c in fake.calls if c.time > settled)
+
+        await fake.wait_for(lambda: len(probes()) >= 3, timeout=40, what="three probes")
+        fake.restore()
+    starts = probes()
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
+    assert all(gap >= answer - 0.1 for gap in gaps), gaps
