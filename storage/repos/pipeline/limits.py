@@ -54,19 +54,27 @@ class _Bucket:
 _COLUMNS = ("key", "tokens", "at", "reports", "window_at", "told_at")
 
 
+def _values(bucket: _Bucket) -> dict[str, object]:
+    return {name: getattr(bucket, name) for name in _COLUMNS}
+
+
 async def _load(session: AsyncSession, key: str, at: datetime, limits: Limits) -> _Bucket:
     m = ReporterLimit
+    fresh = _Bucket(key, limits.burst, at, 0, at)
     stmt = select(m.key, m.tokens, m.at, m.reports, m.window_at, m.told_at).where(m.key == key)
     if sql.dialect(session) == "postgresql":
+        # FOR UPDATE locks only a row that exists: create it first (nothing happens when it
+        # does), so that a second process waits for the first instead of both starting from a
+        # fresh bucket. SQLite's writers take turns anyway (BEGIN IMMEDIATE).
+        insert = sql.insert(session, ReporterLimit).values(_values(fresh))
+        await session.execute(insert.on_conflict_do_nothing(index_elements=["key"]))
         stmt = stmt.with_for_update()
     row = (await session.execute(stmt)).first()
-    if row is None:
-        return _Bucket(key, limits.burst, at, 0, at)
-    return _Bucket(*row)
+    return fresh if row is None else _Bucket(*row)
 
 
 async def _store(session: AsyncSession, bucket: _Bucket) -> None:
-    values = {name: getattr(bucket, name) for name in _COLUMNS}
+    values = _values(bucket)
     stmt = sql.insert(session, ReporterLimit).values(values)
     changed = {name: value for name, value in values.items() if name != "key"}
     await session.execute(stmt.on_conflict_do_update(index_elements=["key"], set_=changed))
