@@ -74,18 +74,30 @@ async def reset_postgres(url: str) -> None:
     await engine.dispose()
 
 
+async def _migrated_postgres() -> str:
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if not url:
+        pytest.skip(PG_SKIP)
+    await reset_postgres(url)
+    await asyncio.to_thread(upgrade, url)
+    return url
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A migrated, empty database of each kind."""
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'lapor.db'}"
-    else:
-        url = os.environ.get("TEST_DATABASE_URL", "")
-        if not url:
-            pytest.skip(PG_SKIP)
-        await reset_postgres(url)
+    if request.param == "postgresql":
+        return await _migrated_postgres()
+    url = f"sqlite+aiosqlite:///{tmp_path / 'lapor.db'}"
     await asyncio.to_thread(upgrade, url)
     return url
+
+
+@pytest.fixture
+async def postgres_url() -> str:
+    """A migrated, empty PostgreSQL database, for what only PostgreSQL can do (several
+    processes sharing one database)."""
+    return await _migrated_postgres()
 
 
 @pytest.fixture

@@ -234,11 +234,9 @@ async def test_down_for_a_day_then_everything_arrives_signed_and_in_order(db) ->
         assert fake.accepted[2].body["data"]["status"] == "closed"
 
 
-async def test_two_dispatchers_on_postgresql_send_each_event_once(database_url: str) -> None:
-    if not database_url.startswith("postgresql"):
-        pytest.skip("several dispatchers share PostgreSQL only")
+async def test_two_dispatchers_on_postgresql_send_each_event_once(postgres_url: str) -> None:
     clock = ManualClock(START)
-    first, second = Database(database_url, sealer=KEYS), Database(database_url, sealer=KEYS)
+    first, second = Database(postgres_url, sealer=KEYS), Database(postgres_url, sealer=KEYS)
     owners = [Owner(first.engine, postgres=True), Owner(second.engine, postgres=True)]
     for owner in owners:
         assert await owner.hold()
