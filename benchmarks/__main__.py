@@ -79,8 +79,8 @@ def parser() -> argparse.ArgumentParser:
         "--profile",
         type=Path,
         default=None,
-        help="diagnostics: run each server under cProfile, writing FOLDER/server-N.prof "
-        "(and echo-N.prof) on exit; does not write the doc",
+        help="diagnostics: run each server under cProfile, writing FOLDER/server-*.prof "
+        "(and echo-*.prof) on exit; does not write the doc",
     )
     p.add_argument(
         "--no-worker",

@@ -280,7 +280,7 @@ async def run_server(
 def _profiled(args: tuple[str, ...], workdir: Path) -> tuple[str, ...]:
     """`args` under cProfile when `$BENCH_PROFILE_DIR` names a folder (`--profile`), else as is.
 
-    Each server writes `<folder>/<program>-<n>.prof` when it exits (SIGTERM unwinds it), to
+    Each server writes `<folder>/<program>-<random>.prof` when it exits (SIGTERM unwinds it), to
     read with `python -m pstats`; diagnostics only, like the probe.
     """
     folder = os.environ.get("BENCH_PROFILE_DIR")
@@ -288,8 +288,10 @@ def _profiled(args: tuple[str, ...], workdir: Path) -> tuple[str, ...]:
         return args
     program = "echo" if "benchmarks.echo" in args else "server"
     Path(folder).mkdir(parents=True, exist_ok=True)
-    taken = len(list(Path(folder).glob(f"{program}-*.prof")))
-    out = Path(folder).resolve() / f"{program}-{taken + 1}.prof"
+    # A name taken now, not counted from files written at exit: scale-out runs several at once.
+    handle, name = tempfile.mkstemp(prefix=f"{program}-", suffix=".prof", dir=folder)
+    os.close(handle)
+    out = Path(name).resolve()
     module, rest = args[1], args[2:]  # ("-m", module, ...)
     return ("-m", "benchmarks.profiled", str(out), module, *rest)
 
