@@ -3,9 +3,13 @@
 One process alone (SQLite) keeps its limits in memory (bot.telegram.delivery.ratelimit). Several
 processes on one PostgreSQL database must count each other's sends: each send first takes its
 turn from a budget they share, in PostgreSQL (storage.repos.pipeline.budget) or in Redis when
-`REDIS_URL` is set (`redis_store` beside this module). The limits are the same everywhere: 28
-messages a second overall, evenly spaced; per private chat a burst of 3, then about 1 a second;
-per group 20 a minute and 1 a second.
+`REDIS_URL` is set (`redis_store` beside this module). Per private chat a burst of 3, then about
+1 a second; per group 20 a minute and 1 a second; overall 25 messages a second, evenly spaced.
+
+Overall is lower than one process's 28 (bot.telegram.delivery.ratelimit): a turn taken by one
+process may reach Telegram later than a turn another took after it, by as much as a busy host
+delays a process (over 100 ms seen on 2 shared cores), and Telegram counts arrivals. 25 leaves
+room for about 170 ms of such reordering inside Telegram's 30.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from storage.repos.pipeline import budget as repo
 from storage.repos.pipeline.budget import Rule
 
 GLOBAL_KEY = "global"
-GLOBAL_RULES = (Rule(28, 1.0), Rule(1, 1.0 / 30))
+GLOBAL_RULES = (Rule(25, 1.0), Rule(1, 1.0 / 30))
 PRIVATE_RULES = (Rule(3, 3.0),)
 GROUP_RULES = (Rule(20, 60.0), Rule(1, 1.0))
 
