@@ -13,7 +13,6 @@ import asyncio
 import sys
 import time
 from dataclasses import dataclass
-from typing import Any
 
 import httpx
 
@@ -23,8 +22,9 @@ from benchmarks.scenarios import (
     Result,
     _loadgen,
     is_send,
+    load_params,
 )
-from benchmarks.server import SERVER_ARGS, TOKEN, WEBHOOK_SECRET, Server, run_server
+from benchmarks.server import SERVER_ARGS, TOKEN, Server, run_server
 from benchmarks.stats import ms, percentile
 from tests.fakes import run_fake_bot_api
 
@@ -68,17 +68,14 @@ async def _side(cfg: Config, label: str, args: tuple[str, ...]) -> Side:
             run_server(fake, db_dir=cfg.db_dir, args=args) as server,
             httpx.AsyncClient(timeout=5.0, trust_env=False) as client,
         ):
-            params: dict[str, Any] = {
-                "port": server.port,
-                "secret": WEBHOOK_SECRET,
-                "warmup": cfg.echo_warmup,
-                "count": cfg.echo_count,
-                "first_update_id": FIRST_UPDATE,
-                "first_user_id": FIRST_USER,
-                "concurrency": WEBHOOK_CONNECTIONS,
-                "time_limit": cfg.ack_time_limit,
-                "request_timeout": 30.0,
-            }
+            params = load_params(
+                server.port,
+                cfg.echo_count,
+                FIRST_UPDATE,
+                FIRST_USER,
+                cfg.ack_time_limit,
+                warmup=cfg.echo_warmup,
+            )
             clock: dict[str, float] = {}
 
             def go() -> None:

@@ -10,8 +10,15 @@ from __future__ import annotations
 import asyncio
 import time
 
-from benchmarks.scenarios import WEBHOOK_CONNECTIONS, Config, Result, _cpu_note, _loadgen
-from benchmarks.server import TOKEN, WEBHOOK_SECRET, Server, run_server
+from benchmarks.scenarios import (
+    WEBHOOK_CONNECTIONS,
+    Config,
+    Result,
+    _cpu_note,
+    _loadgen,
+    load_params,
+)
+from benchmarks.server import TOKEN, Server, run_server
 from tests.fakes import run_fake_bot_api
 
 MEMORY_TARGET = 150.0  # MiB resident
@@ -31,17 +38,7 @@ async def drafts_memory(cfg: Config) -> Result:
             fake.user(uid, first_name=f"Pelapor{uid % 1000}", started=True)
         async with run_server(fake, db_dir=cfg.db_dir) as server:
             idle_rss, _ = server.memory()
-            params = {
-                "port": server.port,
-                "secret": WEBHOOK_SECRET,
-                "warmup": 0,
-                "count": n,
-                "first_update_id": FIRST_UPDATE,
-                "first_user_id": FIRST_USER,
-                "concurrency": WEBHOOK_CONNECTIONS,
-                "time_limit": cfg.ack_time_limit,
-                "request_timeout": 30.0,
-            }
+            params = load_params(server.port, n, FIRST_UPDATE, FIRST_USER, cfg.ack_time_limit)
             cpu0, wall0 = server.cpu(), time.monotonic()
             result = await _loadgen(params, cfg.ack_time_limit + 30)
             acked = result["measured"]["statuses"].get("200", 0)

@@ -27,8 +27,9 @@ from benchmarks.scenarios import (
     Result,
     _loadgen,
     is_send,
+    load_params,
 )
-from benchmarks.server import TOKEN, WEBHOOK_SECRET, Server, run_server
+from benchmarks.server import TOKEN, Server, run_server
 from bot.infra.crypto import new_data_key
 from tests.fakes import run_fake_bot_api
 
@@ -73,17 +74,14 @@ async def _step(cfg: Config, url: str, k: int) -> dict[str, Any]:
             share = n // k
             limit = 3 * n / TELEGRAM_RATE + 60
             loads = [
-                {
-                    "port": s.port,
-                    "secret": WEBHOOK_SECRET,
-                    "warmup": 0,
-                    "count": share,
-                    "first_update_id": first_update + j * share,
-                    "first_user_id": first_user + j * share,
-                    "concurrency": max(1, WEBHOOK_CONNECTIONS // k),
-                    "time_limit": limit,
-                    "request_timeout": 30.0,
-                }
+                load_params(
+                    s.port,
+                    share,
+                    first_update + j * share,
+                    first_user + j * share,
+                    limit,
+                    concurrency=max(1, WEBHOOK_CONNECTIONS // k),
+                )
                 for j, s in enumerate(servers)
             ]
             cpu0 = sum(s.cpu() for s in servers)

@@ -28,21 +28,37 @@ TELEGRAM_RATE = 30  # messages per second overall, Telegram's limit for a bot
 WEBHOOK_CONNECTIONS = 40  # Telegram's default max_connections, and what the bot registers
 
 
+def load_params(
+    port: int,
+    count: int,
+    first_update: int,
+    first_user: int,
+    time_limit: float,
+    *,
+    warmup: int = 0,
+    concurrency: int = WEBHOOK_CONNECTIONS,
+    request_timeout: float = 30.0,
+) -> dict[str, Any]:
+    """What benchmarks/loadgen.py is told: `warmup` + `count` distinct `/start` updates from
+    consecutive ids, to the server on `port` over `concurrency` connections."""
+    return {
+        "port": port,
+        "secret": WEBHOOK_SECRET,
+        "warmup": warmup,
+        "count": count,
+        "first_update_id": first_update,
+        "first_user_id": first_user,
+        "concurrency": concurrency,
+        "time_limit": time_limit,
+        "request_timeout": request_timeout,
+    }
+
+
 def burst_params(
     server: Server, n: int, first_update: int, first_user: int, limit: float
 ) -> dict[str, Any]:
     """Load-generator parameters for `n` new reporters' /start at once, no warm-up."""
-    return {
-        "port": server.port,
-        "secret": WEBHOOK_SECRET,
-        "warmup": 0,
-        "count": n,
-        "first_update_id": first_update,
-        "first_user_id": first_user,
-        "concurrency": WEBHOOK_CONNECTIONS,
-        "time_limit": limit,
-        "request_timeout": 60.0,
-    }
+    return load_params(server.port, n, first_update, first_user, limit, request_timeout=60.0)
 
 
 # The burst drains within this multiple of Telegram's floor (a welcome is one message).
@@ -207,17 +223,14 @@ async def ack_throughput(cfg: Config) -> Result:
         for i in range(total):  # every sender exists and has started the bot: replies are valid
             fake.user(first_user + i, first_name=f"Pelapor{(first_user + i) % 1000}", started=True)
         async with run_server(fake, db_dir=cfg.db_dir, probe=cfg.probe) as server:
-            params = {
-                "port": server.port,
-                "secret": WEBHOOK_SECRET,
-                "warmup": cfg.ack_warmup,
-                "count": cfg.ack_count,
-                "first_update_id": first_update,
-                "first_user_id": first_user,
-                "concurrency": WEBHOOK_CONNECTIONS,
-                "time_limit": cfg.ack_time_limit,
-                "request_timeout": 30.0,
-            }
+            params = load_params(
+                server.port,
+                cfg.ack_count,
+                first_update,
+                first_user,
+                cfg.ack_time_limit,
+                warmup=cfg.ack_warmup,
+            )
             cpu0, wall0 = server.cpu(), time.monotonic()
             result = await _loadgen(params, cfg.ack_time_limit + 30)
             cpu, wall = server.cpu() - cpu0, time.monotonic() - wall0
