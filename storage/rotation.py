@@ -29,6 +29,8 @@ from storage.models import (
     TicketNote,
 )
 from storage.repos import sql
+from storage.repos.pipeline import conversations, inbox
+from storage.repos.triage import referrals, tickets
 from storage.sealing import (
     Unreadable,
     needs_reseal,
@@ -68,38 +70,34 @@ class Rotation:
 Reseal = Callable[[AsyncSession, Any], Awaitable[bool]]
 
 
-async def _ticket(session: AsyncSession, row: Ticket) -> bool:
-    if not needs_reseal(session, row.report):
-        return False
-    report = open_json(session, "tickets", row.reference, row.report)
-    row.report = seal_json(session, "tickets", row.reference, report)
-    return True
+def _sealed_json(attribute: str, table: str, key_of: Callable[[Any], str]) -> Reseal:
+    """A resealer for a JSON column sealed with its table and row key as associated data."""
+
+    async def reseal(session: AsyncSession, row: Any) -> bool:
+        stored = getattr(row, attribute)
+        if not needs_reseal(session, stored):
+            return False
+        key = key_of(row)
+        value = open_json(session, table, key, stored)
+        setattr(row, attribute, seal_json(session, table, key, value))
+        return True
+
+    return reseal
 
 
-async def _conversation(session: AsyncSession, row: Conversation) -> bool:
-    if not needs_reseal(session, row.state):
-        return False
-    key = f"{row.flow}/{row.key}"
-    state = open_json(session, "conversations", key, row.state)
-    row.state = seal_json(session, "conversations", key, state)
-    return True
+def _sealed_text(attribute: str, table: str, key_of: Callable[[Any], str]) -> Reseal:
+    """A resealer for a text column sealed with its table and row key as associated data."""
 
+    async def reseal(session: AsyncSession, row: Any) -> bool:
+        stored = getattr(row, attribute)
+        if not text_needs_reseal(session, stored):
+            return False
+        key = key_of(row)
+        text = open_text(session, table, key, stored or "")
+        setattr(row, attribute, seal_text(session, table, key, text))
+        return True
 
-async def _note(session: AsyncSession, row: TicketNote) -> bool:
-    if not text_needs_reseal(session, row.text):
-        return False
-    text = open_text(session, "ticket_notes", row.ticket_ref, row.text)
-    row.text = seal_text(session, "ticket_notes", row.ticket_ref, text)
-    return True
-
-
-async def _inbox(session: AsyncSession, row: InboxUpdate) -> bool:
-    if not text_needs_reseal(session, row.payload):
-        return False
-    key = str(row.update_id)
-    payload = open_text(session, "inbox", key, row.payload or "")
-    row.payload = seal_text(session, "inbox", key, payload)
-    return True
+    return reseal
 
 
 def _sealed_bytes(attribute: str) -> Reseal:
@@ -120,10 +118,30 @@ def _sealed_bytes(attribute: str) -> Reseal:
 
 
 _COLUMNS: list[tuple[str, Any, Any, Reseal]] = [
-    ("tickets.report", Ticket, Ticket.id, _ticket),
-    ("ticket_notes.text", TicketNote, TicketNote.id, _note),
-    ("conversations.state", Conversation, None, _conversation),
-    ("inbox.payload", InboxUpdate, InboxUpdate.update_id, _inbox),
+    (
+        "tickets.report",
+        Ticket,
+        Ticket.id,
+        _sealed_json("report", tickets.TABLE, lambda r: r.reference),
+    ),
+    (
+        "ticket_notes.text",
+        TicketNote,
+        TicketNote.id,
+        _sealed_text("text", referrals.NOTES, lambda r: r.ticket_ref),
+    ),
+    (
+        "conversations.state",
+        Conversation,
+        None,
+        _sealed_json("state", conversations.TABLE, lambda r: conversations.row_key(r.flow, r.key)),
+    ),
+    (
+        "inbox.payload",
+        InboxUpdate,
+        InboxUpdate.update_id,
+        _sealed_text("payload", inbox.INBOX, lambda r: str(r.update_id)),
+    ),
     ("outbox.payload", OutboxMessage, OutboxMessage.id, _sealed_bytes("payload")),
     (
         "followup_contacts.sealed_chat",

@@ -20,7 +20,8 @@ S = TypeVar("S")
 TABLE = "conversations"
 
 
-def _row_key(flow: str, key: str) -> str:
+def row_key(flow: str, key: str) -> str:
+    """The row key its state is sealed with (also what key rotation opens it with)."""
     # Associated data: the row's primary key, so that a state moved to another row will not open.
     return f"{flow}/{key}"
 
@@ -50,7 +51,7 @@ async def load(session: AsyncSession, flow: StateCodec[S], key: str) -> S | None
     if data is None:
         return None
     try:
-        return flow.load(open_json(session, TABLE, _row_key(flow.name, key), data))
+        return flow.load(open_json(session, TABLE, row_key(flow.name, key), data))
     except Unreadable:
         return None  # sealed under a key no longer in the ring: the draft starts over
 
@@ -59,7 +60,7 @@ async def save(
     session: AsyncSession, flow: StateCodec[S], key: str, state: S, now: datetime
 ) -> None:
     """Insert or replace the state of `flow` for `key` (one statement: it runs per update)."""
-    sealed = seal_json(session, TABLE, _row_key(flow.name, key), flow.dump(state))
+    sealed = seal_json(session, TABLE, row_key(flow.name, key), flow.dump(state))
     stmt = sql.insert(session, Conversation).values(
         flow=flow.name, key=key, state=sealed, updated_at=now
     )
